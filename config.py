@@ -1,0 +1,36 @@
+"""Configuration read from the environment.
+
+`create_app(config)` starts from `Config`, then applies the mapping it is given (tests pass one).
+"""
+
+import os
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    # None means "derive": DATABASE_URL defaults to an SQLite file under instance/, SECRET_KEY to
+    # instance/secret_key (written once by `make run`); without either outside debug/testing
+    # the app refuses to start.
+    DATABASE_URL = os.environ.get("DATABASE_URL")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE")
+    PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    # Five failures within the window lock the account for the same period.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+
+    PAGE_SIZE = 50
+    SQL_ECHO = _flag("SQL_ECHO")

@@ -1,0 +1,1 @@
+"""WTForms classes: syntax and presentation only; business rules live in mediation/."""

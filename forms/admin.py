@@ -1,0 +1,63 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from models import Role
+
+ROLE_CHOICES = [("", "请选择")] + Role.choices()
+
+
+class UserForm(FlaskForm):
+    username = StringField(
+        "用户名",
+        validators=[
+            DataRequired("请填写用户名"),
+            Length(max=64, message="用户名不超过64个字符"),
+            Regexp(r"^[A-Za-z0-9_.\-]+$", message="用户名只能包含字母、数字、下划线、点和连字符"),
+        ],
+    )
+    display_name = StringField("姓名", validators=[Length(max=64, message="姓名不超过64个字符")])
+    role = SelectField("角色", choices=ROLE_CHOICES, validators=[DataRequired("请选择角色")])
+    centre = SelectField(
+        "所属调解中心",
+        choices=[],
+        validate_choice=False,
+        description="调解员、特约律师、中心负责人必填",
+    )
+    district = SelectField(
+        "所属区", choices=[], validate_choice=False, description="区级管理人员必填"
+    )
+    active = BooleanField("启用", default=True)
+    password = PasswordField("初始密码", description="至少8位，须同时包含字母和数字")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "新密码",
+        validators=[DataRequired("请填写新密码")],
+        description="至少8位，须同时包含字母和数字",
+    )
+
+
+class CentreForm(FlaskForm):
+    code = StringField(
+        "代码",
+        validators=[
+            DataRequired("请填写中心代码"),
+            Regexp(r"^[A-Z]{2,4}(-[A-Z]{2,8})?$", message="代码为大写字母，如 NH-LS"),
+        ],
+    )
+    name = StringField("名称", validators=[DataRequired("请填写中心名称"), Length(max=100)])
+    short_name = StringField(
+        "简称（用于案号）",
+        validators=[DataRequired("请填写简称"), Length(max=8, message="简称不超过8个字符")],
+        description="如「南里」，案号形如 (2021)南里调字第15号",
+    )
+    district = SelectField("所属区", choices=[], validate_choice=False)
+    address = StringField("地址", validators=[Optional(), Length(max=200)])
+    phone = StringField("电话", validators=[Optional(), Length(max=32)])
+    active = BooleanField("启用", default=True)
+
+
+class EmptyForm(FlaskForm):
+    """A form with nothing but the CSRF token, for buttons that change state."""

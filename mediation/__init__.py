@@ -1,0 +1,1 @@
+"""The domain: plain functions on a Session. No Flask request, no flash, no commit in here."""

@@ -1,0 +1,201 @@
+"""Users: password hashing, login with a database-held lockout, and account administration."""
+
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, func, select
+
+from mediation.errors import RuleViolation
+from models import Centre, District, Role, User, utcnow
+
+_hasher = PasswordHasher()
+MIN_PASSWORD_LENGTH = 8
+
+
+class LoginRefused(Exception):
+    """Login failed; the message is safe to show (it never says whether the username exists)."""
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_rules(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise RuleViolation([(field, f"密码至少{MIN_PASSWORD_LENGTH}位")])
+    if password.isdigit() or password.isalpha():
+        raise RuleViolation([(field, "密码须同时包含字母和数字")])
+
+
+def verify_password(user: User, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def find_user(session: Session, username: str) -> User | None:
+    return session.exec(
+        select(User).where(func.lower(User.username) == username.strip().lower())
+    ).first()
+
+
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    max_failures: int = 5,
+    lock_minutes: int = 15,
+    now: datetime | None = None,
+) -> User:
+    """Return the user, or record the failure and raise LoginRefused.
+
+    `max_failures` failed attempts within `lock_minutes` lock the account for `lock_minutes`.
+    """
+    now = now or utcnow()
+    window = timedelta(minutes=lock_minutes)
+    user = find_user(session, username)
+    if user is None:
+        _hasher.hash(password)  # spend the same time as a real check
+        raise LoginRefused("用户名或密码错误")
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise LoginRefused(
+            f"连续登录失败次数过多，账户已锁定，请{minutes}分钟后再试或联系管理员解锁"
+        )
+    if not verify_password(user, password):
+        if user.first_failed_at is None or now - user.first_failed_at > window:
+            user.first_failed_at = now
+            user.failed_logins = 0
+        user.failed_logins += 1
+        session.add(user)
+        session.flush()
+        if user.failed_logins >= max_failures:
+            user.locked_until = now + window
+            user.failed_logins = 0
+            user.first_failed_at = None
+            session.flush()
+            raise LoginRefused(f"连续{max_failures}次登录失败，账户已锁定{lock_minutes}分钟")
+        left = max_failures - user.failed_logins
+        raise LoginRefused(f"用户名或密码错误（再失败{left}次账户将被锁定{lock_minutes}分钟）")
+    if not user.active:
+        raise LoginRefused("该账户已停用，请联系管理员")
+    user.failed_logins = 0
+    user.first_failed_at = None
+    user.locked_until = None
+    user.last_login_at = now
+    session.add(user)
+    session.flush()
+    return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Invalidate every login cookie of this user (logout, password change, deactivation)."""
+    user.session_version += 1
+    session.add(user)
+    session.flush()
+
+
+def unlock(session: Session, user: User) -> None:
+    user.failed_logins = 0
+    user.first_failed_at = None
+    user.locked_until = None
+    session.add(user)
+    session.flush()
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    end_sessions(session, user)
+
+
+def change_own_password(session: Session, user: User, current: str, new: str) -> None:
+    if not verify_password(user, current):
+        raise RuleViolation([("current_password", "当前密码不正确")])
+    check_password_rules(new, field="new_password")
+    set_password(session, user, new)
+
+
+def resolve_scope(
+    session: Session, role: str, centre_code: str | None, district_code: str | None
+) -> tuple[int | None, int | None]:
+    """Check a role and its scope codes; return (centre_id, district_id) for the user row."""
+    try:
+        role_enum = Role(role)
+    except ValueError:
+        choices = "、".join(r.value for r in Role)
+        raise RuleViolation([("role", f"未知角色「{role}」，可选：{choices}")]) from None
+    centre_id = district_id = None
+    if role_enum.needs_centre:
+        if not centre_code:
+            raise RuleViolation([("centre", f"{role_enum.label}必须指定所属调解中心")])
+        centre = session.exec(select(Centre).where(Centre.code == centre_code)).first()
+        if centre is None:
+            raise RuleViolation([("centre", f"未知调解中心代码「{centre_code}」")])
+        centre_id = centre.id
+    elif centre_code:
+        raise RuleViolation([("centre", f"{role_enum.label}不属于某一调解中心，请勿指定中心")])
+    if role_enum.needs_district:
+        if not district_code:
+            raise RuleViolation([("district", f"{role_enum.label}必须指定所属区")])
+        district = session.exec(select(District).where(District.code == district_code)).first()
+        if district is None:
+            raise RuleViolation([("district", f"未知区代码「{district_code}」")])
+        district_id = district.id
+    elif district_code:
+        raise RuleViolation([("district", f"{role_enum.label}不属于某一区，请勿指定区")])
+    return centre_id, district_id
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    centre_code: str | None = None,
+    district_code: str | None = None,
+    display_name: str = "",
+) -> User:
+    username = username.strip()
+    if not username:
+        raise RuleViolation([("username", "请填写用户名")])
+    if find_user(session, username) is not None:
+        raise RuleViolation([("username", f"用户名「{username}」已存在")])
+    centre_id, district_id = resolve_scope(session, role, centre_code, district_code)
+    check_password_rules(password)
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        centre_id=centre_id,
+        district_id=district_id,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def update_user(
+    session: Session,
+    user: User,
+    role: str,
+    centre_code: str | None,
+    district_code: str | None,
+    display_name: str,
+    active: bool,
+) -> None:
+    """Change role, scope, name or active flag; a changed role, scope or deactivation logs
+    the user out everywhere."""
+    centre_id, district_id = resolve_scope(session, role, centre_code, district_code)
+    scope_changed = (user.role, user.centre_id, user.district_id) != (role, centre_id, district_id)
+    deactivated = user.active and not active
+    user.role, user.centre_id, user.district_id = role, centre_id, district_id
+    user.display_name = display_name.strip()
+    user.active = active
+    session.add(user)
+    if scope_changed or deactivated:
+        end_sessions(session, user)
+    session.flush()

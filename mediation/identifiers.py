@@ -1,0 +1,241 @@
+"""Identifier checks: ID numbers (GB 11643), credit codes (GB 32100), phones, practice certificates.
+
+Every normaliser returns the canonical form to store, or raises InvalidIdentifier whose str()
+is a short Chinese message to show under the form field. Maskers never raise.
+"""
+
+import re
+import unicodedata
+from datetime import date
+from enum import StrEnum
+
+from mediation import dates
+
+
+class InvalidIdentifier(ValueError):
+    """An identifier failed its check; str() is a short Chinese message for the form field."""
+
+
+class IdType(StrEnum):
+    """Kinds of identity document a party may present."""
+
+    RESIDENT = "resident"
+    HMT_PERMIT = "hmt_permit"
+    FOREIGN_PR = "foreign_pr"
+    PASSPORT = "passport"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        """Chinese name of the document type."""
+        return _ID_TYPE_LABELS[self]
+
+
+_ID_TYPE_LABELS = {
+    IdType.RESIDENT: "居民身份证",
+    IdType.HMT_PERMIT: "港澳台居民居住证",
+    IdType.FOREIGN_PR: "外国人永久居留身份证",
+    IdType.PASSPORT: "护照",
+    IdType.OTHER: "其他证件",
+}
+
+# --- GB 11643: resident ID numbers and the permits that share its layout ---------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK_CHARS = "10X98765432"
+_HMT_PREFIXES = ("810000", "820000", "830000")
+_EARLIEST_BIRTH = date(1900, 1, 1)
+_FREE_TEXT_MAX = 30
+
+
+def _clean(value: str | None) -> str:
+    """Full-width to half-width, drop all whitespace, upper-case."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return "".join(text.split()).upper()
+
+
+def resident_id_check_char(first17: str) -> str:
+    """GB 11643 check character ('0'-'9' or 'X') for the first 17 digits."""
+    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
+        raise InvalidIdentifier("格式不正确")
+    total = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
+    return _ID_CHECK_CHARS[total % 11]
+
+
+def _check_gb11643(number: str, today: date) -> None:
+    """Length, characters, birth date and check character of an 18-character number."""
+    if len(number) != 18:
+        raise InvalidIdentifier("应为18位")
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise InvalidIdentifier("格式不正确")
+    try:
+        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise InvalidIdentifier("出生日期无效") from None
+    if not _EARLIEST_BIRTH <= birth <= today:
+        raise InvalidIdentifier("出生日期无效")
+    if resident_id_check_char(number[:17]) != number[17]:
+        raise InvalidIdentifier("校验位错误")
+
+
+def _wrong_type(number: str, chosen: IdType) -> str | None:
+    """A message naming the right document type when the number belongs to another one."""
+    if number.startswith("9"):
+        actual = IdType.FOREIGN_PR
+    elif number.startswith(_HMT_PREFIXES):
+        actual = IdType.HMT_PERMIT
+    else:
+        actual = IdType.RESIDENT
+    if actual == chosen:
+        return None
+    return f"该号码为{actual.label}，请选择对应证件类型"
+
+
+def normalize_id_number(id_type: IdType | str, value: str, today: date | None = None) -> str:
+    """Check an identity document number and return it in stored form.
+
+    Resident IDs, HMT residence permits and foreigners' permanent residence cards get the full
+    GB 11643 check (the birth date must lie between 1900-01-01 and `today`, default: today in
+    Asia/Shanghai). Passports and other documents are free text of 1-30 characters, upper-cased,
+    with runs of inner whitespace collapsed to one space.
+    """
+    try:
+        id_type = IdType(id_type)
+    except ValueError:
+        raise InvalidIdentifier("证件类型无效") from None
+    if id_type in (IdType.PASSPORT, IdType.OTHER):
+        text = " ".join(unicodedata.normalize("NFKC", value or "").split()).upper()
+        if not text:
+            raise InvalidIdentifier("请填写证件号码")
+        if len(text) > _FREE_TEXT_MAX:
+            raise InvalidIdentifier(f"证件号码不能超过{_FREE_TEXT_MAX}个字符")
+        return text
+    number = _clean(value)
+    if not number:
+        raise InvalidIdentifier("请填写证件号码")
+    _check_gb11643(number, today or dates.today())
+    if message := _wrong_type(number, id_type):
+        raise InvalidIdentifier(message)
+    return number
+
+
+# --- GB 32100: unified social credit codes ---------------------------------------------------
+
+_CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_check_char(first17: str) -> str:
+    """GB 32100 check character for the first 17 characters of a credit code."""
+    if len(first17) != 17 or any(char not in _CREDIT_ALPHABET for char in first17):
+        raise InvalidIdentifier("格式不正确")
+    total = sum(
+        _CREDIT_ALPHABET.index(char) * weight
+        for char, weight in zip(first17, _CREDIT_WEIGHTS, strict=True)
+    )
+    return _CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def normalize_credit_code(value: str) -> str:
+    """Check a unified social credit code (letter-led codes included); return it upper-cased."""
+    code = _clean(value)
+    if not code:
+        raise InvalidIdentifier("请填写统一社会信用代码")
+    for char in code:
+        if char not in _CREDIT_ALPHABET:
+            raise InvalidIdentifier(f"含有非法字符「{char}」")
+    if len(code) != 18:
+        raise InvalidIdentifier(f"应为18位（当前{len(code)}位）")
+    if credit_code_check_char(code[:17]) != code[17]:
+        raise InvalidIdentifier("校验位错误")
+    return code
+
+
+# --- Phones ---------------------------------------------------------------------------------
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+# Area codes never start with 00 (that is the international prefix).
+_LANDLINE = re.compile(r"(0[1-9]\d{1,2})-?(\d{7,8})")
+_PHONE_MESSAGE = "手机号或固定电话格式不正确"
+
+
+def _split_landline(digits: str) -> tuple[str, str] | None:
+    """Split an undashed landline by China's plan: 010 and 02x are 3-digit area codes,
+    all others 4-digit. None when the rest is not 7-8 digits."""
+    area_length = 3 if digits[:2] in ("01", "02") else 4
+    area, local = digits[:area_length], digits[area_length:]
+    return (area, local) if 7 <= len(local) <= 8 else None
+
+
+def normalize_phone(value: str) -> str:
+    """Return a mobile as 11 digits, or a landline as 'area-number'.
+
+    Spaces are dropped; mobiles may carry dashes and a +86 / 0086 / 86 prefix. A landline typed
+    with a dash or a parenthesised area code keeps the area code as typed (later dashes are
+    dropped); an undashed one is split by the numbering plan when that gives a 7-8 digit
+    number, otherwise returned as typed.
+    """
+    text = _clean(value)
+    if not text:
+        raise InvalidIdentifier("请填写联系电话")
+    mobile = text.replace("-", "")
+    for prefix in ("+86", "0086", "86"):
+        if mobile.startswith(prefix) and len(mobile) == len(prefix) + 11:
+            mobile = mobile[len(prefix) :]
+            break
+    if _MOBILE.fullmatch(mobile):
+        return mobile
+    text = re.sub(r"^\((\d+)\)-?", r"\1-", text)  # (0757)83312345 -> 0757-83312345
+    head, dash, tail = text.partition("-")
+    text = head + dash + tail.replace("-", "")  # 0757-8331-2345: only the first dash counts
+    match = _LANDLINE.fullmatch(text)
+    if not match:
+        raise InvalidIdentifier(_PHONE_MESSAGE)
+    area, local = match.groups()
+    if dash:
+        return f"{area}-{local}"
+    split = _split_landline(area + local)
+    return "-".join(split) if split else area + local
+
+
+def normalize_practice_certificate(value: str) -> str:
+    """A lawyer's practice certificate number: exactly 17 digits, no checksum."""
+    number = _clean(value)
+    if not re.fullmatch(r"\d{17}", number):
+        raise InvalidIdentifier("执业证号应为17位数字")
+    return number
+
+
+# --- Masking for lists and exports (PIPL) ---------------------------------------------------
+
+
+def _mask_middle(text: str) -> str:
+    """Keep the first and last character, never more than half of the text."""
+    if len(text) >= 4:
+        return text[0] + "*" * (len(text) - 2) + text[-1]
+    if len(text) >= 2:
+        return text[0] + "*" * (len(text) - 1)
+    return "*" * len(text)
+
+
+def mask_id_number(value: str | None) -> str:
+    """440602********1234 for 18-character numbers; first and last character otherwise."""
+    text = (value or "").strip()
+    if len(text) == 18:
+        return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    return _mask_middle(text)
+
+
+def mask_phone(value: str | None) -> str:
+    """138****5678 for mobiles; area code and last two digits for landlines (0757-******45)."""
+    text = "".join((value or "").split())
+    try:
+        phone = normalize_phone(text)
+    except InvalidIdentifier:
+        return _mask_middle(text)
+    if _MOBILE.fullmatch(phone):
+        return phone[:3] + "****" + phone[-4:]
+    area, dash, local = phone.partition("-")
+    if dash:
+        return f"{area}-{'*' * (len(local) - 2)}{local[-2:]}"
+    return _mask_middle(phone)

@@ -1,0 +1,118 @@
+"""Money as integer fen (1 yuan = 100 fen): parsing, display and Chinese capital numerals."""
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+# 9,999亿9,999万9,999元9角9分: the largest amount to_chinese_capital can write.
+MAX_FEN = 10**14 - 1
+
+# Either plain digits or digits grouped by thousands; "1,23" is refused, not read as 123.
+_AMOUNT = re.compile(r"-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d*)?|-?\.\d+")
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_POSITIONS = ("仟", "佰", "拾", "")
+
+
+class InvalidAmount(ValueError):
+    """An amount was refused; str() is a Chinese message for the form field."""
+
+
+def _to_decimal(value: str | int | float | Decimal) -> Decimal:
+    """Read the value as a Decimal number of yuan, without range checks."""
+    if isinstance(value, bool):
+        raise InvalidAmount("金额格式不正确")
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))  # 0.1 -> Decimal("0.1"), not 0.1000000000000000055...
+    if not isinstance(value, str):
+        raise InvalidAmount("金额格式不正确")
+    # NFKC turns full-width digits, "，", "．" and "￥" into their ASCII forms.
+    text = "".join(unicodedata.normalize("NFKC", value).split())
+    text = text.removesuffix("元").lstrip("¥")
+    if not text:
+        raise InvalidAmount("请填写金额")
+    if not _AMOUNT.fullmatch(text):
+        raise InvalidAmount("金额格式不正确")
+    return Decimal(text.replace(",", ""))
+
+
+def parse_yuan(value: str | int | float | Decimal | None) -> int:
+    """Parse an amount of yuan as typed or computed and return it in integer fen.
+
+    Strings may carry thousands separators, a leading ¥/￥, a trailing 元, spaces and
+    full-width digits. Trailing zeros beyond two decimals are accepted ("1.500").
+    """
+    if value is None:
+        raise InvalidAmount("请填写金额")
+    try:
+        amount = _to_decimal(value)
+    except InvalidOperation:
+        raise InvalidAmount("金额格式不正确") from None
+    if not amount.is_finite():
+        raise InvalidAmount("金额格式不正确")
+    if amount < 0:
+        raise InvalidAmount("金额不能为负数")
+    fen = amount.scaleb(2)
+    if fen > MAX_FEN:
+        raise InvalidAmount("金额超出上限")
+    if fen != fen.to_integral_value():
+        raise InvalidAmount("金额最多保留两位小数")
+    return int(fen)
+
+
+def fen_to_decimal(fen: int) -> Decimal:
+    """Integer fen as a Decimal of yuan with exactly two places."""
+    return Decimal(fen).scaleb(-2)
+
+
+def format_yuan(fen: int) -> str:
+    """Display form with thousands separators: 22767500 -> "227,675.00"."""
+    return f"{fen_to_decimal(fen):,.2f}"
+
+
+def to_chinese_capital(fen: int) -> str:
+    """Chinese financial capital numerals as written on agreements and bank forms.
+
+    22767500 -> 贰拾贰万柒仟陆佰柒拾伍元整; 1050 -> 壹拾元伍角整; 1204 -> 壹拾贰元零肆分.
+    Runs of zeros inside the number are written as one 零; 整 closes an amount without 分.
+    """
+    if isinstance(fen, bool) or not isinstance(fen, int):
+        raise TypeError("fen must be an int")
+    if fen < 0:
+        raise InvalidAmount("金额不能为负数")
+    if fen > MAX_FEN:
+        raise InvalidAmount("金额超出上限")
+    yuan, rest = divmod(fen, 100)
+    jiao, cents = divmod(rest, 10)
+    if yuan == 0 and rest == 0:
+        return "零元整"
+    text = _integer_capital(yuan) + "元" if yuan else ""
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif cents and yuan:
+        text += "零"  # 12.04 -> 壹拾贰元零肆分
+    return text + (_DIGITS[cents] + "分" if cents else "整")
+
+
+def _integer_capital(number: int) -> str:
+    """Capital numerals for a positive integer below 10**12 (without 元)."""
+    text, started, zero_pending = "", False, False
+    for section, section_unit in (
+        (number // 10**8, "亿"),
+        (number // 10**4 % 10**4, "万"),
+        (number % 10**4, ""),
+    ):
+        for digit, position in zip(f"{section:04d}", _POSITIONS, strict=True):
+            if digit == "0":
+                zero_pending = started
+                continue
+            if zero_pending:
+                text += "零"
+                zero_pending = False
+            text += _DIGITS[int(digit)] + position
+            started = True
+        if section:
+            text += section_unit
+    return text

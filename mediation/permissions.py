@@ -1,0 +1,54 @@
+"""What each role may do: the one table the whole application consults.
+
+Scope (which centres' records a user sees) is applied separately by `mediation.scope`; a
+permission here says what the user may do with records inside that scope.
+"""
+
+from enum import StrEnum
+
+from models import Role
+
+
+class Permission(StrEnum):
+    CASE_READ = "case_read"
+    CASE_CREATE = "case_create"
+    CASE_WORK = "case_work"  # accept, assign, sessions, agreement, payments, closure
+    CASE_RECORD_SESSION = "case_record_session"  # lawyers: only on cases assigned to them
+    CASE_CORRECT = "case_correct"  # reopen and audited corrections
+    STATS_VIEW = "stats_view"
+    LEDGER_IMPORT = "ledger_import"
+    ROSTER_MANAGE = "roster_manage"
+    USERS_MANAGE = "users_manage"
+    CENTRES_MANAGE = "centres_manage"
+    PERSONAL_DATA = "personal_data"  # unmasked ID numbers and phones (lawyers: assigned cases)
+
+
+_MEDIATOR = {
+    Permission.CASE_READ,
+    Permission.CASE_CREATE,
+    Permission.CASE_WORK,
+    Permission.CASE_RECORD_SESSION,
+    Permission.STATS_VIEW,
+    Permission.PERSONAL_DATA,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.MEDIATOR: frozenset(_MEDIATOR),
+    Role.LAWYER: frozenset(
+        {Permission.CASE_READ, Permission.CASE_RECORD_SESSION, Permission.PERSONAL_DATA}
+    ),
+    Role.CENTRE_SUPERVISOR: frozenset(
+        _MEDIATOR | {Permission.CASE_CORRECT, Permission.LEDGER_IMPORT, Permission.ROSTER_MANAGE}
+    ),
+    Role.DISTRICT_SUPERVISOR: frozenset({Permission.CASE_READ, Permission.STATS_VIEW}),
+    Role.CITY_SUPERVISOR: frozenset({Permission.CASE_READ, Permission.STATS_VIEW}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def can(user, permission: Permission) -> bool:
+    """True when the user's role grants the permission (anonymous users have none)."""
+    role = getattr(user, "role", None)
+    if not getattr(user, "is_authenticated", False) or role is None:
+        return False
+    return permission in ROLE_PERMISSIONS[Role(role)]

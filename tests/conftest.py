@@ -1,0 +1,149 @@
+"""Test fixtures: the schema comes from `alembic upgrade head`; each test runs inside a
+transaction that is rolled back (Warehouse's pattern). SQLite always; PostgreSQL too when
+TEST_DATABASE_URL is set, each run in a fresh schema so runs never collide."""
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from app import create_app
+from mediation import accounts
+from mediation.reference import load_reference_data
+from models import Centre, District
+from models.db import make_engine, upgrade
+
+PASSWORD = "secret123"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@contextmanager
+def fresh_database(backend: str, tmp_dir) -> Iterator[str]:
+    """Yield the URL of a new, empty database (a file for SQLite, a schema for PostgreSQL)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_dir}/test-{uuid.uuid4().hex[:8]}.sqlite3"
+        return
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def database_url(backend, tmp_path_factory) -> Iterator[str]:
+    with fresh_database(backend, tmp_path_factory.mktemp("db")) as url:
+        upgrade(url)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            load_reference_data(session)
+            session.commit()
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
+    yield app
+    app.extensions["database"].engine.dispose()
+
+
+@pytest.fixture
+def db(app) -> Iterator[Session]:
+    """A session inside a transaction rolled back after the test; the app's requests share it,
+    and their commits only release savepoints."""
+    database = app.extensions["database"]
+    connection = database.engine.connect()
+    outer = connection.begin()
+
+    def session_factory() -> Session:
+        return Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+
+    database.session_factory = session_factory
+    session = session_factory()
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+        database.session_factory = database._new_session
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def centres(db) -> dict[str, Centre]:
+    return {c.code: c for c in db.exec(select(Centre))}
+
+
+@pytest.fixture
+def districts(db) -> dict[str, District]:
+    return {d.code: d for d in db.exec(select(District))}
+
+
+@pytest.fixture
+def make_user(db):
+    counter = iter(range(1, 10_000))
+
+    def make(role: str, centre: str | None = None, district: str | None = None, **kw):
+        username = kw.pop("username", None) or f"{role}{next(counter)}"
+        return accounts.create_user(db, username, PASSWORD, role, centre, district, **kw)
+
+    return make
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(client, url: str) -> str:
+    """The CSRF token a real browser would submit, read from the page's form."""
+    page = client.get(url)
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url} ({page.status_code})"
+    return match.group(1)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    token = csrf_from(client, "/login")
+    return client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Create a user with the role and scope given and log the test client in as them."""
+
+    def as_(role: str, centre: str | None = None, district: str | None = None, **kw):
+        user = make_user(role, centre, district, **kw)
+        response = login(client, user.username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return as_

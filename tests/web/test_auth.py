@@ -1,0 +1,184 @@
+"""Login, logout, lockout, CSRF and the user's own password."""
+
+from datetime import timedelta
+
+from conftest import PASSWORD, csrf_from, login
+from mediation import accounts
+from models import utcnow
+
+
+def test_login_page_is_chinese_and_has_csrf(client):
+    page = client.get("/login")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<html lang="zh-CN">' in html
+    assert "用户名" in html and "密码" in html
+    assert 'name="csrf_token"' in html
+
+
+def test_pages_need_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=/")
+
+
+def test_login_then_home_then_logout(client, make_user):
+    make_user("mediator", "NH-LS", username="liang", display_name="梁敏")
+    response = login(client, "liang")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    home = client.get("/").get_data(as_text=True)
+    assert "梁敏" in home and "南海区里水镇劳动争议联合调解中心" in home
+
+    token = csrf_from(client, "/")
+    assert client.post("/logout", data={"csrf_token": token}).status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_rerenders_with_message_and_keeps_username(client, make_user):
+    make_user("mediator", "NH-LS", username="liang")
+    response = login(client, "liang", "wrong-password")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "用户名或密码错误" in html
+    assert 'value="liang"' in html
+
+
+def test_unknown_user_gets_the_same_message(client):
+    response = login(client, "nobody", "whatever1")
+    assert response.status_code == 401
+    assert "用户名或密码错误" in response.get_data(as_text=True)
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(client, make_user, db):
+    user = make_user("mediator", "NH-LS", username="liang")
+    for _ in range(4):
+        assert login(client, "liang", "bad-pass1").status_code == 401
+    fifth = login(client, "liang", "bad-pass1").get_data(as_text=True)
+    assert "账户已锁定15分钟" in fifth
+    blocked = login(client, "liang", PASSWORD)
+    assert blocked.status_code == 401
+    assert "已锁定" in blocked.get_data(as_text=True)
+    db.refresh(user)
+    assert user.locked_until is not None  # held in the database, so every worker sees it
+
+
+def test_lock_expires_after_the_period(db, make_user):
+    user = make_user("mediator", "NH-LS", username="liang")
+    start = utcnow()
+    for minute in range(5):
+        try:
+            accounts.authenticate(db, "liang", "bad", now=start + timedelta(minutes=minute))
+        except accounts.LoginRefused:
+            pass
+    later = start + timedelta(minutes=4, seconds=30)
+    try:
+        accounts.authenticate(db, "liang", PASSWORD, now=later)
+        raise AssertionError("a locked account must not log in")
+    except accounts.LoginRefused as refused:
+        assert "已锁定" in str(refused)
+    after = start + timedelta(minutes=4 + 15, seconds=1)
+    assert accounts.authenticate(db, "liang", PASSWORD, now=after).id == user.id
+
+
+def test_failures_spread_beyond_the_window_do_not_lock(db, make_user):
+    make_user("mediator", "NH-LS", username="liang")
+    start = utcnow()
+    for i in range(8):
+        try:
+            accounts.authenticate(db, "liang", "bad", now=start + timedelta(minutes=4 * i))
+        except accounts.LoginRefused as refused:
+            assert "已锁定" not in str(refused)
+
+
+def test_admin_unlocks_a_locked_account(client, make_user, login_as):
+    liang = make_user("mediator", "NH-LS", username="liang")
+    for _ in range(5):
+        login(client, "liang", "bad-pass1")
+    login_as("admin")
+    assert "已锁定" in client.get("/admin/users").get_data(as_text=True)
+    token = csrf_from(client, "/admin/users")
+    client.post(f"/admin/users/{liang.id}/unlock", data={"csrf_token": token})
+    assert "已锁定" not in client.get("/admin/users").get_data(as_text=True)
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
+    assert login(client, "liang").status_code == 302
+
+
+def test_post_without_csrf_token_is_rejected(client, make_user):
+    make_user("mediator", "NH-LS", username="liang")
+    response = client.post("/login", data={"username": "liang", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "安全令牌" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # not logged in
+
+
+def test_next_is_honoured_only_for_local_paths(client, make_user):
+    make_user("admin", username="root")
+    token = csrf_from(client, "/login")
+    data = {"username": "root", "password": PASSWORD, "csrf_token": token}
+    local = client.post("/login?next=/admin/users", data=data)
+    assert local.headers["Location"] == "/admin/users"
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
+    for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+        token = csrf_from(client, "/login")
+        response = client.post(f"/login?next={evil}", data={**data, "csrf_token": token})
+        assert response.headers["Location"] == "/"
+        client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
+
+
+def test_logout_invalidates_a_copied_session_cookie(app, client, make_user):
+    make_user("mediator", "NH-LS", username="liang")
+    login(client, "liang")
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
+
+    thief = app.test_client()
+    thief.set_cookie("session", cookie.value)
+    assert thief.get("/").status_code == 302
+
+
+def test_session_cookie_flags(client, make_user):
+    make_user("mediator", "NH-LS", username="liang")
+    response = login(client, "liang")
+    header = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "HttpOnly" in header
+    assert "SameSite=Lax" in header
+
+
+def test_change_own_password(client, make_user):
+    make_user("mediator", "NH-LS", username="liang")
+    login(client, "liang")
+    token = csrf_from(client, "/account/password")
+    bad = client.post(
+        "/account/password",
+        data={"current_password": "nope", "new_password": "newpass99", "confirm": "newpass99",
+              "csrf_token": token},
+    )
+    assert bad.status_code == 422
+    assert "当前密码不正确" in bad.get_data(as_text=True)
+    weak = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "short", "confirm": "short",
+              "csrf_token": token},
+    )
+    assert "密码至少8位" in weak.get_data(as_text=True)
+    ok = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "newpass99", "confirm": "newpass99",
+              "csrf_token": token},
+    )
+    assert ok.status_code == 302
+    assert client.get("/").status_code == 200  # still logged in here
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
+    assert login(client, "liang", PASSWORD).status_code == 401
+    assert login(client, "liang", "newpass99").status_code == 302
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"

@@ -1,0 +1,1 @@
+"""The web layer: blueprints, request-scoped database sessions and CLI commands."""

@@ -1,0 +1,181 @@
+"""Administration: users and centres (admins only)."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import select
+
+from forms.admin import CentreForm, EmptyForm, ResetPasswordForm, UserForm
+from mediation import accounts
+from mediation.centres import save_centre
+from mediation.errors import RuleViolation
+from mediation.permissions import Permission
+from models import Centre, District, User, utcnow
+from views.db import get_db
+from views.helpers import apply_violation, require
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _district_choices():
+    districts = get_db().exec(select(District).order_by(District.id))
+    return [("", "—（市级）")] + [(d.code, d.name) for d in districts]
+
+
+def _centre_choices():
+    centres = get_db().exec(select(Centre).order_by(Centre.id))
+    return [("", "—")] + [(c.code, c.name + ("" if c.active else "（已停用）")) for c in centres]
+
+
+def _get_or_404(model, id_):
+    record = get_db().get(model, id_)
+    if record is None:
+        abort(404)
+    return record
+
+
+@bp.route("/users")
+@require(Permission.USERS_MANAGE)
+def users():
+    db = get_db()
+    rows = db.exec(
+        select(User, Centre, District)
+        .join(Centre, User.centre_id == Centre.id, isouter=True)
+        .join(District, User.district_id == District.id, isouter=True)
+        .order_by(User.username)
+    ).all()
+    return render_template("admin/users.html", rows=rows, action_form=EmptyForm(), now_utc=utcnow())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require(Permission.USERS_MANAGE)
+def edit_user(user_id: int | None = None):
+    db = get_db()
+    user = _get_or_404(User, user_id) if user_id else None
+    form = UserForm(obj=None)
+    form.centre.choices = _centre_choices()
+    form.district.choices = _district_choices()
+    if user and request.method == "GET":
+        form.username.data = user.username
+        form.display_name.data = user.display_name
+        form.role.data = user.role
+        form.active.data = user.active
+        form.centre.data = db.get(Centre, user.centre_id).code if user.centre_id else ""
+        form.district.data = db.get(District, user.district_id).code if user.district_id else ""
+    if form.validate_on_submit():
+        try:
+            if user is None:
+                user = accounts.create_user(
+                    db,
+                    form.username.data,
+                    form.password.data or "",
+                    form.role.data,
+                    centre_code=form.centre.data or None,
+                    district_code=form.district.data or None,
+                    display_name=form.display_name.data or "",
+                )
+                user.active = form.active.data
+                message = f"已创建用户「{user.username}」"
+            else:
+                if user.id == current_user.id and (
+                    not form.active.data or form.role.data != user.role
+                ):
+                    raise RuleViolation([("role", "不能停用自己或修改自己的角色")])
+                accounts.update_user(
+                    db,
+                    user,
+                    form.role.data,
+                    form.centre.data or None,
+                    form.district.data or None,
+                    form.display_name.data or "",
+                    form.active.data,
+                )
+                message = f"已保存用户「{user.username}」"
+        except RuleViolation as violation:
+            db.rollback()
+            apply_violation(form, violation)
+        else:
+            db.commit()
+            flash(message, "success")
+            return redirect(url_for("admin.users"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/user_form.html", form=form, user=user), status
+
+
+@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@require(Permission.USERS_MANAGE)
+def reset_password(user_id: int):
+    db = get_db()
+    user = _get_or_404(User, user_id)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_password(db, user, form.password.data)
+            accounts.unlock(db, user)
+        except RuleViolation as violation:
+            db.rollback()
+            apply_violation(form, violation)
+        else:
+            db.commit()
+            flash(f"已重置「{user.username}」的密码，该用户需用新密码重新登录", "success")
+            return redirect(url_for("admin.users"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/reset_password.html", form=form, user=user), status
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@require(Permission.USERS_MANAGE)
+def unlock_user(user_id: int):
+    db = get_db()
+    user = _get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        accounts.unlock(db, user)
+        db.commit()
+        flash(f"已解锁「{user.username}」", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/centres")
+@require(Permission.CENTRES_MANAGE)
+def centres():
+    db = get_db()
+    rows = db.exec(
+        select(Centre, District)
+        .join(District, Centre.district_id == District.id, isouter=True)
+        .order_by(Centre.id)
+    ).all()
+    return render_template("admin/centres.html", rows=rows)
+
+
+@bp.route("/centres/new", methods=["GET", "POST"])
+@bp.route("/centres/<int:centre_id>", methods=["GET", "POST"])
+@require(Permission.CENTRES_MANAGE)
+def edit_centre(centre_id: int | None = None):
+    db = get_db()
+    centre = _get_or_404(Centre, centre_id) if centre_id else None
+    form = CentreForm(obj=centre)
+    form.district.choices = _district_choices()
+    if centre and request.method == "GET":
+        form.district.data = db.get(District, centre.district_id).code if centre.district_id else ""
+    if form.validate_on_submit():
+        try:
+            centre = save_centre(
+                db,
+                centre,
+                code=form.code.data,
+                name=form.name.data,
+                short_name=form.short_name.data,
+                district_code=form.district.data or None,
+                address=form.address.data or "",
+                phone=form.phone.data or "",
+                active=form.active.data,
+            )
+        except RuleViolation as violation:
+            db.rollback()
+            apply_violation(form, violation)
+        else:
+            db.commit()
+            flash(f"已保存「{centre.name}」", "success")
+            return redirect(url_for("admin.centres"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/centre_form.html", form=form, centre=centre), status
