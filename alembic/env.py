@@ -3,10 +3,10 @@
 import os
 from logging.config import fileConfig
 
+from alembic import context
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table on SQLModel.metadata)
-from alembic import context
 from models.db import make_engine
 
 config = context.config

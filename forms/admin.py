@@ -2,9 +2,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from forms import select_choices
 from models import Role
 
-ROLE_CHOICES = [("", "请选择")] + Role.choices()
+ROLE_CHOICES = select_choices(Role.choices(), blank="请选择")
 
 
 class UserForm(FlaskForm):

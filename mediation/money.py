@@ -30,9 +30,9 @@ def _to_decimal(value: str | int | float | Decimal) -> Decimal:
         raise InvalidAmount("金额格式不正确")
     # NFKC turns full-width digits, "，", "．" and "￥" into their ASCII forms.
     text = "".join(unicodedata.normalize("NFKC", value).split())
-    text = text.removesuffix("元").lstrip("¥")
     if not text:
         raise InvalidAmount("请填写金额")
+    text = text.removesuffix("元").removeprefix("¥")
     if not _AMOUNT.fullmatch(text):
         raise InvalidAmount("金额格式不正确")
     return Decimal(text.replace(",", ""))

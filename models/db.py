@@ -2,11 +2,10 @@
 
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import Engine, event
 from sqlmodel import create_engine
-
-from alembic import command
 
 ROOT = Path(__file__).resolve().parent.parent
 SQLITE_BUSY_TIMEOUT_MS = 15_000

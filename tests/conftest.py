@@ -19,7 +19,13 @@ from models import Centre, District
 from models.db import make_engine, upgrade
 
 PASSWORD = "secret123"
-BACKENDS = ["sqlite", "postgresql"]
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+def pytest_report_header(config):
+    if "postgresql" in BACKENDS:
+        return "databases: SQLite and PostgreSQL (TEST_DATABASE_URL)"
+    return "databases: SQLite only (set TEST_DATABASE_URL to test PostgreSQL too)"
 
 
 @contextmanager
@@ -28,9 +34,7 @@ def fresh_database(backend: str, tmp_dir) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_dir}/test-{uuid.uuid4().hex[:8]}.sqlite3"
         return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+    base = os.environ["TEST_DATABASE_URL"]
     schema = f"test_{uuid.uuid4().hex[:12]}"
     admin = make_engine(base)
     with admin.begin() as connection:

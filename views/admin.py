@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlmodel import select
 
+from forms import select_choices
 from forms.admin import CentreForm, EmptyForm, ResetPasswordForm, UserForm
 from mediation import accounts
 from mediation.centres import save_centre
@@ -18,12 +19,14 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 def _district_choices():
     districts = get_db().exec(select(District).order_by(District.id))
-    return [("", "—（市级）")] + [(d.code, d.name) for d in districts]
+    return select_choices(((d.code, d.name) for d in districts), blank="—（市级）")
 
 
 def _centre_choices():
     centres = get_db().exec(select(Centre).order_by(Centre.id))
-    return [("", "—")] + [(c.code, c.name + ("" if c.active else "（已停用）")) for c in centres]
+    return select_choices(
+        ((c.code, c.name + ("" if c.active else "（已停用）")) for c in centres), blank="—"
+    )
 
 
 def _get_or_404(model, id_):

@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from mediation import accounts, demo
 from mediation.errors import RuleViolation
@@ -23,6 +24,7 @@ def _session():
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db():
     """Upgrade the schema to head, then load districts and centres (idempotent)."""
     upgrade(current_app.config["DATABASE_URL"])
@@ -35,6 +37,7 @@ def init_db():
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option(
     "--role",
@@ -66,6 +69,7 @@ def create_user(username, role, centre_code, district_code, display_name):
 
 
 @click.command("demo-data")
+@with_appcontext
 def demo_data():
     """Create a demo user for every role (and demo cases once cases exist)."""
     with _session() as session:

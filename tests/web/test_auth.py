@@ -1,5 +1,6 @@
 """Login, logout, lockout, CSRF and the user's own password."""
 
+import contextlib
 from datetime import timedelta
 
 from conftest import PASSWORD, csrf_from, login
@@ -66,10 +67,8 @@ def test_lock_expires_after_the_period(db, make_user):
     user = make_user("mediator", "NH-LS", username="liang")
     start = utcnow()
     for minute in range(5):
-        try:
+        with contextlib.suppress(accounts.LoginRefused):
             accounts.authenticate(db, "liang", "bad", now=start + timedelta(minutes=minute))
-        except accounts.LoginRefused:
-            pass
     later = start + timedelta(minutes=4, seconds=30)
     try:
         accounts.authenticate(db, "liang", PASSWORD, now=later)
@@ -151,21 +150,33 @@ def test_change_own_password(client, make_user):
     token = csrf_from(client, "/account/password")
     bad = client.post(
         "/account/password",
-        data={"current_password": "nope", "new_password": "newpass99", "confirm": "newpass99",
-              "csrf_token": token},
+        data={
+            "current_password": "nope",
+            "new_password": "newpass99",
+            "confirm": "newpass99",
+            "csrf_token": token,
+        },
     )
     assert bad.status_code == 422
     assert "当前密码不正确" in bad.get_data(as_text=True)
     weak = client.post(
         "/account/password",
-        data={"current_password": PASSWORD, "new_password": "short", "confirm": "short",
-              "csrf_token": token},
+        data={
+            "current_password": PASSWORD,
+            "new_password": "short",
+            "confirm": "short",
+            "csrf_token": token,
+        },
     )
     assert "密码至少8位" in weak.get_data(as_text=True)
     ok = client.post(
         "/account/password",
-        data={"current_password": PASSWORD, "new_password": "newpass99", "confirm": "newpass99",
-              "csrf_token": token},
+        data={
+            "current_password": PASSWORD,
+            "new_password": "newpass99",
+            "confirm": "newpass99",
+            "csrf_token": token,
+        },
     )
     assert ok.status_code == 302
     assert client.get("/").status_code == 200  # still logged in here

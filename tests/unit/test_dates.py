@@ -1,0 +1,161 @@
+"""Local dates in Asia/Shanghai, statutory periods, working days and typed dates."""
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from mediation import dates
+from mediation.dates import (
+    TZ,
+    InvalidDate,
+    add_days,
+    add_working_days,
+    days_left,
+    parse_date_text,
+)
+
+
+def test_now_is_aware_in_shanghai():
+    current = dates.now()
+    assert current.tzinfo is TZ
+    assert current.utcoffset() == timedelta(hours=8)
+    assert abs(current - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_today_is_shanghai_date():
+    assert dates.today() in {
+        datetime.now(TZ).date(),
+        (datetime.now(UTC) + timedelta(hours=8)).date(),
+    }
+    assert isinstance(dates.today(), date)
+    assert not isinstance(dates.today(), datetime)
+
+
+def test_add_days_counts_from_the_next_day():
+    assert add_days(date(2021, 3, 9), 15) == date(2021, 3, 24)
+    assert add_days(date(2021, 3, 9), 0) == date(2021, 3, 9)
+    assert add_days(date(2021, 2, 20), 15) == date(2021, 3, 7)  # across month end
+    assert add_days(date(2020, 2, 20), 15) == date(2020, 3, 6)  # leap year
+    assert add_days(date(2021, 12, 25), 15) == date(2022, 1, 9)
+    assert add_days(date(2021, 3, 24), -15) == date(2021, 3, 9)
+
+
+def test_add_working_days_skips_weekends():
+    friday = date(2021, 3, 5)
+    assert add_working_days(friday, 3) == date(2021, 3, 10)
+    assert add_working_days(friday, 1) == date(2021, 3, 8)
+    assert add_working_days(friday, 0) == friday
+    assert add_working_days(date(2021, 3, 6), 1) == date(2021, 3, 8)  # from a Saturday
+    assert add_working_days(date(2021, 3, 8), 3) == date(2021, 3, 11)  # Monday -> Thursday
+    assert add_working_days(date(2021, 3, 8), 5) == date(2021, 3, 15)
+
+
+def test_add_working_days_with_holidays_and_makeup_days():
+    # 2021 Labour Day: 1-5 May off; Sunday 25 April and Saturday 8 May were working days.
+    holidays = {date(2021, 5, d) for d in range(1, 6)}
+    makeup = {date(2021, 4, 25), date(2021, 5, 8)}
+    friday = date(2021, 4, 30)
+    assert add_working_days(friday, 1, holidays, makeup) == date(2021, 5, 6)
+    assert add_working_days(friday, 3, holidays, makeup) == date(2021, 5, 8)  # Saturday works
+    assert add_working_days(friday, 4, holidays, makeup) == date(2021, 5, 10)
+    assert add_working_days(friday, 3) == date(2021, 5, 5)  # without the calendar
+    assert add_working_days(date(2021, 4, 23), 1, holidays, makeup) == date(2021, 4, 25)
+    # lists (any collection) work as well as sets
+    assert add_working_days(friday, 1, list(holidays), list(makeup)) == date(2021, 5, 6)
+
+
+def test_holiday_wins_over_makeup_day():
+    saturday = date(2021, 3, 6)
+    assert add_working_days(date(2021, 3, 5), 1, {saturday}, {saturday}) == date(2021, 3, 8)
+
+
+def test_add_working_days_refuses_negative():
+    with pytest.raises(ValueError):
+        add_working_days(date(2021, 3, 5), -1)
+
+
+def test_days_left():
+    deadline = date(2021, 3, 24)
+    assert days_left(deadline, date(2021, 3, 9)) == 15
+    assert days_left(deadline, deadline) == 0
+    assert days_left(deadline, date(2021, 3, 26)) == -2
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2021-03-09",
+        "2021-3-9",
+        "2021/3/9",
+        "2021/03/09",
+        "2021.3.9",
+        "2021年3月9日",
+        "2021年03月09日",
+        "2021 年 3 月 9 日",
+        "2021年3月9",
+        "  2021-03-09  ",
+        "２０２１－０３－０９",
+        "２０２１年３月９日",
+    ],
+)
+def test_parse_date_text_accepts_usual_forms(typed):
+    assert parse_date_text(typed) == date(2021, 3, 9)
+
+
+def test_parse_date_text_passes_dates_through():
+    assert parse_date_text(date(2021, 3, 9)) == date(2021, 3, 9)
+    assert parse_date_text(datetime(2021, 3, 9, 23, 30)) == date(2021, 3, 9)
+    result = parse_date_text(datetime(2021, 3, 9, 10, 0))
+    assert type(result) is date
+
+
+def test_parse_date_text_reads_aware_datetimes_in_shanghai():
+    # 20:00 UTC on the 8th is 04:00 on the 9th in Foshan
+    assert parse_date_text(datetime(2021, 3, 8, 20, 0, tzinfo=UTC)) == date(2021, 3, 9)
+    minus_five = timezone(timedelta(hours=-5))
+    assert parse_date_text(datetime(2021, 3, 9, 12, 0, tzinfo=minus_five)) == date(2021, 3, 10)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2021-03",
+        "21-03-09",
+        "2021-03-09-01",
+        "2021/3-9",  # mixed separators
+        "2021-003-09",
+        "09/03/2021",
+        "二〇二一年三月九日",
+        "yesterday",
+        "2021年3-9",
+        12,
+    ],
+)
+def test_parse_date_text_refuses_bad_formats(typed):
+    with pytest.raises(InvalidDate) as caught:
+        parse_date_text(typed)
+    assert str(caught.value) == "日期格式不正确（例：2021-03-09）"
+
+
+@pytest.mark.parametrize(
+    "typed", ["2021-02-30", "2021-02-29", "2021年4月31日", "2021/13/1", "2021.0.9", "0000-01-01"]
+)
+def test_parse_date_text_refuses_nonexistent_dates(typed):
+    with pytest.raises(InvalidDate) as caught:
+        parse_date_text(typed)
+    assert str(caught.value) == "日期不存在"
+
+
+def test_parse_date_text_leap_day():
+    assert parse_date_text("2020-02-29") == date(2020, 2, 29)
+
+
+@pytest.mark.parametrize("typed", ["", "   ", None])
+def test_parse_date_text_empty(typed):
+    with pytest.raises(InvalidDate) as caught:
+        parse_date_text(typed)
+    assert str(caught.value) == "请填写日期"
+
+
+def test_invalid_date_is_a_value_error():
+    assert issubclass(InvalidDate, ValueError)

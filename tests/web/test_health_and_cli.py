@@ -1,0 +1,62 @@
+"""/healthz both ways; the `init-db` and `create-user` commands."""
+
+from sqlmodel import func, select
+
+from app import create_app
+from models import Centre, District, User
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["database"] == "ok"
+
+
+def test_healthz_reports_an_unreachable_database(tmp_path):
+    broken = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/nowhere?connect_timeout=1",
+        }
+    )
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "unreachable"
+
+
+def test_init_db_twice_adds_nothing_twice(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["init-db"])
+    second = runner.invoke(args=["init-db"])
+    assert first.exit_code == 0 and second.exit_code == 0, first.output + second.output
+    assert "新增区 0 个、调解中心 0 个" in second.output
+    assert db.exec(select(func.count()).select_from(District)).one() == 5
+    assert db.exec(select(func.count()).select_from(Centre)).one() == 10
+    lishui = db.exec(select(Centre).where(Centre.code == "NH-LS")).one()
+    assert (lishui.name, lishui.short_name) == ("南海区里水镇劳动争议联合调解中心", "南里")
+
+
+def test_create_user_reads_the_password_from_stdin(app, db):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["create-user", "liang", "--role", "mediator", "--centre", "NH-LS", "--name", "梁敏"],
+        input="pass2026\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.exec(select(User).where(User.username == "liang")).one()
+    assert user.display_name == "梁敏" and user.role == "mediator"
+
+
+def test_create_user_errors_are_clear(app):
+    runner = app.test_cli_runner()
+    cases = [
+        (["create-user", "a", "--role", "boss"], "未知角色「boss」"),
+        (["create-user", "a", "--role", "mediator"], "调解员必须指定所属调解中心"),
+        (["create-user", "a", "--role", "mediator", "--centre", "XX"], "未知调解中心代码「XX」"),
+        (["create-user", "a", "--role", "district_supervisor", "--district", "ZZ"], "未知区代码"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(args=args, input="pass2026\n")
+        assert result.exit_code != 0
+        assert message in result.output
