@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, false
 from sqlmodel import Session, select
 
-from models import Centre, Role, User
+from models import Centre, Lawyer, LawyerCentre, Role, User
 
 
 @dataclass(frozen=True)
@@ -38,8 +38,13 @@ class Scope:
 
 
 def lawyer_centre_ids(session: Session, user: User) -> set[int]:
-    """Centres where a lawyer user is stationed (their own centre until the roster exists)."""
-    return {user.centre_id} if user.centre_id else set()
+    """Centres where a lawyer user is stationed on the roster, and the centre on their account."""
+    stationed = session.exec(
+        select(LawyerCentre.centre_id)
+        .join(Lawyer, Lawyer.id == LawyerCentre.lawyer_id)
+        .where(Lawyer.user_id == user.id)
+    )
+    return set(stationed) | ({user.centre_id} if user.centre_id else set())
 
 
 def scope_of(session: Session, user: User) -> Scope:

@@ -1,16 +1,60 @@
 """All tables, imported so that `SQLModel.metadata` knows every one of them."""
 
+from models.audit import AuditEvent
 from models.base import LabelledEnum, utcnow
+from models.case import (
+    CLOSED_STATUSES,
+    OPEN_STATUSES,
+    Agreement,
+    AgreementLine,
+    ApplicationForm,
+    Case,
+    CaseCounter,
+    CaseStatus,
+    Category,
+    Channel,
+    ClaimKind,
+    ClaimLine,
+    FailureReason,
+    Instalment,
+    MediationSession,
+    Payment,
+    Worker,
+)
+from models.employer import Employer, EmployerCounsel
 from models.reference import CalendarDay, Centre, DayKind, District
+from models.roster import Lawyer, LawyerCentre
 from models.user import Role, User
 
 __all__ = [
+    "CLOSED_STATUSES",
+    "OPEN_STATUSES",
+    "Agreement",
+    "AgreementLine",
+    "ApplicationForm",
+    "AuditEvent",
     "CalendarDay",
+    "Case",
+    "CaseCounter",
+    "CaseStatus",
+    "Category",
     "Centre",
+    "Channel",
+    "ClaimKind",
+    "ClaimLine",
     "DayKind",
     "District",
+    "Employer",
+    "EmployerCounsel",
+    "FailureReason",
+    "Instalment",
     "LabelledEnum",
+    "Lawyer",
+    "LawyerCentre",
+    "MediationSession",
+    "Payment",
     "Role",
     "User",
+    "Worker",
     "utcnow",
 ]

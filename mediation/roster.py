@@ -1,0 +1,89 @@
+"""The lawyer roster: validation and saving; employers' counsel for conflict checks."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, delete, select
+
+from mediation.errors import RuleViolation
+from mediation.identifiers import (
+    InvalidIdentifier,
+    normalize_credit_code,
+    normalize_phone,
+    normalize_practice_certificate,
+)
+from models import Lawyer, LawyerCentre, Role, User
+
+
+@dataclass
+class LawyerData:
+    name: str
+    certificate_no: str
+    firm_name: str
+    firm_credit_code: str = ""
+    phone: str = ""
+    active: bool = True
+    centre_ids: tuple[int, ...] = ()
+    username: str = ""  # optional link to a user with role lawyer
+
+
+def stationed_centre_ids(session: Session, lawyer: Lawyer) -> set[int]:
+    return set(
+        session.exec(select(LawyerCentre.centre_id).where(LawyerCentre.lawyer_id == lawyer.id))
+    )
+
+
+def save_lawyer(
+    session: Session, lawyer: Lawyer | None, data: LawyerData, allowed_centre_ids: set[int] | None
+) -> Lawyer:
+    """Create or update a roster entry. `allowed_centre_ids` (None: all) limits which stationings
+    the acting user may add or remove: a centre supervisor manages their own centre only."""
+    problems = []
+    if not data.name.strip():
+        problems.append(("name", "请填写律师姓名"))
+    try:
+        data.certificate_no = normalize_practice_certificate(data.certificate_no)
+    except InvalidIdentifier as error:
+        problems.append(("certificate_no", str(error)))
+    else:
+        other = session.exec(
+            select(Lawyer).where(Lawyer.certificate_no == data.certificate_no)
+        ).first()
+        if other is not None and (lawyer is None or other.id != lawyer.id):
+            problems.append(("certificate_no", f"执业证号已登记（{other.name}）"))
+    if not data.firm_name.strip():
+        problems.append(("firm_name", "请填写所在律师事务所"))
+    if data.firm_credit_code:
+        try:
+            data.firm_credit_code = normalize_credit_code(data.firm_credit_code)
+        except InvalidIdentifier as error:
+            problems.append(("firm_credit_code", f"统一社会信用代码{error}"))
+    if data.phone:
+        try:
+            data.phone = normalize_phone(data.phone)
+        except InvalidIdentifier as error:
+            problems.append(("phone", str(error)))
+    user = None
+    if data.username:
+        user = session.exec(select(User).where(User.username == data.username.strip())).first()
+        if user is None or user.role != Role.LAWYER:
+            problems.append(("username", "关联账户须为已存在的「特约律师」角色用户"))
+    current = stationed_centre_ids(session, lawyer) if lawyer and lawyer.id else set()
+    wanted = set(data.centre_ids)
+    if allowed_centre_ids is not None and (current ^ wanted) - allowed_centre_ids:
+        problems.append(("centres", "只能调整本中心的派驻"))
+    if not wanted:
+        problems.append(("centres", "请至少选择一个派驻的调解中心"))
+    if problems:
+        raise RuleViolation(problems)
+    lawyer = lawyer or Lawyer(name="", certificate_no="", firm_name="")
+    lawyer.name, lawyer.certificate_no = data.name.strip(), data.certificate_no
+    lawyer.firm_name, lawyer.firm_credit_code = data.firm_name.strip(), data.firm_credit_code
+    lawyer.phone, lawyer.active = data.phone, data.active
+    lawyer.user_id = user.id if user else None
+    session.add(lawyer)
+    session.flush()
+    session.exec(delete(LawyerCentre).where(LawyerCentre.lawyer_id == lawyer.id))
+    for centre_id in sorted(wanted):
+        session.add(LawyerCentre(lawyer_id=lawyer.id, centre_id=centre_id))
+    session.flush()
+    return lawyer

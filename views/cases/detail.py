@@ -1,0 +1,3 @@
+"""Routes: detail."""
+
+from views.cases import bp  # noqa: F401

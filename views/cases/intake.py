@@ -1,0 +1,3 @@
+"""Routes: intake."""
+
+from views.cases import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes: listing."""
+
+from views.cases import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes: workflow."""
+
+from views.cases import bp  # noqa: F401
