@@ -32,6 +32,10 @@ class Deadline:
         return self.days_left < 0
 
     @property
+    def text(self) -> str:
+        return f"超期{-self.days_left}天" if self.days_left < 0 else f"剩{self.days_left}天"
+
+    @property
     def css_class(self) -> str:
         if self.days_left < 0:
             return "bad"
@@ -71,6 +75,13 @@ def deadlines(case: Case, calendar: WorkCalendar, today: date) -> list[Deadline]
         )
         found.append(Deadline(label, due, (due - today).days))
     return found
+
+
+def mediation_deadline(case: Case, today: date) -> Deadline | None:
+    """The acceptance-based deadline of an open case, as lists show it."""
+    if case.status_enum.is_closed or case.mediation_due_on is None:
+        return None
+    return Deadline("调解期限", case.mediation_due_on, (case.mediation_due_on - today).days)
 
 
 def is_overdue(case: Case, today: date) -> bool:

@@ -13,6 +13,7 @@ from mediation.cases import touch
 from mediation.dates import TZ
 from mediation.dates import now as local_now
 from mediation.dates import today as local_today
+from mediation.deadlines import mediation_due
 from mediation.errors import RuleViolation
 from models import (
     CLOSED_STATUSES,
@@ -69,6 +70,7 @@ def accept(
     before = audit.snapshot(case, ["status", "accepted_on"])
     _move(case, S.ACCEPTED)
     case.accepted_on = accepted_on
+    case.mediation_due_on = mediation_due(case)
     _finish(session, case, actor, before, "accept", f"受理案件（{accepted_on:%Y-%m-%d}）")
 
 
@@ -195,6 +197,7 @@ def extend(
         raise RuleViolation(problems)
     before = audit.snapshot(case, ["extension_days", "extension_consent_on"])
     case.extension_days, case.extension_consent_on = days, consent_on
+    case.mediation_due_on = mediation_due(case)
     _finish(session, case, actor, before, "extend", f"经双方同意延长调解期限{days}天")
 
 

@@ -183,6 +183,9 @@ class Case(SQLModel, table=True):
     outcome_note: str = Field(default="", sa_type=Text)
     closed_on: date | None = Field(default=None, index=True)
     extension_days: int = Field(default=0)
+    # accepted_on + 15 days + extension: kept by the lifecycle so lists and statistics can
+    # filter overdue cases in SQL on either database.
+    mediation_due_on: date | None = Field(default=None, index=True)
     extension_consent_on: date | None = None
     arbitration_applied_on: date | None = None  # interrupts the limitation period (art.27)
     imported_from: str = Field(default="", max_length=200)
@@ -201,6 +204,14 @@ class Case(SQLModel, table=True):
     @property
     def status_enum(self) -> CaseStatus:
         return CaseStatus(self.status)
+
+    @property
+    def application_form_label(self) -> str:
+        return ApplicationForm(self.application_form).label
+
+    @property
+    def failure_reason_label(self) -> str:
+        return FailureReason(self.failure_reason).label if self.failure_reason else ""
 
 
 class CaseCounter(SQLModel, table=True):

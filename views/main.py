@@ -1,11 +1,15 @@
-"""Home page and health check."""
+"""Home page (today's work) and health check."""
 
 from flask import Blueprint, jsonify, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from mediation.case_list import status_counts
+from mediation.dates import today
+from mediation.permissions import Permission, can
 from mediation.scope import visible_centres
+from mediation.workload import workload
 from views.db import database, get_db
 from views.helpers import current_scope
 
@@ -15,8 +19,17 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home():
-    centres = visible_centres(get_db(), current_scope())
-    return render_template("main/home.html", centres=centres, user=current_user)
+    db = get_db()
+    scope = current_scope()
+    reads_cases = can(current_user, Permission.CASE_READ)
+    return render_template(
+        "main/home.html",
+        user=current_user,
+        centres=visible_centres(db, scope),
+        work=workload(db, scope, today()) if reads_cases else None,
+        counts=status_counts(db, scope) if reads_cases else None,
+        today=today(),
+    )
 
 
 @bp.route("/healthz")

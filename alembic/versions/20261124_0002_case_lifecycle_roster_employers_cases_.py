@@ -103,6 +103,7 @@ def upgrade() -> None:
     sa.Column('outcome_note', sa.Text(), nullable=False),
     sa.Column('closed_on', sa.Date(), nullable=True),
     sa.Column('extension_days', sa.Integer(), nullable=False),
+    sa.Column('mediation_due_on', sa.Date(), nullable=True),
     sa.Column('extension_consent_on', sa.Date(), nullable=True),
     sa.Column('arbitration_applied_on', sa.Date(), nullable=True),
     sa.Column('imported_from', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -145,6 +146,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_mediation_case_centre_id'), ['centre_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mediation_case_closed_on'), ['closed_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_mediation_case_employer_id'), ['employer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_mediation_case_mediation_due_on'), ['mediation_due_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_mediation_case_lawyer_id'), ['lawyer_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mediation_case_mediator_id'), ['mediator_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_mediation_case_received_on'), ['received_on'], unique=False)
@@ -336,6 +338,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_mediation_case_received_on'))
         batch_op.drop_index(batch_op.f('ix_mediation_case_mediator_id'))
         batch_op.drop_index(batch_op.f('ix_mediation_case_lawyer_id'))
+        batch_op.drop_index(batch_op.f('ix_mediation_case_mediation_due_on'))
         batch_op.drop_index(batch_op.f('ix_mediation_case_employer_id'))
         batch_op.drop_index(batch_op.f('ix_mediation_case_closed_on'))
         batch_op.drop_index(batch_op.f('ix_mediation_case_centre_id'))

@@ -1,0 +1,134 @@
+"""The case list: filters, a total and keyset paging, all in SQL.
+
+Shared by the web list, the JSON API and the exports, so that a drill-down's total always
+equals the number it came from.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import exists, func, or_
+from sqlmodel import Session, select
+
+from mediation.deadlines import Deadline, mediation_deadline
+from mediation.scope import Scope
+from models import OPEN_STATUSES, Case, CaseStatus, Centre, Employer, Worker
+
+
+@dataclass
+class CaseFilter:
+    statuses: list[str] = field(default_factory=list)
+    category: str = ""
+    channel: str = ""
+    centre_id: int | None = None
+    district_id: int | None = None
+    accepted_from: date | None = None
+    accepted_to: date | None = None
+    overdue: bool = False
+    lawyer_id: int | None = None
+    mediator_id: int | None = None
+    employer_id: int | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    centre_code: str
+    centre_short: str
+    employer_name: str
+    due: Deadline | None  # the acceptance-based deadline of an open case
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[CaseRow]
+    total: int
+    next_cursor: int | None
+
+
+def _conditions(f: CaseFilter, scope: Scope, today: date) -> list:
+    conditions = []
+    scoped = scope.condition(Case.centre_id)
+    if scoped is not None:
+        conditions.append(scoped)
+    if f.statuses:
+        conditions.append(Case.status.in_(f.statuses))
+    if f.category:
+        conditions.append(Case.category == f.category)
+    if f.channel:
+        conditions.append(Case.channel == f.channel)
+    if f.centre_id is not None:
+        conditions.append(Case.centre_id == f.centre_id)
+    if f.district_id is not None:
+        conditions.append(
+            Case.centre_id.in_(select(Centre.id).where(Centre.district_id == f.district_id))
+        )
+    if f.accepted_from is not None:
+        conditions.append(Case.accepted_on >= f.accepted_from)
+    if f.accepted_to is not None:
+        conditions.append(Case.accepted_on <= f.accepted_to)
+    if f.overdue:
+        conditions.append(Case.status.in_([s.value for s in OPEN_STATUSES]))
+        conditions.append(Case.mediation_due_on < today)
+    if f.lawyer_id is not None:
+        conditions.append(Case.lawyer_id == f.lawyer_id)
+    if f.mediator_id is not None:
+        conditions.append(Case.mediator_id == f.mediator_id)
+    if f.employer_id is not None:
+        conditions.append(Case.employer_id == f.employer_id)
+    text = f.text.strip()
+    if text:
+        pattern = f"%{text}%"
+        conditions.append(
+            or_(
+                Case.number.like(pattern),
+                Case.employer_id.in_(select(Employer.id).where(Employer.name.like(pattern))),
+                exists().where(Worker.case_id == Case.id, Worker.name.like(pattern)),
+            )
+        )
+    return conditions
+
+
+def count_cases(session: Session, scope: Scope, f: CaseFilter, today: date) -> int:
+    statement = select(func.count()).select_from(Case).where(*_conditions(f, scope, today))
+    return session.exec(statement).one()
+
+
+def list_cases(
+    session: Session,
+    scope: Scope,
+    f: CaseFilter,
+    today: date,
+    cursor: int | None = None,
+    limit: int = 50,
+) -> Page:
+    """Newest first (by id); `cursor` is the id of the last row of the previous page."""
+    conditions = _conditions(f, scope, today)
+    statement = (
+        select(Case, Centre.code, Centre.short_name, Employer.name)
+        .join(Centre, Centre.id == Case.centre_id)
+        .join(Employer, Employer.id == Case.employer_id)
+        .where(*conditions)
+    )
+    if cursor is not None:
+        statement = statement.where(Case.id < cursor)
+    rows = session.exec(statement.order_by(Case.id.desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    total = count_cases(session, scope, f, today)
+    return Page(
+        rows=[
+            CaseRow(case, code, short, employer, mediation_deadline(case, today))
+            for case, code, short, employer in rows
+        ],
+        total=total,
+        next_cursor=rows[-1][0].id if more and rows else None,
+    )
+
+
+def status_counts(session: Session, scope: Scope) -> dict[CaseStatus, int]:
+    statement = select(Case.status, func.count()).group_by(Case.status)
+    statement = scope.apply(statement, Case.centre_id)
+    counts = dict(session.exec(statement).all())
+    return {status: counts.get(status.value, 0) for status in CaseStatus}
