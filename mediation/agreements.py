@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import func
 from sqlmodel import Session, delete, select
 
 from mediation import audit
@@ -26,6 +25,7 @@ from models import (
     User,
     Worker,
 )
+from models.base import sql_total
 
 REVIEW_WINDOW_DAYS = 15  # 仲裁审查: within 15 days of the agreement taking effect
 CONFIRMATION_WINDOW_DAYS = 30  # 司法确认: within 30 days
@@ -68,14 +68,14 @@ def worker_amounts(session: Session, case: Case) -> list[WorkerAmounts]:
     ).all()
     claimed = dict(
         session.exec(
-            select(ClaimLine.worker_id, func.sum(ClaimLine.claimed_fen))
+            select(ClaimLine.worker_id, sql_total(ClaimLine.claimed_fen))
             .where(ClaimLine.case_id == case.id)
             .group_by(ClaimLine.worker_id)
         ).all()
     )
     agreed = dict(
         session.exec(
-            select(ClaimLine.worker_id, func.sum(AgreementLine.agreed_fen))
+            select(ClaimLine.worker_id, sql_total(AgreementLine.agreed_fen))
             .join(ClaimLine, ClaimLine.id == AgreementLine.claim_line_id)
             .where(ClaimLine.case_id == case.id)
             .group_by(ClaimLine.worker_id)
@@ -83,7 +83,7 @@ def worker_amounts(session: Session, case: Case) -> list[WorkerAmounts]:
     )
     paid = dict(
         session.exec(
-            select(Payment.worker_id, func.sum(Payment.amount_fen))
+            select(Payment.worker_id, sql_total(Payment.amount_fen))
             .where(Payment.case_id == case.id)
             .group_by(Payment.worker_id)
         ).all()
@@ -408,7 +408,7 @@ def payment_state(session: Session, case: Case, today: date | None = None) -> Pa
     agreement = agreement_of(session, case)
     due = (
         session.exec(
-            select(func.coalesce(func.sum(Instalment.amount_fen), 0)).where(
+            select(sql_total(Instalment.amount_fen)).where(
                 Instalment.agreement_id == agreement.id, Instalment.due_on < today
             )
         ).one()

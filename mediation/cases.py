@@ -35,6 +35,7 @@ from models import (
     Worker,
     utcnow,
 )
+from models.base import sql_total
 
 COLLECTIVE_THRESHOLD = 10  # "ten or more" workers form a collective dispute (law art.7)
 
@@ -106,17 +107,15 @@ def refresh_totals(session: Session, case: Case) -> None:
         select(func.count()).select_from(Worker).where(Worker.case_id == case.id)
     ).one()
     case.claimed_fen = session.exec(
-        select(func.coalesce(func.sum(ClaimLine.claimed_fen), 0)).where(
-            ClaimLine.case_id == case.id
-        )
+        select(sql_total(ClaimLine.claimed_fen)).where(ClaimLine.case_id == case.id)
     ).one()
     case.agreed_fen = session.exec(
-        select(func.coalesce(func.sum(AgreementLine.agreed_fen), 0))
+        select(sql_total(AgreementLine.agreed_fen))
         .join(ClaimLine, ClaimLine.id == AgreementLine.claim_line_id)
         .where(ClaimLine.case_id == case.id)
     ).one()
     case.paid_fen = session.exec(
-        select(func.coalesce(func.sum(Payment.amount_fen), 0)).where(Payment.case_id == case.id)
+        select(sql_total(Payment.amount_fen)).where(Payment.case_id == case.id)
     ).one()
     case.collective = case.worker_count >= COLLECTIVE_THRESHOLD
     touch(case)

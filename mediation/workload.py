@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from mediation.case_list import CaseFilter, count_cases
@@ -18,6 +17,7 @@ from models import (
     Instalment,
     MediationSession,
 )
+from models.base import sql_total
 
 LIST_LIMIT = 20
 NEAR_DAYS = 3
@@ -70,7 +70,7 @@ def workload(session: Session, scope: Scope, today: date) -> Workload:
         .order_by(Case.mediation_due_on, Case.id)
         .limit(LIST_LIMIT)
     ).all()
-    due = func.sum(Instalment.amount_fen)
+    due = sql_total(Instalment.amount_fen)
     overdue = session.exec(
         scope.apply(
             _with_employer(select(Case, Employer.name, due - Case.paid_fen))

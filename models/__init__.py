@@ -23,6 +23,7 @@ from models.case import (
 )
 from models.employer import Employer, EmployerCounsel
 from models.reference import CalendarDay, Centre, DayKind, District
+from models.rollup import CaseRollup
 from models.roster import Lawyer, LawyerCentre
 from models.user import Role, User
 
@@ -36,6 +37,7 @@ __all__ = [
     "CalendarDay",
     "Case",
     "CaseCounter",
+    "CaseRollup",
     "CaseStatus",
     "Category",
     "Centre",

@@ -39,3 +39,11 @@ class LabelledEnum(StrEnum):
     def sql_in(cls) -> str:
         """The member values as an SQL list, for CHECK constraints."""
         return ", ".join(f"'{m.value}'" for m in cls)
+
+
+def sql_total(column):
+    """SUM(column) as a whole number, 0 for no rows. PostgreSQL sums BIGINT as NUMERIC
+    (Decimal in Python); the cast keeps money in integer fen on both databases."""
+    from sqlalchemy import BigInteger, cast, func
+
+    return cast(func.coalesce(func.sum(column), 0), BigInteger)

@@ -2,7 +2,15 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Integer, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from models.base import LabelledEnum, utcnow
@@ -154,6 +162,8 @@ class Case(SQLModel, table=True):
             "worker_count >= 0 AND claimed_fen >= 0 AND agreed_fen >= 0 AND paid_fen >= 0",
             name="totals_non_negative",
         ),
+        Index("ix_mediation_case_status_due", "status", "mediation_due_on"),
+        Index("ix_mediation_case_employer_accepted", "employer_id", "accepted_on"),
     )
     __mapper_args__ = {"version_id_col": _version_column}  # noqa: RUF012
 
@@ -193,9 +203,9 @@ class Case(SQLModel, table=True):
     # Derived totals, kept equal to the lines by mediation.cases.refresh_totals on every write
     # so that lists and statistics never have to sum workers, claims and payments per row.
     worker_count: int = Field(default=0)
-    claimed_fen: int = Field(default=0)
-    agreed_fen: int = Field(default=0)  # in the agreement, effective or not
-    paid_fen: int = Field(default=0)
+    claimed_fen: int = Field(default=0, sa_type=BigInteger)
+    agreed_fen: int = Field(default=0, sa_type=BigInteger)  # in the agreement, effective or not
+    paid_fen: int = Field(default=0, sa_type=BigInteger)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -254,7 +264,7 @@ class ClaimLine(SQLModel, table=True):
     case_id: int = Field(foreign_key="mediation_case.id", index=True, ondelete="CASCADE")
     worker_id: int = Field(foreign_key="case_worker.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=16)
-    claimed_fen: int = Field(default=0)
+    claimed_fen: int = Field(default=0, sa_type=BigInteger)
 
 
 class MediationSession(SQLModel, table=True):
@@ -314,7 +324,7 @@ class AgreementLine(SQLModel, table=True):
 
     agreement_id: int = Field(foreign_key="agreement.id", primary_key=True, ondelete="CASCADE")
     claim_line_id: int = Field(foreign_key="claim_line.id", primary_key=True, ondelete="CASCADE")
-    agreed_fen: int = Field(default=0)
+    agreed_fen: int = Field(default=0, sa_type=BigInteger)
 
 
 class Instalment(SQLModel, table=True):
@@ -323,7 +333,7 @@ class Instalment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     agreement_id: int = Field(foreign_key="agreement.id", index=True, ondelete="CASCADE")
     due_on: date = Field(index=True)
-    amount_fen: int
+    amount_fen: int = Field(sa_type=BigInteger)
 
 
 class Payment(SQLModel, table=True):
@@ -332,7 +342,7 @@ class Payment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="mediation_case.id", index=True, ondelete="CASCADE")
     worker_id: int = Field(foreign_key="case_worker.id", index=True, ondelete="CASCADE")
-    amount_fen: int
+    amount_fen: int = Field(sa_type=BigInteger)
     paid_on: date
     method: str = Field(default="", max_length=32)
     note: str = Field(default="", max_length=200)
