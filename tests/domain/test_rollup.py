@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from mediation import lifecycle
-from mediation.agreements import pay_outstanding, save_agreement
 from mediation.agreements import claim_lines as lines_of
+from mediation.agreements import pay_outstanding, save_agreement
 from mediation.assignment import assign
 from mediation.errors import RuleViolation
 from mediation.rollup import rebuild_rollup, rollup_drift
@@ -67,7 +67,7 @@ def _advance(db, case, actor, rng: random.Random) -> None:
 def test_rollup_matches_a_full_recount_after_random_edits(db, make_case, make_user):
     rng = random.Random(20261124)
     cases = []
-    for i in range(25):
+    for _ in range(25):
         centre = rng.choice(["NH-LS", "CC-ZC", "SD", "FS"])
         cases.append(
             make_case(
