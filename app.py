@@ -50,9 +50,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import admin, auth, cases, main
+    from views import admin, api, auth, cases, main
 
-    for module in (main, auth, admin, cases):
+    for module in (main, auth, admin, cases, api):
         app.register_blueprint(module.bp)
 
 

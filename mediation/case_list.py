@@ -11,6 +11,7 @@ from sqlalchemy import exists, func, or_
 from sqlmodel import Session, select
 
 from mediation.deadlines import Deadline, mediation_deadline
+from mediation.rollup import counted_cases_condition, stat_date_column
 from mediation.scope import Scope
 from models import OPEN_STATUSES, Case, CaseStatus, Centre, Employer, Worker
 
@@ -21,7 +22,10 @@ class CaseFilter:
     category: str = ""
     channel: str = ""
     centre_id: int | None = None
+    centre_ids: list[int] | None = None  # a statistics scope narrowed to a district or centre
     district_id: int | None = None
+    period_from: date | None = None  # the statistics period: acceptance, or refusal, date
+    period_to: date | None = None
     accepted_from: date | None = None
     accepted_to: date | None = None
     overdue: bool = False
@@ -60,6 +64,14 @@ def _conditions(f: CaseFilter, scope: Scope, today: date) -> list:
         conditions.append(Case.channel == f.channel)
     if f.centre_id is not None:
         conditions.append(Case.centre_id == f.centre_id)
+    if f.centre_ids is not None:
+        conditions.append(Case.centre_id.in_(f.centre_ids))
+    if f.period_from is not None or f.period_to is not None:
+        conditions.append(counted_cases_condition())
+    if f.period_from is not None:
+        conditions.append(stat_date_column() >= f.period_from)
+    if f.period_to is not None:
+        conditions.append(stat_date_column() <= f.period_to)
     if f.district_id is not None:
         conditions.append(
             Case.centre_id.in_(select(Centre.id).where(Centre.district_id == f.district_id))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, Select, false
 from sqlmodel import Session, select
 
-from models import Centre, Lawyer, LawyerCentre, Role, User
+from models import Centre, District, Lawyer, LawyerCentre, Role, User
 
 
 @dataclass(frozen=True)
@@ -61,3 +61,49 @@ def scope_of(session: Session, user: User) -> Scope:
 
 def visible_centres(session: Session, scope: Scope) -> list[Centre]:
     return list(session.exec(scope.apply(select(Centre), Centre.id).order_by(Centre.id)))
+
+
+class OutOfScope(Exception):
+    """A district or centre the user may not see (the API answers 403)."""
+
+
+class UnknownCode(Exception):
+    """No district or centre has this code."""
+
+
+@dataclass(frozen=True)
+class Narrowed:
+    centre_ids: list[int] | None  # None: the whole city
+    district: District | None
+    centre: Centre | None
+
+
+def narrow(
+    session: Session, scope: Scope, district_code: str | None, centre_code: str | None
+) -> Narrowed:
+    """The centres a statistics request covers: the user's scope, or a district or centre
+    inside it. Without codes the user's own scope applies (their district or centre)."""
+    centre = district = None
+    if centre_code:
+        centre = session.exec(select(Centre).where(Centre.code == centre_code)).first()
+        if centre is None:
+            raise UnknownCode(f"未知调解中心代码「{centre_code}」")
+        if not scope.includes(centre.id):
+            raise OutOfScope(centre_code)
+        return Narrowed([centre.id], None, centre)
+    if district_code:
+        district = session.exec(select(District).where(District.code == district_code)).first()
+        if district is None:
+            raise UnknownCode(f"未知区代码「{district_code}」")
+        ids = set(session.exec(select(Centre.id).where(Centre.district_id == district.id)))
+        if scope.centre_ids is not None and not ids <= scope.centre_ids:
+            raise OutOfScope(district_code)
+        return Narrowed(sorted(ids), district, None)
+    if scope.is_city:
+        return Narrowed(None, None, None)
+    if scope.district_id is not None:
+        district = session.get(District, scope.district_id)
+        return Narrowed(sorted(scope.centre_ids), district, None)
+    if len(scope.centre_ids) == 1:
+        centre = session.get(Centre, next(iter(scope.centre_ids)))
+    return Narrowed(sorted(scope.centre_ids), None, centre)

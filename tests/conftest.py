@@ -7,15 +7,17 @@ import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
 from app import create_app
-from mediation import accounts
+from mediation import accounts, lifecycle
+from mediation.agreements import claim_lines, pay_outstanding, save_agreement
 from mediation.reference import load_reference_data
-from models import Centre, District
+from models import Centre, District, User  # noqa: F401
 from models.db import make_engine, upgrade
 
 PASSWORD = "secret123"
@@ -199,3 +201,85 @@ def make_case(db, make_user, centres):
         return intake(db, actor, centres[centre], data, today=date(2026, 11, 24))
 
     return make
+
+
+TODAY = date(2026, 11, 24)
+
+
+def succeed(db, case, actor, on: date, pay: bool = True, share: float = 1.0) -> int:
+    lines = {line.id: int(line.claimed_fen * share) for _, line, _ in claim_lines(db, case)}
+    total = sum(lines.values())
+    lifecycle.accept(db, case, actor, on, today=TODAY)
+    case.status = "in_mediation"
+    db.flush()
+    save_agreement(
+        db,
+        case,
+        actor,
+        terms="一次性支付",
+        payment_method="银行转账",
+        copies=3,
+        lines=lines,
+        instalments=[(on, total)] if total else [],
+        parties_signed_on=on,
+        mediator_signed_on=on,
+        centre_sealed_on=on,
+        today=TODAY,
+    )
+    if pay and total:
+        pay_outstanding(db, case, actor, paid_on=on, today=TODAY)
+    return total
+
+
+@pytest.fixture
+def stats_dataset(db, make_case, make_user):
+    """March 2021 at NH-LS and CC-ZC: the figures are counted by hand in `expected`."""
+    actor = make_user("mediator", "NH-LS")
+    other = make_user("mediator", "CC-ZC")
+
+    def new(centre="NH-LS", workers=1, day=date(2021, 3, 9), **kw):
+        return make_case(
+            centre,
+            workers=workers,
+            received_on=day,
+            actor=actor if centre == "NH-LS" else other,
+            claimed_fen=1_000_00,
+            **kw,
+        )
+
+    article = new(workers=10, day=date(2021, 3, 9))
+    recovered = succeed(db, article, actor, date(2021, 3, 9))  # 10 workers x 1,000 yuan
+    unpaid = new(workers=2, day=date(2021, 3, 20), category="工伤")
+    recovered += succeed(db, unpaid, actor, date(2021, 3, 25), pay=False, share=0.5)
+    failed = new(workers=3, day=date(2021, 3, 1))
+    lifecycle.accept(db, failed, actor, date(2021, 3, 2), today=TODAY)
+    lifecycle.fail(db, failed, actor, date(2021, 3, 12), "employer_refuses", today=TODAY)
+    withdrawn = new(centre="CC-ZC", day=date(2021, 3, 30), channel="仲裁委托")
+    lifecycle.accept(db, withdrawn, other, date(2021, 3, 31), today=TODAY)
+    lifecycle.withdraw(db, withdrawn, other, date(2021, 4, 2), today=TODAY)
+    open_case = new(day=date(2021, 3, 15))
+    lifecycle.accept(db, open_case, actor, date(2021, 3, 15), today=TODAY)
+    refused = new(day=date(2021, 3, 16))
+    lifecycle.refuse(db, refused, actor, date(2021, 3, 17), "不存在劳动关系", today=TODAY)
+    voided = new(day=date(2021, 3, 16))
+    lifecycle.accept(db, voided, actor, date(2021, 3, 16), today=TODAY)
+    lifecycle.void(db, voided, actor, "重复登记", today=TODAY)
+    new(day=date(2021, 3, 18))  # received, never accepted: counts nowhere
+    outside = new(day=date(2021, 4, 10))
+    lifecycle.accept(db, outside, actor, date(2021, 4, 10), today=TODAY)
+    db.flush()
+    return {
+        "handled": 5,
+        "succeeded": 2,
+        "failed": 1,
+        "withdrawn": 1,
+        "open": 1,
+        "refused": 1,
+        "recovered_fen": recovered,
+        "paid_fen": 10 * 1_000_00,
+        "workers_served": 10 + 2 + 3 + 1 + 1,
+        "workers_benefited": 12,
+        # days to close: article 0, unpaid 0, failed 10, withdrawn 2 → 12 / 4
+        "avg_days_to_close": 3.0,
+        "overdue_open": 1,
+    }

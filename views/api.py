@@ -1,0 +1,190 @@
+"""The JSON API (contract): /api/stats, /api/cases, /api/cases/<id>. Session login; 401 in JSON
+without one; 403 for a district or centre outside the user's scope."""
+
+from datetime import date
+
+from flask import Blueprint, abort, jsonify, request
+from flask_login import current_user
+from sqlmodel import select
+
+from mediation import agreements
+from mediation.case_list import CaseFilter, list_cases
+from mediation.cases import get_case
+from mediation.dates import today
+from mediation.identifiers import mask_id_number, mask_phone
+from mediation.permissions import Permission
+from mediation.privacy import shows_personal_data
+from mediation.scope import OutOfScope, UnknownCode, narrow
+from mediation.stats import Period, by_district, statistics
+from models import CaseStatus, Centre
+from views.db import get_db
+from views.helpers import current_scope, require
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _bad_request(message: str):
+    response = jsonify(error=400, message=message)
+    response.status_code = 400
+    return response
+
+
+def _date_arg(name: str, default: date | None = None) -> date | None:
+    raw = request.args.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(_bad_request(f"参数 {name} 应为 YYYY-MM-DD 格式的日期"))
+
+
+def _narrowed():
+    try:
+        return narrow(
+            get_db(), current_scope(), request.args.get("district"), request.args.get("centre")
+        )
+    except UnknownCode as error:
+        abort(_bad_request(str(error)))
+    except OutOfScope:
+        abort(403)
+
+
+def stats_payload(stats, narrowed, db) -> dict:
+    """The contract's JSON shape; keys may be added, never renamed."""
+    t = stats.total
+    return {
+        "from": stats.period.start.isoformat(),
+        "to": stats.period.end.isoformat(),
+        "district": narrowed.district.code if narrowed.district else None,
+        "centre": narrowed.centre.code if narrowed.centre else None,
+        "mediation": {
+            "handled": t.handled,
+            "succeeded": t.succeeded,
+            "failed": t.failed,
+            "withdrawn": t.withdrawn,
+            "open": t.open,
+            "refused": t.refused,
+            "success_rate_handled": t.success_rate_handled,
+            "success_rate_closed": t.success_rate_closed,
+            "recovered_fen": t.recovered_fen,
+            "paid_fen": t.paid_fen,
+            "workers_served": t.workers_served,
+            "workers_benefited": t.workers_benefited,
+            "overdue_open": stats.overdue_open,
+            "avg_days_to_close": t.avg_days_to_close,
+        },
+        "legal_services": {"cases": 0, "worker_times": 0, "recovered_fen": 0},
+        "by_district": [
+            {"code": code, "name": name, **figures.brief()}
+            for code, name, figures in by_district(db, stats)
+        ],
+        "by_centre": [
+            {"code": centre.code, "name": centre.name, **stats.by_centre[centre.id].brief()}
+            for centre in db.exec(select(Centre).order_by(Centre.id))
+            if centre.id in stats.by_centre
+        ],
+        "by_category": [
+            {"category": key, **figures.brief()} for key, figures in stats.by_category.items()
+        ],
+        "by_channel": [
+            {"channel": key, **figures.brief()} for key, figures in stats.by_channel.items()
+        ],
+        "by_month": [
+            {"month": month.strftime("%Y-%m"), **figures.brief()}
+            for month, figures in stats.by_month.items()
+        ],
+    }
+
+
+@bp.route("/stats")
+@require(Permission.STATS_VIEW)
+def stats():
+    end = _date_arg("to", today())
+    start = _date_arg("from", end.replace(month=1, day=1))
+    if start > end:
+        return _bad_request("from 不能晚于 to")
+    narrowed = _narrowed()
+    db = get_db()
+    result = statistics(db, Period(start, end), narrowed.centre_ids, today())
+    return jsonify(stats_payload(result, narrowed, db))
+
+
+def case_json(case, centre_code: str) -> dict:
+    status = CaseStatus(case.status)
+    return {
+        "id": case.id,
+        "number": case.number,
+        "centre": centre_code,
+        "status": status.value,
+        "status_label": status.label,
+        "received_on": case.received_on.isoformat(),
+        "accepted_on": case.accepted_on.isoformat() if case.accepted_on else None,
+        "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+        "category": case.category,
+        "channel": case.channel,
+        "workers": case.worker_count,
+        "claimed_fen": case.claimed_fen,
+        "agreed_fen": case.agreed_fen,
+        "paid_fen": case.paid_fen,
+    }
+
+
+@bp.route("/cases")
+@require(Permission.CASE_READ)
+def cases():
+    narrowed = _narrowed()
+    statuses = [s for s in request.args.get("status", "").split(",") if s]
+    unknown = [s for s in statuses if s not in {v.value for v in CaseStatus}]
+    if unknown:
+        return _bad_request(f"未知状态：{'、'.join(unknown)}")
+    limit = min(max(request.args.get("limit", 50, type=int), 1), 500)
+    case_filter = CaseFilter(
+        statuses=statuses,
+        accepted_from=_date_arg("from"),
+        accepted_to=_date_arg("to"),
+        text=request.args.get("q", ""),
+        centre_ids=narrowed.centre_ids,
+    )
+    page = list_cases(
+        get_db(),
+        current_scope(),
+        case_filter,
+        today(),
+        limit=limit,
+        cursor=request.args.get("cursor", type=int),
+    )
+    return jsonify(
+        items=[case_json(row.case, row.centre_code) for row in page.rows],
+        next=page.next_cursor,
+        total=page.total,
+    )
+
+
+@bp.route("/cases/<int:case_id>")
+@require(Permission.CASE_READ)
+def case_detail(case_id: int):
+    db = get_db()
+    case = get_case(db, current_scope(), case_id)
+    if case is None:
+        abort(404)
+    show = shows_personal_data(db, current_user, case)
+
+    workers = [
+        {
+            "name": row.worker.name,
+            "id_number": row.worker.id_number if show else mask_id_number(row.worker.id_number),
+            "phone": row.worker.phone if show else mask_phone(row.worker.phone),
+            "claimed_fen": row.claimed_fen,
+            "agreed_fen": row.agreed_fen,
+            "paid_fen": row.paid_fen,
+        }
+        for row in agreements.worker_amounts(db, case)
+    ]
+    centre = db.get(Centre, case.centre_id)
+    state = agreements.payment_state(db, case)
+    return jsonify(
+        **case_json(case, centre.code),
+        worker_list=workers,
+        payment_state=state.value if state else None,
+    )
