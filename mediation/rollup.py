@@ -1,5 +1,9 @@
 """Keeps `case_rollup` exactly in step with the cases.
 
+Besides the statistics kinds, kind "list" counts every case (voided and unaccepted ones too) by
+centre, month of receipt and status, so that the case list's unfiltered total is a sum of a few
+hundred rows rather than a count over every case.
+
 Before every flush, each new or changed case's old contribution is subtracted and its new one
 added, with atomic `INSERT … ON CONFLICT DO UPDATE SET x = x + delta`, so concurrent writers
 never lose an update. The old state is read from the database (the row flush is about to
@@ -19,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from models import Case, CaseRollup, CaseStatus
 
-KINDS = ("all", "category", "channel", "lawyer")
+KINDS = ("all", "category", "channel", "lawyer")  # statistics, by statistics month
+LIST_KIND = "list"  # every case, by month of receipt
 MEASURES = (
     "cases",
     "workers",
@@ -31,6 +36,7 @@ MEASURES = (
 )
 FIELDS = (
     "status",
+    "received_on",
     "accepted_on",
     "closed_on",
     "centre_id",
@@ -57,10 +63,16 @@ def stat_date(state: Mapping[str, Any]) -> date | None:
 
 def contribution(state: Mapping[str, Any]) -> dict[tuple, dict[str, int]]:
     """{(centre_id, month, kind, value, status): measures} of one case's state."""
+    status = state["status"]
+    listed = {
+        (state["centre_id"], state["received_on"].replace(day=1), LIST_KIND, "", status): {
+            **dict.fromkeys(MEASURES, 0),
+            "cases": 1,
+        }
+    }
     day = stat_date(state)
     if day is None:
-        return {}
-    status = state["status"]
+        return listed
     closed = status in CLOSED_AFTER_ACCEPTANCE and state["accepted_on"] and state["closed_on"]
     measures = {
         "cases": 1,
@@ -78,7 +90,9 @@ def contribution(state: Mapping[str, Any]) -> dict[tuple, dict[str, int]]:
         "lawyer": str(state["lawyer_id"] or ""),
     }
     month = day.replace(day=1)
-    return {(state["centre_id"], month, kind, values[kind], status): measures for kind in KINDS}
+    return listed | {
+        (state["centre_id"], month, kind, values[kind], status): measures for kind in KINDS
+    }
 
 
 def _insert(session: Session):
@@ -213,6 +227,19 @@ def recount_statement(dialect: str):
                 *[func.sum(facts.c[m]).label(m) for m in MEASURES],
             ).group_by(facts.c.centre_id, facts.c.month, value, facts.c.status)
         )
+    zeros = [literal(0).label(m) for m in MEASURES if m != "cases"]
+    received_month = month_of(Case.received_on, dialect)
+    parts.append(
+        select(
+            Case.centre_id,
+            received_month.label("month"),
+            literal(LIST_KIND).label("kind"),
+            literal("").label("value"),
+            Case.status,
+            func.count().label("cases"),
+            *zeros,
+        ).group_by(Case.centre_id, received_month, Case.status)
+    )
     return union_all(*parts)
 
 
