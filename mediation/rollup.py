@@ -109,7 +109,7 @@ def apply_deltas(session: Session, deltas: Mapping[tuple, Mapping[str, int]]) ->
             centre_id=centre_id, month=month, kind=kind, value=value, status=status, **delta
         )
         statement = statement.on_conflict_do_update(
-            index_elements=["centre_id", "month", "kind", "value", "status"],
+            index_elements=["kind", "month", "centre_id", "value", "status"],
             set_={m: getattr(CaseRollup, m) + getattr(statement.excluded, m) for m in MEASURES},
         )
         connection.execute(statement)

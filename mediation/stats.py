@@ -7,6 +7,7 @@ themselves, so any day range is exact and still cheap.
 """
 
 import calendar
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
@@ -22,7 +23,17 @@ from mediation.rollup import (
     month_of,
     stat_date_column,
 )
-from models import Case, CaseRollup, CaseStatus, Centre, District, Employer, Lawyer
+from models import (
+    Case,
+    CaseRollup,
+    CaseStatus,
+    Category,
+    Centre,
+    Channel,
+    District,
+    Employer,
+    Lawyer,
+)
 from models.base import sql_total
 
 S = CaseStatus
@@ -252,21 +263,31 @@ class Aggregator:
             ).group_by(*columns, subquery.c.status)
         ).all()
 
-    def grouped(self, kind: str, dim: str | None) -> dict:
-        """{group value: Figures}; dim None gives {None: Figures} for the whole scope."""
-        rollup_dims = [] if dim is None else (["value"] if kind != "all" else [dim])
-        case_dims = [] if dim is None else [kind if kind != "all" else dim]
+    def rows(self, kind: str, dims: list[str]) -> list[tuple[tuple, str, Measures]]:
+        """(group key, status, measures) rows: whole months from the rollup, the partial
+        months from the cases. `dims` name case columns; for a breakdown kind other than
+        "all" its one dimension is the rollup's `value`."""
+        rollup_dims = dims if kind == "all" else ["value"]
+        found = []
+        for width, rows in (
+            (len(rollup_dims), self._rollup(kind, rollup_dims)),
+            (len(dims), self._cases(dims)),
+        ):
+            for row in rows:
+                key = tuple(
+                    date.fromisoformat(v) if isinstance(v, str) and d == "month" else v
+                    for d, v in zip(dims, row[:width], strict=True)
+                )
+                measures = Measures(*[int(value or 0) for value in row[width + 1 :]])
+                found.append((key, row[width], measures))
+        return found
+
+    def grouped(self, kind: str, dim: str) -> dict:
+        """{value of the breakdown: Figures}."""
         result: dict = defaultdict(Figures)
-        rows = [(row, len(rollup_dims)) for row in self._rollup(kind, rollup_dims)]
-        rows += [(row, len(case_dims)) for row in self._cases(case_dims)]
-        for row, width in rows:
-            key = row[0] if width else None
-            if isinstance(key, str) and dim == "month":
-                key = date.fromisoformat(key)
-            status = row[width]
-            measures = Measures(*[int(value or 0) for value in row[width + 1 :]])
+        for (key,), status, measures in self.rows(kind, [dim]):
             result[key].by_status[status].add(measures)
-        return result
+        return dict(result)
 
     def overdue_open(self, today: date) -> int:
         statement = (
@@ -288,15 +309,19 @@ def statistics(
     session: Session, period: Period, centre_ids: list[int] | None, today: date
 ) -> Statistics:
     aggregate = Aggregator(session, period, centre_ids)
-    by_month = aggregate.grouped("all", "month")
+    # One pass over the "all" rows gives the total, the centres and the months.
+    total, by_centre, by_month = Figures(), defaultdict(Figures), defaultdict(Figures)
+    for (centre_id, month), status, measures in aggregate.rows("all", ["centre_id", "month"]):
+        for figures in (total, by_centre[centre_id], by_month[month]):
+            figures.by_status[status].add(measures)
     return Statistics(
         period=period,
         centre_ids=centre_ids,
-        total=aggregate.grouped("all", None).get(None, Figures()),
-        by_centre=dict(aggregate.grouped("all", "centre_id")),
-        by_category=dict(aggregate.grouped("category", "category")),
-        by_channel=dict(aggregate.grouped("channel", "channel")),
-        by_lawyer=dict(aggregate.grouped("lawyer", "lawyer")),
+        total=total,
+        by_centre=dict(by_centre),
+        by_category=aggregate.grouped("category", "category"),
+        by_channel=aggregate.grouped("channel", "channel"),
+        by_lawyer=aggregate.grouped("lawyer", "lawyer"),
         by_month={month: by_month.get(month, Figures()) for month in period.months()},
         overdue_open=aggregate.overdue_open(today),
     )
@@ -356,3 +381,242 @@ def top_employers(
     if centre_ids is not None:
         statement = statement.where(Case.centre_id.in_(centre_ids))
     return [tuple(row) for row in session.execute(statement).all()]
+
+
+# --- The statistics pages and their export: period picker, count definitions, breakdowns ---
+
+
+class InvalidPeriod(ValueError):
+    """A picker value or date range that names no period; str() is a Chinese message."""
+
+
+LAST_FIVE_YEARS = "last5"
+CUSTOM_PERIOD = "custom"
+_YEAR = re.compile(r"(\d{4})")
+_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+QUARTER_NAMES = ("一", "二", "三", "四")
+
+
+def year_period(year: int) -> Period:
+    return Period(date(year, 1, 1), date(year, 12, 31))
+
+
+def quarter_period(year: int, quarter: int) -> Period:
+    start = date(year, 3 * quarter - 2, 1)
+    return Period(start, month_end(start.replace(month=3 * quarter)))
+
+
+def month_period(year: int, month: int) -> Period:
+    start = date(year, month, 1)
+    return Period(start, month_end(start))
+
+
+def period_from_picker(
+    value: str | None, today: date, start: date | None = None, end: date | None = None
+) -> Period:
+    """The period a picker value names: "2021" (a year), "2021-Q1" (a quarter), "2021-03" (a
+    month), "last5" (this calendar year and the four before it) or "custom" (start to end).
+    No value: the dates if any are given, else this year. A period that has not ended yet
+    stops at today; a custom range is taken as typed."""
+    value = (value or "").strip()
+    if value == CUSTOM_PERIOD or (not value and (start or end)):
+        if start is None or end is None:
+            raise InvalidPeriod("自定义期间请填写开始日期和结束日期")
+        if start > end:
+            raise InvalidPeriod("开始日期不能晚于结束日期")
+        return Period(start, end)
+    try:
+        if not value:
+            period = year_period(today.year)
+        elif value == LAST_FIVE_YEARS:
+            period = Period(date(today.year - 4, 1, 1), date(today.year, 12, 31))
+        elif match := _YEAR.fullmatch(value):
+            period = year_period(int(match[1]))
+        elif match := _QUARTER.fullmatch(value):
+            period = quarter_period(int(match[1]), int(match[2]))
+        elif match := _MONTH.fullmatch(value):
+            period = month_period(int(match[1]), int(match[2]))
+        else:
+            raise ValueError(value)
+    except ValueError:
+        raise InvalidPeriod(f"无法识别的统计期间「{value}」") from None
+    if period.start <= today < period.end:
+        period = Period(period.start, today)
+    return period
+
+
+def picker_value(period: Period, today: date) -> str:
+    """The picker value that names `period` (a year, quarter or month, possibly cut at today),
+    or "custom"."""
+    for value in (
+        str(period.start.year),
+        f"{period.start.year}-Q{(period.start.month - 1) // 3 + 1}",
+        period.start.strftime("%Y-%m"),
+        LAST_FIVE_YEARS,
+    ):
+        if period_from_picker(value, today) == period:
+            return value
+    return CUSTOM_PERIOD
+
+
+def picker_choices(today: date) -> list[tuple[str, str, str]]:
+    """(value, label, group) of the periods offered: the last six years, eight quarters and
+    twenty-four months, the last five years and a custom range."""
+    choices = [
+        (LAST_FIVE_YEARS, f"近五年（{today.year - 4}年至今）", "常用"),
+        (CUSTOM_PERIOD, "自定义起止日期", "常用"),
+    ]
+    choices += [(str(y), f"{y}年", "年度") for y in range(today.year, today.year - 6, -1)]
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    for _ in range(8):
+        label = f"{year}年第{QUARTER_NAMES[quarter - 1]}季度"
+        choices.append((f"{year}-Q{quarter}", label, "季度"))
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    month = today.replace(day=1)
+    for _ in range(24):
+        choices.append((month.strftime("%Y-%m"), f"{month.year}年{month.month}月", "月份"))
+        month = (month - timedelta(days=1)).replace(day=1)
+    return choices
+
+
+def period_label(period: Period) -> str:
+    """ "2021年", "2021年第一季度", "2021年3月", or "2021年3月2日至2021年3月31日"."""
+    start, end = period.start, period.end
+    if period == year_period(start.year):
+        return f"{start.year}年"
+    if start.month % 3 == 1 and period == quarter_period(start.year, (start.month + 2) // 3):
+        return f"{start.year}年第{QUARTER_NAMES[(start.month - 1) // 3]}季度"
+    if period == month_period(start.year, start.month):
+        return f"{start.year}年{start.month}月"
+    return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
+
+
+# The case counts of the headline, with the statuses whose cases make them up (the case list
+# filtered by these statuses and the period gives the same number).
+COUNTS: list[tuple[str, str, tuple[CaseStatus, ...]]] = [
+    ("handled", "受理（承接调解）", HANDLED),
+    ("succeeded", "调解成功", (S.SUCCEEDED,)),
+    ("failed", "调解不成", (S.FAILED,)),
+    ("withdrawn", "撤回", (S.WITHDRAWN,)),
+    ("open", "未结", OPEN),
+    ("refused", "不予受理", (S.REFUSED,)),
+]
+COUNT_STATUSES = {key: statuses for key, _, statuses in COUNTS}
+CLOSED = (S.SUCCEEDED, S.FAILED, S.WITHDRAWN)
+
+# DOMAIN.md, "Statistics, defined": printed under the page, the report and the workbook.
+DEFINITIONS = [
+    "受理数（承接调解案件）：统计期间内受理的调解案件，按受理日期归入期间；不予受理的申请按"
+    "决定日期归入期间，单列；已作废的登记和尚未受理的申请不计入。案件状态以当前状态为准。",
+    "调解成功率（按受理数）＝调解成功数 ÷ 受理数。",
+    "调解成功率（按结案数）＝调解成功数 ÷ 结案数（调解成功＋调解不成＋撤回）。",
+    "挽回经济损失：已生效调解协议确定的金额；实际到位：已登记的付款金额。",
+    "服务职工人次：受理案件的申请职工，每案每人计一人次；受益职工人次：调解成功案件的申请"
+    "职工人次。",
+    "超期未结：期间内受理、至今未结且已过调解期限的案件；平均结案天数：已结案件自受理至结案"
+    "的平均天数。",
+]
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    label: str
+    figures: Figures
+    # What narrows the case list to this row: {"district": code}, {"centre": code},
+    # {"category": value}, {"channel": value}, {"lawyer": id or "none"}, {"month": "2021-03"}.
+    narrow: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    key: str
+    title: str  # 按区
+    heading: str  # the first column's heading
+    rows: list[BreakdownRow]
+
+
+def _label(enum, value: str) -> str:
+    try:
+        return enum(value).label
+    except ValueError:
+        return value
+
+
+def breakdowns(session: Session, stats: Statistics) -> list[Breakdown]:
+    """The breakdown tables of the statistics pages and the workbook, in display order."""
+    centres = session.execute(
+        select(Centre.id, Centre.code, Centre.name).where(Centre.id.in_(list(stats.by_centre)))
+    ).all()
+    names = lawyer_names(session, stats.by_lawyer)
+    category_order = {c.value: i for i, c in enumerate(Category)}
+    channel_order = {c.value: i for i, c in enumerate(Channel)}
+    lawyers = sorted(
+        stats.by_lawyer.items(), key=lambda kv: (not kv[0], -kv[1].handled, names.get(kv[0], ""))
+    )
+    return [
+        Breakdown(
+            "district",
+            "按区",
+            "区",
+            [
+                BreakdownRow(name, f, {"district": code})
+                for code, name, f in by_district(session, stats)
+            ],
+        ),
+        Breakdown(
+            "centre",
+            "按调解中心",
+            "调解中心",
+            [
+                BreakdownRow(name, stats.by_centre[centre_id], {"centre": code})
+                for centre_id, code, name in sorted(centres)
+            ],
+        ),
+        Breakdown(
+            "category",
+            "按争议类别",
+            "争议类别",
+            [
+                BreakdownRow(_label(Category, key), f, {"category": key})
+                for key, f in sorted(
+                    stats.by_category.items(), key=lambda kv: category_order.get(kv[0], 99)
+                )
+            ],
+        ),
+        Breakdown(
+            "channel",
+            "按案件来源",
+            "案件来源",
+            [
+                BreakdownRow(_label(Channel, key), f, {"channel": key})
+                for key, f in sorted(
+                    stats.by_channel.items(), key=lambda kv: channel_order.get(kv[0], 99)
+                )
+            ],
+        ),
+        Breakdown(
+            "lawyer",
+            "按特约律师",
+            "特约律师",
+            [
+                BreakdownRow(names.get(key, "未指派律师"), f, {"lawyer": key or "none"})
+                for key, f in lawyers
+            ],
+        ),
+        Breakdown(
+            "month",
+            "按月份",
+            "月份",
+            [
+                BreakdownRow(f"{m.year}年{m.month}月", f, {"month": m.strftime("%Y-%m")})
+                for m, f in stats.by_month.items()
+            ],
+        ),
+    ]
+
+
+def month_within(period: Period, month: str) -> Period:
+    """The days of `month` ("2021-03") that lie inside `period`."""
+    start = date.fromisoformat(f"{month}-01")
+    return Period(max(start, period.start), min(month_end(start), period.end))

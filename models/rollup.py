@@ -14,9 +14,10 @@ from sqlmodel import Field, SQLModel
 class CaseRollup(SQLModel, table=True):
     __tablename__ = "case_rollup"
 
-    centre_id: int = Field(foreign_key="centre.id", primary_key=True)
-    month: date = Field(primary_key=True)  # first day of the statistics month
+    # Key order matters: statistics read one kind over a range of months.
     kind: str = Field(max_length=16, primary_key=True)
+    month: date = Field(primary_key=True)  # first day of the statistics month
+    centre_id: int = Field(foreign_key="centre.id", primary_key=True)
     value: str = Field(max_length=64, primary_key=True)
     status: str = Field(max_length=16, primary_key=True)
     cases: int = Field(default=0)

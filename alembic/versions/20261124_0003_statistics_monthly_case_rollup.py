@@ -19,9 +19,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table('case_rollup',
-    sa.Column('centre_id', sa.Integer(), nullable=False),
-    sa.Column('month', sa.Date(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('centre_id', sa.Integer(), nullable=False),
     sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('cases', sa.Integer(), nullable=False),
@@ -32,7 +32,7 @@ def upgrade() -> None:
     sa.Column('closed_cases', sa.Integer(), nullable=False),
     sa.Column('days_to_close', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['centre_id'], ['centre.id'], name=op.f('fk_case_rollup_centre_id_centre')),
-    sa.PrimaryKeyConstraint('centre_id', 'month', 'kind', 'value', 'status', name=op.f('pk_case_rollup'))
+    sa.PrimaryKeyConstraint('kind', 'month', 'centre_id', 'value', 'status', name=op.f('pk_case_rollup'))
     )
     with op.batch_alter_table('mediation_case', schema=None) as batch_op:
         batch_op.create_index('ix_mediation_case_employer_accepted', ['employer_id', 'accepted_on'], unique=False)
