@@ -14,6 +14,10 @@ from views.db import database
 
 
 def register_commands(app: Flask) -> None:
+    from views.ops_cli import COMMANDS as OPS_COMMANDS
+
+    for command in OPS_COMMANDS:
+        app.cli.add_command(command)
     app.cli.add_command(init_db)
     app.cli.add_command(create_user)
     app.cli.add_command(demo_data)
