@@ -18,8 +18,10 @@ from models import (
     AgreementLine,
     Case,
     CaseStatus,
+    Centre,
     ClaimKind,
     ClaimLine,
+    Employer,
     Instalment,
     Payment,
     User,
@@ -433,3 +435,30 @@ def review_windows(agreement: Agreement) -> dict[str, date] | None:
         "review_until": add_days(agreement.effective_on, REVIEW_WINDOW_DAYS),
         "confirmation_until": add_days(agreement.effective_on, CONFIRMATION_WINDOW_DAYS),
     }
+
+
+def default_terms(session: Session, case: Case) -> str:
+    """A starting text for the 调解协议书 naming the parties; the mediator edits it. Amounts per
+    worker and the schedule are kept in their own tables, so the text refers to them."""
+    workers = session.exec(
+        select(Worker.name).where(Worker.case_id == case.id).order_by(Worker.position, Worker.id)
+    ).all()
+    employer = session.get(Employer, case.employer_id)
+    centre = session.get(Centre, case.centre_id)
+    if len(workers) > 1:
+        applicants = f"{workers[0]}等{len(workers)}名职工（名单及各人金额见协议金额表）"
+    else:
+        applicants = workers[0] if workers else ""
+    return (
+        f"申请人：{applicants}\n"
+        f"被申请人：{employer.name if employer else ''}\n"
+        f"经{centre.name if centre else '本调解组织'}主持调解，双方当事人在自愿、平等的基础上"
+        "达成如下协议：\n"
+        "一、被申请人同意按协议金额表所列金额向各申请人支付款项，并按付款安排所列期限履行。\n"
+        "二、被申请人按期足额支付上述款项后，双方就本案争议事项再无其他纠纷。\n"
+        "三、本协议自双方当事人签名（盖章）、调解员签名并经调解组织盖章之日起生效。双方当事人"
+        "可自协议生效之日起十五日内共同向劳动人事争议仲裁委员会申请仲裁审查，或自生效之日起"
+        "三十日内共同向人民法院申请司法确认。\n"
+        "四、被申请人逾期不履行本协议中支付劳动报酬、工伤医疗费、经济补偿或者赔偿金事项的，"
+        "申请人可以依法向人民法院申请支付令。"
+    )

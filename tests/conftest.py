@@ -50,6 +50,17 @@ def fresh_database(backend: str, tmp_dir) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Argon2 at production cost takes ~0.1 s a hash; tests create thousands of users."""
+    from argon2 import PasswordHasher
+
+    production = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    accounts._hasher = production
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request) -> str:
     return request.param

@@ -31,20 +31,26 @@ def test_scope_of_each_role(db, make_user, centres, role, centre, district, expe
 
 
 @pytest.mark.parametrize(
-    "role,centre,district,shown,hidden",
+    "role,centre,district,shown",
     [
-        ("mediator", "NH-LS", None, ["里水镇"], ["张槎街道", "容桂街道", "佛山市劳动人事"]),
-        ("district_supervisor", None, "NH", ["里水镇", "南海区劳动人事"], ["张槎街道", "顺德区"]),
-        ("city_supervisor", None, None, ["里水镇", "张槎街道", "三水区"], []),
+        ("mediator", "NH-LS", None, {"NH-LS"}),
+        ("lawyer", "NH-LS", None, {"NH-LS"}),
+        ("centre_supervisor", "CC-ZC", None, {"CC-ZC"}),
+        ("district_supervisor", None, "NH", {"NH-LS", "NH"}),
+        ("city_supervisor", None, None, {"NH-LS", "NH", "CC-ZC", "SD-RG"}),
+        ("admin", None, None, {"NH-LS", "NH", "CC-ZC", "SD-RG"}),
     ],
 )
-def test_home_lists_only_centres_in_scope(client, login_as, role, centre, district, shown, hidden):
+def test_case_list_and_pages_only_in_scope(
+    client, login_as, make_case, role, centre, district, shown
+):
+    made = {code: make_case(code) for code in ("NH-LS", "NH", "CC-ZC", "SD-RG")}
     login_as(role, centre, district)
-    html = client.get("/").get_data(as_text=True)
-    for name in shown:
-        assert name in html
-    for name in hidden:
-        assert name not in html
+    listing = client.get("/cases/").get_data(as_text=True)
+    for code, case in made.items():
+        visible = code in shown
+        assert (case.number in listing) == visible, (code, visible)
+        assert client.get(f"/cases/{case.id}").status_code == (200 if visible else 404)
 
 
 def test_permission_table_matches_the_issue():
