@@ -108,6 +108,8 @@ def next_step(case: Case, calendar: WorkCalendar, today: date, has_agreement: bo
             return "请在双方当事人、调解员签名并加盖调解组织印章后录入各方签章日期，协议即生效。"
         return "请记录调解情况；达成协议的录入调解协议，不能达成的以调解不成结案。"
     if status is CaseStatus.SUCCEEDED:
+        if case.paid_fen >= case.agreed_fen:
+            return "协议已全部履行，已结案。"
         return "请跟踪协议履行情况，登记各申请人收到的款项。"
     if status is CaseStatus.FAILED:
         if case.arbitration_applied_on is None:

@@ -67,6 +67,15 @@ def browser():
         browser.close()
 
 
+class LiveServer(str):
+    """The server's base URL, which also knows its database URL (for seeding data)."""
+
+    def __new__(cls, base: str, database_url: str):
+        live = super().__new__(cls, base)
+        live.database_url = database_url
+        return live
+
+
 @pytest.fixture(scope="module", params=BACKENDS)
 def live_server(request, tmp_path_factory):
     """The app on a real port, on a database of its own (commits are real here)."""
@@ -95,7 +104,7 @@ def live_server(request, tmp_path_factory):
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", url)
         server.shutdown()
         app.extensions["database"].engine.dispose()
 
