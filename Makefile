@@ -15,12 +15,33 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# Printed documents (PDF) need a CJK font; their tests read PDFs with poppler (pdftotext).
+.PHONY: fonts
+fonts:
+	@if fc-list :lang=zh 2>/dev/null | grep -q . && command -v pdftotext >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk poppler-utils; \
+	else \
+		echo "警告：未找到中文字体或 poppler-utils，PDF 文书中的中文无法显示、相关测试将跳过。" >&2; \
+		echo "      请以 root 运行：apt-get install fonts-noto-cjk poppler-utils" >&2; \
+	fi
+
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`).
+.PHONY: chromium
+chromium:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "警告：未找到 chromium，浏览器端到端测试将跳过（root 可运行 apt-get install chromium）。" >&2; \
+	fi
+
 instance/secret_key:
 	mkdir -p instance
 	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
 	chmod 600 $@
 
-run: $(STAMP) instance/secret_key
+run: $(STAMP) instance/secret_key fonts
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app demo-data
 	@echo "打开 http://$(HOST):$(PORT)/ 用上面的演示账户登录（Ctrl+C 停止）"
@@ -33,6 +54,6 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: $(STAMP)
+test: $(STAMP) fonts chromium
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

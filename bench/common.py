@@ -23,10 +23,22 @@ from models.db import make_engine, upgrade
 OUT = os.path.join(os.path.dirname(__file__), "out")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
-CATEGORIES = ["劳动报酬"] * 6 + ["解除/终止劳动合同"] * 2 + ["工伤", "社会保险", "确认劳动关系", "其他"]
-CHANNELS = ["现场申请"] * 4 + ["仲裁委托"] * 3 + ["电话", "网上申请", "法院委派", "法院委托", "其他转办"]
-OUTCOMES = (["succeeded"] * 42 + ["failed"] * 35 + ["withdrawn"] * 12 + ["refused"] * 4
-            + ["in_mediation"] * 3 + ["accepted"] * 2 + ["received"] * 1 + ["voided"] * 1)
+CATEGORIES = (
+    ["劳动报酬"] * 6 + ["解除/终止劳动合同"] * 2 + ["工伤", "社会保险", "确认劳动关系", "其他"]
+)
+CHANNELS = (
+    ["现场申请"] * 4 + ["仲裁委托"] * 3 + ["电话", "网上申请", "法院委派", "法院委托", "其他转办"]
+)
+OUTCOMES = (
+    ["succeeded"] * 42
+    + ["failed"] * 35
+    + ["withdrawn"] * 12
+    + ["refused"] * 4
+    + ["in_mediation"] * 3
+    + ["accepted"] * 2
+    + ["received"] * 1
+    + ["voided"] * 1
+)
 
 
 @contextmanager
@@ -81,42 +93,76 @@ def generate_cases(url: str, n: int, seed: int = 20261124, years: int = 5) -> No
         employer_ids = session.exec(select(Employer.id)).all()
         lawyers = []
         for i in range(3 * len(centres)):
-            lawyers.append({"name": f"律师{i}", "certificate_no": f"{14406202010000000 + i}",
-                            "firm_name": f"广东某律师事务所{i % 7}", "active": True})
+            lawyers.append(
+                {
+                    "name": f"律师{i}",
+                    "certificate_no": f"{14406202010000000 + i}",
+                    "firm_name": f"广东某律师事务所{i % 7}",
+                    "active": True,
+                }
+            )
         session.execute(insert(Lawyer), lawyers)
-        lawyer_ids = session.exec(select(Lawyer.id)).all()
-        session.execute(insert(LawyerCentre), [
-            {"lawyer_id": lawyer_ids[i], "centre_id": centres[i // 3].id}
-            for i in range(len(lawyer_ids))
-        ])
+        lawyer_ids = session.exec(select(Lawyer.id).order_by(Lawyer.id)).all()
+        stationed = {centre.id: lawyer_ids[3 * i : 3 * i + 3] for i, centre in enumerate(centres)}
+        session.execute(
+            insert(LawyerCentre),
+            [
+                {"lawyer_id": lawyer_id, "centre_id": centre_id}
+                for centre_id, ids in stationed.items()
+                for lawyer_id in ids
+            ],
+        )
         session.commit()
         counters: dict[tuple[int, int], int] = {}
         batch = []
         for _ in range(n):
             centre = rng.choice(centres)
             received = start + timedelta(days=rng.randrange(span))
-            counters[(centre.id, received.year)] = seq = counters.get((centre.id, received.year),
-                                                                       0) + 1
+            counters[(centre.id, received.year)] = seq = (
+                counters.get((centre.id, received.year), 0) + 1
+            )
             status = rng.choice(OUTCOMES)
             workers = 1 if rng.random() < 0.8 else rng.randint(2, 40)
             claimed = workers * rng.randint(2_000, 60_000) * 100
             accepted = received + timedelta(days=rng.randint(0, 3))
             closed = accepted + timedelta(days=rng.randint(0, 30))
             row = {
-                "centre_id": centre.id, "year": received.year, "seq": seq,
+                "centre_id": centre.id,
+                "year": received.year,
+                "seq": seq,
                 "number": f"({received.year}){centre.short_name}调字第{seq}号",
-                "channel": rng.choice(CHANNELS), "application_form": "written",
-                "oral_record": "", "received_on": received, "category": rng.choice(CATEGORIES),
-                "collective": workers >= 10, "new_employment": rng.random() < 0.15,
-                "migrant_workers": rng.random() < 0.3, "employer_id": rng.choice(employer_ids),
-                "facts": "", "requests": "", "status": status, "mediator_id": None,
-                "lawyer_id": rng.choice(lawyer_ids) if rng.random() < 0.7 else None,
-                "refusal_reason": "", "void_reason": "", "failure_reason": "",
-                "outcome_note": "", "closed_on": None, "accepted_on": None,
-                "extension_days": 0, "extension_consent_on": None, "mediation_due_on": None,
-                "arbitration_applied_on": None, "imported_from": "bench", "note": "",
-                "worker_count": workers, "claimed_fen": claimed, "agreed_fen": 0, "paid_fen": 0,
-                "created_by_id": None, "version": 1,
+                "channel": rng.choice(CHANNELS),
+                "application_form": "written",
+                "oral_record": "",
+                "received_on": received,
+                "category": rng.choice(CATEGORIES),
+                "collective": workers >= 10,
+                "new_employment": rng.random() < 0.15,
+                "migrant_workers": rng.random() < 0.3,
+                "employer_id": rng.choice(employer_ids),
+                "facts": "",
+                "requests": "",
+                "status": status,
+                "mediator_id": None,
+                "lawyer_id": rng.choice(stationed[centre.id]) if rng.random() < 0.7 else None,
+                "refusal_reason": "",
+                "void_reason": "",
+                "failure_reason": "",
+                "outcome_note": "",
+                "closed_on": None,
+                "accepted_on": None,
+                "extension_days": 0,
+                "extension_consent_on": None,
+                "mediation_due_on": None,
+                "arbitration_applied_on": None,
+                "imported_from": "bench",
+                "note": "",
+                "worker_count": workers,
+                "claimed_fen": claimed,
+                "agreed_fen": 0,
+                "paid_fen": 0,
+                "created_by_id": None,
+                "version": 1,
             }
             if status == "refused":
                 row.update(closed_on=accepted, refusal_reason="不属于受理范围")
@@ -126,18 +172,21 @@ def generate_cases(url: str, n: int, seed: int = 20261124, years: int = 5) -> No
                 row.update(accepted_on=accepted, mediation_due_on=accepted + timedelta(days=15))
                 if status == "succeeded":
                     agreed = int(claimed * rng.uniform(0.4, 1.0))
-                    row.update(closed_on=closed, agreed_fen=agreed,
-                               paid_fen=agreed if rng.random() < 0.85 else agreed // 2)
+                    row.update(
+                        closed_on=closed,
+                        agreed_fen=agreed,
+                        paid_fen=agreed if rng.random() < 0.85 else agreed // 2,
+                    )
                 elif status == "failed":
                     row.update(closed_on=closed, failure_reason="no_agreement")
                 elif status == "withdrawn":
                     row.update(closed_on=closed)
             batch.append(row)
             if len(batch) == 20_000:
-                session.execute(insert(Case), batch)
+                session.connection().execute(Case.__table__.insert(), batch)
                 batch.clear()
         if batch:
-            session.execute(insert(Case), batch)
+            session.connection().execute(Case.__table__.insert(), batch)
         session.commit()
         rebuild_rollup(session)
         session.commit()

@@ -57,12 +57,16 @@ def measure(backend: str, cases: int) -> None:
         app, client = logged_in_client(url)
         stats_url = "/api/stats?from=2021-11-01&to=2026-10-31"
         body = client.get(stats_url).get_json()
-        print(f"handled {body['mediation']['handled']:,}, succeeded "
-              f"{body['mediation']['succeeded']:,}, rate {body['mediation']['success_rate_handled']}")
+        print(
+            f"handled {body['mediation']['handled']:,}, succeeded "
+            f"{body['mediation']['succeeded']:,}, rate {body['mediation']['success_rate_handled']}"
+        )
         stats = median_seconds(lambda: client.get(stats_url))
         scan = plain_scan_seconds(url)
-        print(f"/api/stats median: {stats * 1000:.1f} ms; plain GROUP BY month scan: "
-              f"{scan * 1000:.1f} ms; ratio {stats / scan:.3f} (target ≤ 0.25)")
+        print(
+            f"/api/stats median: {stats * 1000:.1f} ms; plain GROUP BY month scan: "
+            f"{scan * 1000:.1f} ms; ratio {stats / scan:.3f} (target ≤ 0.25)"
+        )
         big_list = median_seconds(lambda: client.get("/cases/"), runs=9)
         app.extensions["database"].engine.dispose()
     with fresh_database(backend) as url:
@@ -70,8 +74,10 @@ def measure(backend: str, cases: int) -> None:
         app, client = logged_in_client(url)
         small_list = median_seconds(lambda: client.get("/cases/"), runs=9)
         app.extensions["database"].engine.dispose()
-    print(f"case list page: {big_list * 1000:.1f} ms at {cases:,}, {small_list * 1000:.1f} ms at "
-          f"1,000; ratio {big_list / small_list:.2f} (target ≤ 1.5)")
+    print(
+        f"case list page: {big_list * 1000:.1f} ms at {cases:,}, {small_list * 1000:.1f} ms at "
+        f"1,000; ratio {big_list / small_list:.2f} (target ≤ 1.5)"
+    )
 
 
 def main() -> None:
