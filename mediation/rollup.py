@@ -12,7 +12,8 @@ bypass this: after one, run `rebuild_rollup` (`flask --app app rebuild-rollup`).
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from models import Case, CaseRollup, CaseStatus
 
 KINDS = ("all", "category", "channel", "lawyer")  # statistics, by statistics month
+YEARLY = ":y"  # the same kinds again by statistics year ("all:y", …): 12x fewer rows to add up
 LIST_KIND = "list"  # every case, by month of receipt
 MEASURES = (
     "cases",
@@ -90,9 +92,15 @@ def contribution(state: Mapping[str, Any]) -> dict[tuple, dict[str, int]]:
         "lawyer": str(state["lawyer_id"] or ""),
     }
     month = day.replace(day=1)
-    return listed | {
-        (state["centre_id"], month, kind, values[kind], status): measures for kind in KINDS
-    }
+    year = day.replace(month=1, day=1)
+    return (
+        listed
+        | {(state["centre_id"], month, kind, values[kind], status): measures for kind in KINDS}
+        | {
+            (state["centre_id"], year, kind + YEARLY, values[kind], status): measures
+            for kind in KINDS
+        }
+    )
 
 
 def _insert(session: Session):
@@ -115,6 +123,30 @@ def apply_deltas(session: Session, deltas: Mapping[tuple, Mapping[str, int]]) ->
         connection.execute(statement)
 
 
+def add_contributions(session: Session, states: Iterable[Mapping[str, Any]]) -> None:
+    """Add the contribution of many new cases at once: for writers that insert cases in bulk
+    (the ledger import), which the before-flush hook does not see. The summed deltas go out as
+    one executemany of a single upsert, in key order."""
+    deltas: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+    for state in states:
+        for key, measures in contribution(state).items():
+            for name, amount in measures.items():
+                deltas[key][name] += amount
+    rows = [
+        dict(zip(("centre_id", "month", "kind", "value", "status"), key, strict=True), **delta)
+        for key, delta in sorted(deltas.items())
+        if any(delta.values())
+    ]
+    if not rows:
+        return
+    statement = _insert(session)(CaseRollup)
+    statement = statement.on_conflict_do_update(
+        index_elements=["kind", "month", "centre_id", "value", "status"],
+        set_={m: getattr(CaseRollup, m) + getattr(statement.excluded, m) for m in MEASURES},
+    )
+    session.connection().execute(statement, rows)
+
+
 def _changed(instance: Case) -> bool:
     state = inspect(instance)
     return any(state.attrs[name].history.has_changes() for name in FIELDS)
@@ -131,6 +163,8 @@ def _stored(session: Session, case_id: int) -> dict[str, Any] | None:
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
+    if session.info.get(PAUSED):  # a bulk writer rebuilds the whole rollup afterwards
+        return
     deltas: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
 
     def add(state: Mapping[str, Any] | None, sign: int) -> None:
@@ -162,6 +196,12 @@ def month_of(expression, dialect: str):
     if dialect == "postgresql":
         return cast(func.date_trunc("month", expression), Case.accepted_on.type)
     return func.date(expression, "start of month")
+
+
+def year_of(expression, dialect: str):
+    if dialect == "postgresql":
+        return cast(func.date_trunc("year", expression), Case.accepted_on.type)
+    return func.date(expression, "start of year")
 
 
 def days_between(later, earlier, dialect: str):
@@ -205,6 +245,7 @@ def recount_statement(dialect: str):
         select(
             Case.centre_id,
             month_of(stat_date_column(), dialect).label("month"),
+            year_of(stat_date_column(), dialect).label("year"),
             Case.status,
             Case.category,
             Case.channel,
@@ -217,16 +258,17 @@ def recount_statement(dialect: str):
     parts = []
     for kind in KINDS:
         value = literal("") if kind == "all" else facts.c[kind]
-        parts.append(
-            select(
-                facts.c.centre_id,
-                facts.c.month,
-                literal(kind).label("kind"),
-                value.label("value"),
-                facts.c.status,
-                *[func.sum(facts.c[m]).label(m) for m in MEASURES],
-            ).group_by(facts.c.centre_id, facts.c.month, value, facts.c.status)
-        )
+        for grain, name in ((facts.c.month, kind), (facts.c.year, kind + YEARLY)):
+            parts.append(
+                select(
+                    facts.c.centre_id,
+                    grain.label("month"),
+                    literal(name).label("kind"),
+                    value.label("value"),
+                    facts.c.status,
+                    *[func.sum(facts.c[m]).label(m) for m in MEASURES],
+                ).group_by(facts.c.centre_id, grain, value, facts.c.status)
+            )
     zeros = [literal(0).label(m) for m in MEASURES if m != "cases"]
     received_month = month_of(Case.received_on, dialect)
     parts.append(
@@ -263,6 +305,21 @@ def rollup_drift(session: Session) -> dict[tuple, tuple]:
         for key in set(expected) | set(stored)
         if stored.get(key) != expected.get(key)
     }
+
+
+PAUSED = "rollup_paused"  # session.info key: skip the per-flush bookkeeping (see rebuilt_after)
+
+
+@contextmanager
+def rebuilt_after(session: Session) -> Iterator[None]:
+    """Skip the per-flush bookkeeping inside the block and rebuild the whole rollup at its end:
+    for bulk writers that run alone and write many cases (the demo data)."""
+    session.info[PAUSED] = True
+    try:
+        yield
+    finally:
+        session.info.pop(PAUSED, None)
+    rebuild_rollup(session)
 
 
 def rebuild_rollup(session: Session) -> int:

@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from mediation.reference import CITY_LEVEL_CODE, CITY_LEVEL_NAME
 from mediation.rollup import (
+    YEARLY,
     case_measures,
     counted_cases_condition,
     month_of,
@@ -52,8 +53,13 @@ class Measures:
     days_to_close: int = 0
 
     def add(self, other: "Measures") -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        self.cases += other.cases
+        self.workers += other.workers
+        self.claimed_fen += other.claimed_fen
+        self.agreed_fen += other.agreed_fen
+        self.paid_fen += other.paid_fen
+        self.closed_cases += other.closed_cases
+        self.days_to_close += other.days_to_close
 
 
 MEASURE_NAMES = [f.name for f in fields(Measures)]
@@ -176,6 +182,20 @@ def month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def split_years(first_month: date, last_month: date):
+    """(first and last whole year as January firsts, or None; the month ranges outside them)."""
+    first_year = first_month.year if first_month.month == 1 else first_month.year + 1
+    last_year = last_month.year if last_month.month == 12 else last_month.year - 1
+    if first_year > last_year:
+        return None, [(first_month, last_month)]
+    ranges = []
+    if first_month < date(first_year, 1, 1):
+        ranges.append((first_month, date(first_year - 1, 12, 1)))
+    if last_month > date(last_year, 12, 1):
+        ranges.append((date(last_year + 1, 1, 1), last_month))
+    return (date(first_year, 1, 1), date(last_year, 1, 1)), ranges
+
+
 def split(period: Period) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
     """(first and last whole month, or None; the day ranges outside whole months)."""
     first = period.start if period.start.day == 1 else next_month(period.start)
@@ -220,9 +240,15 @@ class Aggregator:
             return []
         r = CaseRollup
         columns = [getattr(r, d) for d in dims]
+        years, month_ranges = split_years(*self.whole)
+        if "month" in dims or years is None:  # a monthly breakdown needs the monthly rows
+            years, month_ranges = None, [self.whole]
+        ranges = [(kind, a, b) for a, b in month_ranges]
+        if years is not None:
+            ranges.append((kind + YEARLY, *years))
         statement = (
             select(*columns, r.status, *[sql_total(getattr(r, m)).label(m) for m in MEASURE_NAMES])
-            .where(r.kind == kind, r.month >= self.whole[0], r.month <= self.whole[1])
+            .where(or_(*[and_(r.kind == k, r.month >= a, r.month <= b) for k, a, b in ranges]))
             .group_by(*columns, r.status)
         )
         if self.centre_ids is not None:
@@ -282,11 +308,11 @@ class Aggregator:
                 found.append((key, row[width], measures))
         return found
 
-    def grouped(self, kind: str, dim: str) -> dict:
-        """{value of the breakdown: Figures}."""
+    def grouped(self, kind: str, dim: str | None) -> dict:
+        """{value of the breakdown: Figures}; {None: Figures} for the whole scope."""
         result: dict = defaultdict(Figures)
-        for (key,), status, measures in self.rows(kind, [dim]):
-            result[key].by_status[status].add(measures)
+        for key, status, measures in self.rows(kind, [dim] if dim else []):
+            result[key[0] if key else None].by_status[status].add(measures)
         return dict(result)
 
     def overdue_open(self, today: date) -> int:
@@ -309,16 +335,12 @@ def statistics(
     session: Session, period: Period, centre_ids: list[int] | None, today: date
 ) -> Statistics:
     aggregate = Aggregator(session, period, centre_ids)
-    # One pass over the "all" rows gives the total, the centres and the months.
-    total, by_centre, by_month = Figures(), defaultdict(Figures), defaultdict(Figures)
-    for (centre_id, month), status, measures in aggregate.rows("all", ["centre_id", "month"]):
-        for figures in (total, by_centre[centre_id], by_month[month]):
-            figures.by_status[status].add(measures)
+    by_month = aggregate.grouped("all", "month")
     return Statistics(
         period=period,
         centre_ids=centre_ids,
-        total=total,
-        by_centre=dict(by_centre),
+        total=aggregate.grouped("all", None).get(None, Figures()),
+        by_centre=aggregate.grouped("all", "centre_id"),
         by_category=aggregate.grouped("category", "category"),
         by_channel=aggregate.grouped("channel", "channel"),
         by_lawyer=aggregate.grouped("lawyer", "lawyer"),

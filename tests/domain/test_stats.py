@@ -105,3 +105,32 @@ def test_split_periods():
         (date(2021, 4, 1), date(2021, 4, 1)),
         [(date(2021, 3, 9), date(2021, 3, 31)), (date(2021, 5, 1), date(2021, 5, 10))],
     )
+
+
+@pytest.mark.parametrize(
+    "start,end",
+    [
+        (date(2021, 1, 1), date(2021, 12, 31)),  # a whole year: yearly rows
+        (date(2020, 12, 15), date(2022, 1, 10)),  # days, a year, days
+        (date(2021, 2, 1), date(2022, 12, 31)),  # months, a year
+    ],
+)
+def test_yearly_and_monthly_rows_agree_with_the_cases(db, stats_dataset, monkeypatch, start, end):
+    import mediation.stats as stats_module
+
+    fast = statistics(db, Period(start, end), None, TODAY)
+    monkeypatch.setattr(stats_module, "split", lambda period: (None, [(period.start, period.end)]))
+    slow = statistics(db, Period(start, end), None, TODAY)
+
+    def briefs(stats):
+        return (
+            stats.total.brief(), stats.total.closed, stats.total.avg_days_to_close,
+            {k: f.brief() for k, f in stats.by_centre.items()},
+            {k: f.brief() for k, f in stats.by_category.items()},
+            {k: f.brief() for k, f in stats.by_channel.items()},
+            {k: f.brief() for k, f in stats.by_lawyer.items()},
+            {k: f.brief() for k, f in stats.by_month.items()},
+        )
+
+    assert briefs(fast) == briefs(slow)
+    assert fast.total.handled == 6  # March's five and April's one
