@@ -50,9 +50,35 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from views import admin, api, auth, cases, main
+    from views import (
+        admin,
+        api,
+        attachments,
+        auth,
+        calendar,
+        cases,
+        employers,
+        ledger,
+        main,
+        roster,
+        sheets,
+        stats,
+    )
 
-    for module in (main, auth, admin, cases, api):
+    for module in (
+        main,
+        auth,
+        admin,
+        cases,
+        api,
+        stats,
+        sheets,
+        attachments,
+        ledger,
+        roster,
+        employers,
+        calendar,
+    ):
         app.register_blueprint(module.bp)
 
 

@@ -34,3 +34,8 @@ class Config:
 
     PAGE_SIZE = 50
     SQL_ECHO = _flag("SQL_ECHO")
+
+    # Scans attached to cases (signed agreements, returned 送达回证, evidence) are stored outside
+    # the database, under random names. None means instance/uploads.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # per file; MAX_CONTENT_LENGTH bounds the whole request

@@ -32,3 +32,16 @@ class CaseFilterForm(FlaskForm):
     accepted_from = DateField("受理日期自", validators=[Optional()], render_kw={"type": "date"})
     accepted_to = DateField("至", validators=[Optional()], render_kw={"type": "date"})
     overdue = BooleanField("仅显示已超期")
+
+    # Drill-down from the statistics pages (views.stats): carried as hidden inputs and shown as
+    # a line of applied filters above the list.
+    period_from = DateField(
+        "统计期间自", validators=[Optional()], invalid_value_message="日期格式不正确"
+    )
+    period_to = DateField(
+        "统计期间至", validators=[Optional()], invalid_value_message="日期格式不正确"
+    )
+    statuses = StringField("状态")  # comma-separated status values
+    district = StringField("区")  # district code; FS: the city-level centres
+    lawyer = StringField("特约律师")  # lawyer id, or "none": no lawyer assigned
+    employer = StringField("被申请单位")  # employer id

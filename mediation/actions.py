@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from mediation.lifecycle import TRANSITIONS, lawyer_of
+from mediation.lifecycle import TRANSITIONS, extension_refusal, lawyer_of
 from mediation.permissions import Permission, can
 from models import CLOSED_STATUSES, Case, CaseStatus, Role, User
 
@@ -57,9 +57,20 @@ def is_assigned_lawyer(session: Session, user: User, case: Case) -> bool:
     return lawyer is not None and case.lawyer_id == lawyer.id
 
 
+def refusal(case: Case, name: str) -> str:
+    """Why the case, as it stands, does not admit this action ("" when it does), whoever asks."""
+    action = BY_NAME[name]
+    status = case.status_enum
+    if status not in action.statuses:
+        return f"案件当前状态为「{status.label}」，不能进行「{action.label}」操作"
+    if name == "extend":
+        return extension_refusal(case)
+    return ""
+
+
 def allowed(session: Session, user: User, case: Case, name: str) -> bool:
     action = BY_NAME[name]
-    if case.status_enum not in action.statuses or not can(user, action.permission):
+    if refusal(case, name) or not can(user, action.permission):
         return False
     if user.role == Role.LAWYER:  # lawyers act only on the cases assigned to them
         return is_assigned_lawyer(session, user, case)

@@ -31,6 +31,7 @@ class CaseFilter:
     accepted_to: date | None = None
     overdue: bool = False
     lawyer_id: int | None = None
+    no_lawyer: bool = False  # cases with no lawyer assigned (a statistics drill-down)
     mediator_id: int | None = None
     employer_id: int | None = None
     text: str = ""
@@ -86,6 +87,8 @@ def _conditions(f: CaseFilter, scope: Scope, today: date) -> list:
         conditions.append(Case.mediation_due_on < today)
     if f.lawyer_id is not None:
         conditions.append(Case.lawyer_id == f.lawyer_id)
+    if f.no_lawyer:
+        conditions.append(Case.lawyer_id.is_(None))
     if f.mediator_id is not None:
         conditions.append(Case.mediator_id == f.mediator_id)
     if f.employer_id is not None:
@@ -101,6 +104,12 @@ def _conditions(f: CaseFilter, scope: Scope, today: date) -> list:
             )
         )
     return conditions
+
+
+def filter_conditions(f: CaseFilter, scope: Scope, today: date) -> list:
+    """The filter's WHERE conditions within the scope, for queries of their own (the ledger
+    export streams every matching case with them)."""
+    return _conditions(f, scope, today)
 
 
 _ROLLUP_FILTERS = {"statuses", "centre_id", "centre_ids"}

@@ -37,6 +37,7 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.VOIDED: frozenset(),
 }
 MAX_EXTENSION_DAYS = 15
+MAX_REASON_LENGTH = 200  # refusal_reason and void_reason columns
 
 
 def can_move(case: Case, target: CaseStatus) -> bool:
@@ -72,6 +73,7 @@ def accept(
     case.accepted_on = accepted_on
     case.mediation_due_on = mediation_due(case)
     _finish(session, case, actor, before, "accept", f"受理案件（{accepted_on:%Y-%m-%d}）")
+    start_mediation_if_ready(session, case, actor)  # mediator and lawyer assigned beforehand
 
 
 def refuse(
@@ -88,6 +90,8 @@ def refuse(
         problems.append(("refused_on", "决定日期不能早于收到申请日期"))
     if not reason.strip():
         problems.append(("reason", "不予受理须写明理由"))
+    elif len(reason.strip()) > MAX_REASON_LENGTH:
+        problems.append(("reason", f"不予受理理由不超过{MAX_REASON_LENGTH}字"))
     if problems:
         raise RuleViolation(problems)
     before = audit.snapshot(case, ["status", "closed_on", "refusal_reason"])
@@ -99,6 +103,8 @@ def refuse(
 def void(session: Session, case: Case, actor: User, reason: str, today: date | None = None) -> None:
     if not reason.strip():
         raise RuleViolation([("reason", "作废须写明理由（如：重复登记、录入错误）")])
+    if len(reason.strip()) > MAX_REASON_LENGTH:
+        raise RuleViolation([("reason", f"作废理由不超过{MAX_REASON_LENGTH}字")])
     before = audit.snapshot(case, ["status", "closed_on", "void_reason"])
     _move(case, S.VOIDED)
     case.closed_on = max(today or local_today(), case.received_on)
@@ -174,6 +180,15 @@ def record_arbitration(
     _finish(session, case, actor, before, "arbitration", f"申请人已于{applied_on}申请仲裁")
 
 
+def extension_refusal(case: Case) -> str:
+    """Why the mediation deadline of this case cannot be extended now ("" if it can)."""
+    if case.status_enum not in (S.ACCEPTED, S.IN_MEDIATION):
+        return "只有已受理、调解中的案件可以延长调解期限"
+    if case.extension_days:
+        return "调解期限只能延长一次"
+    return ""
+
+
 def extend(
     session: Session,
     case: Case,
@@ -184,10 +199,8 @@ def extend(
 ) -> None:
     """Record both parties' consent to extend the acceptance-based deadline, once."""
     today = today or local_today()
-    if case.status_enum not in (S.ACCEPTED, S.IN_MEDIATION):
-        raise RuleViolation("只有已受理、调解中的案件可以延长调解期限")
-    if case.extension_days:
-        raise RuleViolation("调解期限只能延长一次")
+    if refusal := extension_refusal(case):
+        raise RuleViolation(refusal)
     problems = _past_date(consent_on, "consent_on", "双方同意日期", today)
     if not problems and case.accepted_on and consent_on < case.accepted_on:
         problems.append(("consent_on", "双方同意日期不能早于受理日期"))

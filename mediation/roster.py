@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, delete, select
 
 from mediation.errors import RuleViolation
@@ -11,7 +12,7 @@ from mediation.identifiers import (
     normalize_phone,
     normalize_practice_certificate,
 )
-from models import Lawyer, LawyerCentre, Role, User
+from models import OPEN_STATUSES, Case, Centre, Lawyer, LawyerCentre, Role, User
 
 
 @dataclass
@@ -67,6 +68,10 @@ def save_lawyer(
         user = session.exec(select(User).where(User.username == data.username.strip())).first()
         if user is None or user.role != Role.LAWYER:
             problems.append(("username", "关联账户须为已存在的「特约律师」角色用户"))
+        else:
+            holder = session.exec(select(Lawyer).where(Lawyer.user_id == user.id)).first()
+            if holder is not None and (lawyer is None or holder.id != lawyer.id):
+                problems.append(("username", f"该账户已关联律师「{holder.name}」"))
     current = stationed_centre_ids(session, lawyer) if lawyer and lawyer.id else set()
     wanted = set(data.centre_ids)
     if allowed_centre_ids is not None and (current ^ wanted) - allowed_centre_ids:
@@ -87,3 +92,102 @@ def save_lawyer(
         session.add(LawyerCentre(lawyer_id=lawyer.id, centre_id=centre_id))
     session.flush()
     return lawyer
+
+
+# --- The roster pages (views/roster.py) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    lawyer: Lawyer
+    centres: list[Centre]  # where the lawyer is stationed
+    open_cases: int
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    rows: list[RosterRow]
+    total: int
+    page: int
+    pages: int
+
+
+def lawyer_visible(session: Session, lawyer: Lawyer, centre_ids: set[int] | None) -> bool:
+    """Admins (None) see every lawyer; a centre supervisor only lawyers stationed at their
+    centre(s)."""
+    return centre_ids is None or bool(stationed_centre_ids(session, lawyer) & centre_ids)
+
+
+def list_lawyers(
+    session: Session,
+    centre_ids: set[int] | None,
+    centre_id: int | None = None,
+    text: str = "",
+    page: int = 1,
+    per_page: int = 50,
+) -> RosterPage:
+    """The roster, active lawyers first, with their stationings and open caseload.
+
+    `centre_ids` limits the list to lawyers stationed there (None: all); `centre_id` and `text`
+    (name, certificate number or firm) are the user's filters."""
+    statement = select(Lawyer)
+    for allowed in (centre_ids, {centre_id} if centre_id is not None else None):
+        if allowed is not None:
+            statement = statement.where(
+                Lawyer.id.in_(
+                    select(LawyerCentre.lawyer_id).where(LawyerCentre.centre_id.in_(allowed))
+                )
+            )
+    text = text.strip()
+    if text:
+        pattern = f"%{text}%"
+        statement = statement.where(
+            or_(
+                Lawyer.name.like(pattern),
+                Lawyer.certificate_no.like(pattern),
+                Lawyer.firm_name.like(pattern),
+            )
+        )
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), pages)
+    lawyers = session.exec(
+        statement.order_by(Lawyer.active.desc(), Lawyer.name, Lawyer.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    ids = [lawyer.id for lawyer in lawyers]
+    stationed: dict[int, list[Centre]] = {i: [] for i in ids}
+    for lawyer_id, centre in session.exec(
+        select(LawyerCentre.lawyer_id, Centre)
+        .join(Centre, Centre.id == LawyerCentre.centre_id)
+        .where(LawyerCentre.lawyer_id.in_(ids))
+        .order_by(Centre.id)
+    ):
+        stationed[lawyer_id].append(centre)
+    open_counts = dict(
+        session.exec(
+            select(Case.lawyer_id, func.count())
+            .where(Case.lawyer_id.in_(ids), Case.status.in_([s.value for s in OPEN_STATUSES]))
+            .group_by(Case.lawyer_id)
+        ).all()
+    )
+    return RosterPage(
+        rows=[RosterRow(lw, stationed[lw.id], open_counts.get(lw.id, 0)) for lw in lawyers],
+        total=total,
+        page=page,
+        pages=pages,
+    )
+
+
+def open_caseload(session: Session, lawyer: Lawyer) -> int:
+    return session.exec(
+        select(func.count())
+        .select_from(Case)
+        .where(Case.lawyer_id == lawyer.id, Case.status.in_([s.value for s in OPEN_STATUSES]))
+    ).one()
+
+
+def linked_username(session: Session, lawyer: Lawyer) -> str:
+    user = session.get(User, lawyer.user_id) if lawyer.user_id else None
+    return user.username if user else ""

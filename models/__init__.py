@@ -1,5 +1,6 @@
 """All tables, imported so that `SQLModel.metadata` knows every one of them."""
 
+from models.attachment import Attachment, AttachmentKind, FileType
 from models.audit import AuditEvent
 from models.base import LabelledEnum, utcnow
 from models.case import (
@@ -32,6 +33,8 @@ __all__ = [
     "OPEN_STATUSES",
     "Agreement",
     "AgreementLine",
+    "Attachment",
+    "AttachmentKind",
     "ApplicationForm",
     "AuditEvent",
     "CalendarDay",
@@ -49,6 +52,7 @@ __all__ = [
     "Employer",
     "EmployerCounsel",
     "FailureReason",
+    "FileType",
     "Instalment",
     "LabelledEnum",
     "Lawyer",

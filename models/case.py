@@ -162,7 +162,8 @@ class Case(SQLModel, table=True):
             "worker_count >= 0 AND claimed_fen >= 0 AND agreed_fen >= 0 AND paid_fen >= 0",
             name="totals_non_negative",
         ),
-        Index("ix_mediation_case_status_due", "status", "mediation_due_on"),
+        # status first: open cases are few; the statistics count overdue ones by acceptance date.
+        Index("ix_mediation_case_status_due", "status", "accepted_on", "mediation_due_on"),
         Index("ix_mediation_case_employer_accepted", "employer_id", "accepted_on"),
     )
     __mapper_args__ = {"version_id_col": _version_column}  # noqa: RUF012

@@ -22,6 +22,11 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(demo_data)
 
+    from views.ledger_cli import COMMANDS as LEDGER_COMMANDS
+
+    for command in LEDGER_COMMANDS:
+        app.cli.add_command(command)
+
 
 def _session():
     return database().session_factory()
@@ -75,10 +80,15 @@ def create_user(username, role, centre_code, district_code, display_name):
 @click.command("demo-data")
 @with_appcontext
 def demo_data():
-    """Create a demo user for every role (and demo cases once cases exist)."""
+    """Create a demo user for every role, and demo cases when there are none yet."""
     with _session() as session:
         users = demo.create_demo_users(session)
+        cases = demo.create_demo_cases(session)
         session.commit()
     click.echo(f"演示账户（密码均为 {demo.DEMO_PASSWORD}）：")
     for username, label in users:
         click.echo(f"  {username:<12} {label}")
+    if cases:
+        click.echo(f"已生成演示案件 {cases} 件（另有各中心演示调解员 mediator.*，密码同上）。")
+    else:
+        click.echo("数据库中已有案件，未生成演示案件。")

@@ -36,7 +36,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('mediation_case', schema=None) as batch_op:
         batch_op.create_index('ix_mediation_case_employer_accepted', ['employer_id', 'accepted_on'], unique=False)
-        batch_op.create_index('ix_mediation_case_status_due', ['status', 'mediation_due_on'], unique=False)
+        batch_op.create_index('ix_mediation_case_status_due', ['status', 'accepted_on', 'mediation_due_on'], unique=False)
 
     # The rollup is derived data: fill it from the cases already there, with today's definition.
     from sqlalchemy.orm import Session

@@ -1,0 +1,158 @@
+"""The statistics workbook (.xlsx): a headline sheet, one sheet per breakdown and the top
+respondent employers, each opening with a header block that names the period and the scope.
+
+Built with openpyxl's write-only mode (rows are written once, in order, without keeping a cell
+model in memory). Counts are stored as whole numbers, rates as fractions with a percentage
+format, money as yuan with a two-decimal format: numbers a spreadsheet can add up.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from operator import attrgetter
+from typing import BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from mediation.stats import COUNTS, DEFINITIONS, Breakdown, Figures, Statistics
+
+MONEY = "#,##0.00"
+PERCENT = "0.00%"
+COUNT = "#,##0"
+DAYS = "0.0"
+TITLE = "劳动争议联合调解统计"
+
+
+@dataclass(frozen=True)
+class Header:
+    period_label: str  # 2021年3月
+    scope_label: str  # 佛山市（全市） / 南海区 / 南海区里水镇…联合调解中心
+    generated_at: datetime
+
+
+def yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2)
+
+
+# (heading, value of a Figures, number format) of each breakdown column after the label.
+FIGURE_COLUMNS = [
+    *[(label, attrgetter(key), COUNT) for key, label, _ in COUNTS],
+    ("结案", lambda f: f.closed, COUNT),
+    ("调解成功率（按受理数）", lambda f: f.success_rate_handled, PERCENT),
+    ("调解成功率（按结案数）", lambda f: f.success_rate_closed, PERCENT),
+    ("挽回经济损失（元）", lambda f: yuan(f.recovered_fen), MONEY),
+    ("实际到位（元）", lambda f: yuan(f.paid_fen), MONEY),
+    ("服务职工人次", lambda f: f.workers_served, COUNT),
+    ("受益职工人次", lambda f: f.workers_benefited, COUNT),
+    ("平均结案天数", lambda f: f.avg_days_to_close, DAYS),
+]
+
+
+class _Sheet:
+    def __init__(self, workbook: Workbook, title: str, widths: list[int]):
+        self.ws = workbook.create_sheet(title)
+        for index, width in enumerate(widths):
+            self.ws.column_dimensions[chr(ord("A") + index)].width = width
+
+    def cell(self, value, number_format: str | None = None, bold: bool = False, fill: bool = False):
+        cell = WriteOnlyCell(self.ws, value=value)
+        if number_format:
+            cell.number_format = number_format
+        if bold:
+            cell.font = Font(bold=True)
+        if fill:
+            cell.fill = PatternFill("solid", fgColor="E8ECF0")
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        return cell
+
+    def row(self, *values) -> None:
+        self.ws.append(list(values))
+
+    def header(self, header: Header, subtitle: str, definitions: bool = False) -> None:
+        self.row(self.cell(f"{TITLE}：{subtitle}", bold=True))
+        self.row("统计期间", header.period_label)
+        self.row("统计范围", header.scope_label)
+        self.row("生成时间", header.generated_at.strftime("%Y-%m-%d %H:%M"))
+        if definitions:
+            for index, text in enumerate(DEFINITIONS):
+                self.row("口径说明" if index == 0 else None, text)
+        self.row()
+
+    def headings(self, *names: str) -> None:
+        self.row(*[self.cell(name, bold=True, fill=True) for name in names])
+
+
+def _headline(workbook: Workbook, header: Header, stats: Statistics) -> None:
+    sheet = _Sheet(workbook, "总体", [26, 16, 12, 12, 60])
+    sheet.header(header, "总体", definitions=True)
+    sheet.headings("指标", "数值", "分子", "分母", "说明")
+    t = stats.total
+    for key, label, _ in COUNTS:
+        sheet.row(label, sheet.cell(getattr(t, key), COUNT))
+    rates = [
+        ("调解成功率（按受理数）", t.success_rate_handled, t.handled, "调解成功 ÷ 受理"),
+        ("调解成功率（按结案数）", t.success_rate_closed, t.closed, "调解成功 ÷ 结案"),
+    ]
+    for label, value, denominator, note in rates:
+        sheet.row(
+            label,
+            sheet.cell(value, PERCENT),
+            sheet.cell(t.succeeded, COUNT),
+            sheet.cell(denominator, COUNT),
+            note,
+        )
+    sheet.row(
+        "挽回经济损失（元）", sheet.cell(yuan(t.recovered_fen), MONEY), None, None, "生效协议金额"
+    )
+    sheet.row("实际到位（元）", sheet.cell(yuan(t.paid_fen), MONEY), None, None, "已登记付款")
+    sheet.row("服务职工人次", sheet.cell(t.workers_served, COUNT))
+    sheet.row("受益职工人次", sheet.cell(t.workers_benefited, COUNT))
+    sheet.row("超期未结", sheet.cell(stats.overdue_open, COUNT), None, None, "至今未结且已过期限")
+    sheet.row("平均结案天数", sheet.cell(t.avg_days_to_close, DAYS))
+
+
+def _figures_row(sheet: _Sheet, label: str, figures: Figures, bold: bool = False) -> None:
+    sheet.row(
+        sheet.cell(label, bold=bold),
+        *[sheet.cell(value(figures), fmt, bold=bold) for _, value, fmt in FIGURE_COLUMNS],
+    )
+
+
+def _breakdown(workbook: Workbook, header: Header, breakdown: Breakdown, total: Figures) -> None:
+    sheet = _Sheet(workbook, breakdown.title, [30] + [11] * 7 + [14, 14, 18, 16, 12, 12, 12])
+    sheet.header(header, breakdown.title)
+    sheet.headings(breakdown.heading, *[name for name, _, _ in FIGURE_COLUMNS])
+    for row in breakdown.rows:
+        _figures_row(sheet, row.label, row.figures)
+    _figures_row(sheet, "合计", total, bold=True)
+
+
+def _employers(workbook: Workbook, header: Header, employers) -> None:
+    sheet = _Sheet(workbook, "被申请单位", [40, 11, 11, 18])
+    sheet.header(header, "被申请单位（按受理数排列）")
+    sheet.headings("被申请单位", "受理", "调解成功", "挽回经济损失（元）")
+    for _, name, handled, succeeded, recovered_fen in employers:
+        sheet.row(
+            name,
+            sheet.cell(handled, COUNT),
+            sheet.cell(succeeded, COUNT),
+            sheet.cell(yuan(recovered_fen), MONEY),
+        )
+
+
+def write_workbook(
+    out: BinaryIO,
+    header: Header,
+    stats: Statistics,
+    breakdowns: list[Breakdown],
+    employers: list[tuple[int, str, int, int, int]],
+) -> None:
+    """Write the statistics workbook to the binary stream `out`."""
+    workbook = Workbook(write_only=True)
+    _headline(workbook, header, stats)
+    for breakdown in breakdowns:
+        _breakdown(workbook, header, breakdown, stats.total)
+    _employers(workbook, header, employers)
+    workbook.save(out)

@@ -1,0 +1,181 @@
+"""Scans of signed paper: upload (type by content, size), listing, download within scope, audit."""
+
+import io
+import struct
+import zlib
+
+import pytest
+from sqlmodel import select
+
+from conftest import csrf_from
+from models import Attachment, AuditEvent
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+
+
+def png_bytes() -> bytes:
+    """A real 1×1 PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture
+def folder(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    return tmp_path / "uploads"
+
+
+@pytest.fixture
+def case(make_case, make_user):
+    return make_case("NH-LS", workers=2, actor=make_user("mediator", "NH-LS"))
+
+
+def upload(client, case, content: bytes, filename: str, kind="signed_agreement", note=""):
+    token = csrf_from(client, f"/cases/{case.id}")
+    return client.post(
+        f"/cases/{case.id}/attachments/new",
+        data={
+            "kind": kind,
+            "note": note,
+            "file": (io.BytesIO(content), filename),
+            "csrf_token": token,
+        },
+        content_type="multipart/form-data",
+    )
+
+
+def rows(db, case) -> list[Attachment]:
+    return list(db.exec(select(Attachment).where(Attachment.case_id == case.id)))
+
+
+def audit(db, case, action: str) -> list[str]:
+    return list(
+        db.exec(
+            select(AuditEvent.summary).where(
+                AuditEvent.case_id == case.id, AuditEvent.action == action
+            )
+        )
+    )
+
+
+def test_an_exe_renamed_pdf_is_refused_at_the_field(db, client, login_as, case, folder):
+    login_as("mediator", "NH-LS")
+    response = upload(client, case, EXE, "调解协议.pdf", note="双方已签章")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "只能上传PDF、JPEG或PNG格式的扫描件" in html
+    assert 'value="双方已签章"' in html  # what was typed is kept
+    assert rows(db, case) == []
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_a_real_pdf_is_stored_listed_and_downloadable(db, client, login_as, case, folder):
+    login_as("mediator", "NH-LS")
+    response = upload(client, case, PDF, "../../协议 扫描件.pdf", note="双方已签章")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/cases/{case.id}#attachments")
+    [attachment] = rows(db, case)
+    assert attachment.content_type == "application/pdf"
+    assert attachment.original_name == "协议 扫描件.pdf"
+    stored = folder / attachment.stored_name
+    assert stored.read_bytes() == PDF
+    assert "协议" not in attachment.stored_name  # a random name, not the user's
+    assert audit(db, case, "upload")
+
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    url = f"/cases/{case.id}/attachments/{attachment.id}"
+    assert url in page and "协议 扫描件.pdf" in page and "已签章的调解协议书" in page
+
+    download = client.get(url)
+    assert download.status_code == 200
+    assert download.data == PDF
+    assert download.mimetype == "application/pdf"
+    disposition = download.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert ".pdf" in disposition and ".." not in disposition and "/" not in disposition
+    assert download.headers["Cache-Control"] == "no-store"
+    assert len(audit(db, case, "download")) == 1
+
+
+def test_a_png_is_accepted_whatever_its_name(db, client, login_as, case, folder):
+    login_as("centre_supervisor", "NH-LS")
+    response = upload(client, case, png_bytes(), "回证.jpeg", kind="service_receipt")
+    assert response.status_code == 302
+    [attachment] = rows(db, case)
+    assert attachment.content_type == "image/png"
+    assert attachment.stored_name.endswith(".png")
+    download = client.get(f"/cases/{case.id}/attachments/{attachment.id}")
+    assert download.mimetype == "image/png"
+    assert ".png" in download.headers["Content-Disposition"]
+
+
+def test_missing_file_kind_and_oversized_files_are_refused(
+    db, app, client, login_as, case, folder, monkeypatch
+):
+    login_as("mediator", "NH-LS")
+    token = csrf_from(client, f"/cases/{case.id}")
+    empty = client.post(
+        f"/cases/{case.id}/attachments/new",
+        data={"kind": "", "note": "", "csrf_token": token},
+        content_type="multipart/form-data",
+    )
+    assert empty.status_code == 422
+    html = empty.get_data(as_text=True)
+    assert "请选择要上传的文件" in html and "请选择附件类别" in html
+
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_BYTES", 1024)
+    big = upload(client, case, PDF + b"0" * 2048, "大文件.pdf")
+    assert big.status_code == 422
+    assert "文件超过1.0 KB" in big.get_data(as_text=True)
+    assert rows(db, case) == []
+
+
+@pytest.mark.parametrize(
+    "role,centre,district", [("lawyer", "NH-LS", None), ("district_supervisor", None, "NH")]
+)
+def test_readers_download_but_may_not_upload(
+    db, client, login_as, make_user, case, folder, role, centre, district
+):
+    login_as("mediator", "NH-LS")
+    upload(client, case, PDF, "scan.pdf")
+    [attachment] = rows(db, case)
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
+    login_as(role, centre, district)
+    assert client.get(f"/cases/{case.id}/attachments/new").status_code == 403
+    assert client.get(f"/cases/{case.id}/attachments/{attachment.id}").status_code == 200
+    assert "attachment-form" not in client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "role,centre,district", [("mediator", "CC-ZC", None), ("district_supervisor", None, "SD")]
+)
+def test_outside_scope_attachments_do_not_exist(
+    db, client, login_as, case, folder, role, centre, district
+):
+    login_as("mediator", "NH-LS")
+    upload(client, case, PDF, "scan.pdf")
+    [attachment] = rows(db, case)
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
+    login_as(role, centre, district)
+    assert client.get(f"/cases/{case.id}/attachments/{attachment.id}").status_code == 404
+    assert audit(db, case, "download") == []
+
+
+def test_an_attachment_is_only_found_under_its_own_case(
+    db, client, login_as, make_case, case, folder
+):
+    other = make_case("NH-LS", workers=1)
+    login_as("mediator", "NH-LS")
+    upload(client, case, PDF, "scan.pdf")
+    [attachment] = rows(db, case)
+    assert client.get(f"/cases/{other.id}/attachments/{attachment.id}").status_code == 404
+    assert client.get(f"/cases/{case.id}/attachments/999999").status_code == 404

@@ -1,0 +1,290 @@
+"""The ledger pages (upload → preview → confirm), the case list's export and the CLI commands."""
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from conftest import csrf_from
+from models import AuditEvent, Case, Worker
+
+HEADER = (
+    "案件编号,调解组织,收到申请日期,受理日期,案件来源,争议类别,申请人数,申请人,被申请单位,"
+    "统一社会信用代码,请求金额,调解结果,结案日期,协议金额,实际到位金额,原因\n"
+)
+GOOD_ROWS = (
+    "(2021)南里调字第15号,NH-LS,2021-03-09,2021-03-09,现场申请,劳动报酬,10,阿永、阿强,"
+    '佛山市某包装印刷有限公司,91110108551385082Q,"250,000",调解成功,2021-03-09,'
+    "227675,227675,\n"
+    "(2021)南里调字第16号,NH-LS,,2021-03-10,电话,工伤,1,陈芳,佛山市乙五金有限公司,,8000,"
+    "调解不成,2021-03-25,,,用人单位拒绝调解\n"
+)
+OTHER_CENTRE_ROW = (
+    "(2021)禅张调字第3号,CC-ZC,,2021-04-01,网上申请,其他,1,李娜,佛山市丙陶瓷有限公司,,100,"
+    "调解中,,,,\n"
+)
+
+
+@pytest.fixture(autouse=True)
+def instance_folder(app, tmp_path, monkeypatch):
+    """Uploads go to a temporary instance folder, not the repository's."""
+    monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
+    return tmp_path / "instance" / "ledger_uploads"
+
+
+def logout(client) -> None:
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
+
+
+def case_count(db) -> int:
+    return db.exec(select(func.count()).select_from(Case)).one()
+
+
+def upload(client, content: bytes, filename: str = "台账.csv"):
+    token = csrf_from(client, "/ledger/")
+    return client.post(
+        "/ledger/",
+        data={"csrf_token": token, "file": (io.BytesIO(content), filename)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_upload_preview_confirm(client, login_as, db, instance_folder):
+    supervisor = login_as("centre_supervisor", "NH-LS", display_name="梁主任")
+    response = upload(client, (HEADER + GOOD_ROWS).encode("utf-8-sig"), "里水2021台账.csv")
+    assert response.status_code == 302
+    preview_url = response.headers["Location"]
+    assert len(list(instance_folder.iterdir())) == 2  # the file and its note, not the cookie
+
+    page = client.get(preview_url).get_data(as_text=True)
+    assert '<strong id="ledger-new">2</strong>' in page
+    assert "(2021)南里调字第15号" in page and "确认导入 2 件案件" in page
+    assert case_count(db) == 0  # the preview writes nothing
+
+    token = csrf_from(client, preview_url)
+    confirmed = client.post(preview_url + "/confirm", data={"csrf_token": token})
+    assert confirmed.status_code == 302 and confirmed.headers["Location"].endswith("/cases/")
+    assert "已从「里水2021台账.csv」导入 2 件案件" in client.get("/cases/").get_data(as_text=True)
+    assert case_count(db) == 2
+    assert list(instance_folder.iterdir()) == []  # deleted after the import
+    event = db.exec(select(AuditEvent).where(AuditEvent.action == "import")).first()
+    assert event.user_id == supervisor.id and "梁主任" in event.summary
+    assert "里水2021台账.csv" in event.summary
+    assert client.get(preview_url).status_code == 404
+
+    again = upload(client, (HEADER + GOOD_ROWS).encode("utf-8"), "再次.csv")
+    page = client.get(again.headers["Location"]).get_data(as_text=True)
+    assert '<span id="ledger-skipped">2</span>' in page and "均已登记，无需导入" in page
+
+
+def test_confirm_needs_the_csrf_token(client, login_as, db):
+    login_as("admin")
+    preview_url = upload(client, (HEADER + GOOD_ROWS).encode()).headers["Location"]
+    assert client.post(preview_url + "/confirm", data={}).status_code == 400
+    assert case_count(db) == 0
+
+
+def test_a_bad_file_shows_every_problem_and_cannot_be_confirmed(client, login_as, db):
+    login_as("admin")
+    bad = GOOD_ROWS.replace("91110108551385082Q", "91110108551385082A").replace(
+        "2021-03-25", "2021-03-01"
+    )
+    preview_url = upload(client, (HEADER + bad).encode()).headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "发现 2 处问题，未导入任何案件" in page
+    assert "第2行「统一社会信用代码」校验位错误" in page
+    assert "第3行「结案日期」不能早于受理日期" in page
+    assert "确认导入" not in page
+    token = csrf_from(client, preview_url)
+    response = client.post(preview_url + "/confirm", data={"csrf_token": token})
+    assert response.status_code == 422 and case_count(db) == 0
+    discarded = client.post(preview_url + "/discard", data={"csrf_token": token})
+    assert discarded.status_code == 302
+    assert client.get(preview_url).status_code == 404
+
+
+def test_upload_form_errors(client, login_as):
+    login_as("admin")
+    token = csrf_from(client, "/ledger/")
+    response = client.post("/ledger/", data={"csrf_token": token})
+    assert response.status_code == 422
+    assert "请选择台账文件" in response.get_data(as_text=True)
+    response = upload(client, b"x", "ledger.xls")
+    assert response.status_code == 422
+    assert "只支持 .xlsx 或 .csv 格式的台账文件" in response.get_data(as_text=True)
+
+
+def test_a_centre_supervisor_cannot_import_into_another_centre(client, login_as, db):
+    login_as("centre_supervisor", "NH-LS")
+    preview_url = upload(client, (HEADER + GOOD_ROWS + OTHER_CENTRE_ROW).encode()).headers[
+        "Location"
+    ]
+    page = client.get(preview_url).get_data(as_text=True)
+    assert (
+        "第4行「调解组织」无权导入到「禅城区张槎街道劳动争议联合调解中心」：不在您的管理范围内"
+        in page
+    )
+    response = client.post(
+        preview_url + "/confirm", data={"csrf_token": csrf_from(client, preview_url)}
+    )
+    assert response.status_code == 422 and case_count(db) == 0
+
+
+def test_who_may_import(client, login_as, make_user):
+    for role, centre, district in (
+        ("mediator", "NH-LS", None),
+        ("district_supervisor", None, "NH"),
+        ("city_supervisor", None, None),
+    ):
+        login_as(role, centre, district)
+        assert client.get("/ledger/").status_code == 403
+        assert "台账导入导出" not in client.get("/").get_data(as_text=True)
+        logout(client)
+    login_as("centre_supervisor", "NH-LS")
+    assert "台账导入导出" in client.get("/").get_data(as_text=True)
+
+
+def test_an_upload_belongs_to_its_uploader(client, login_as):
+    login_as("centre_supervisor", "NH-LS")
+    preview_url = upload(client, (HEADER + GOOD_ROWS).encode()).headers["Location"]
+    logout(client)
+    login_as("centre_supervisor", "NH-LS")
+    assert client.get(preview_url).status_code == 404
+    assert client.get("/ledger/..%2F..%2Fsecret_key").status_code == 404
+
+
+def _import(client, rows: str) -> None:
+    preview_url = upload(client, (HEADER + rows).encode()).headers["Location"]
+    token = csrf_from(client, preview_url)
+    assert client.post(preview_url + "/confirm", data={"csrf_token": token}).status_code == 302
+
+
+def _csv(response) -> list[dict[str, str]]:
+    data = response.get_data()
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_export_follows_the_case_list_filters_and_scope(client, login_as):
+    login_as("admin")
+    _import(client, GOOD_ROWS + OTHER_CENTRE_ROW)
+    index = client.get("/cases/?status=failed").get_data(as_text=True)
+    assert 'href="/ledger/export.csv?status=failed"' in index
+    response = client.get("/ledger/export.csv?status=failed")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert [row["案件编号"] for row in _csv(response)] == ["(2021)南里调字第16号"]
+    rows = _csv(client.get("/ledger/export.csv"))
+    assert [row["案件编号"] for row in rows] == [
+        "(2021)南里调字第15号",
+        "(2021)南里调字第16号",
+        "(2021)禅张调字第3号",
+    ]
+    assert rows[0]["申请人"] == "阿永、阿强" and rows[0]["协议金额"] == "227675.00"
+
+    logout(client)
+    login_as("mediator", "CC-ZC")
+    assert [row["案件编号"] for row in _csv(client.get("/ledger/export.csv"))] == [
+        "(2021)禅张调字第3号"
+    ]
+    logout(client)
+    login_as("city_supervisor")
+    rows = _csv(client.get("/ledger/export.csv?centre=NH-LS"))
+    assert [row["申请人"] for row in rows] == ["阿*、阿*", "陈*"]
+
+
+def test_export_as_xlsx(client, login_as):
+    login_as("admin")
+    _import(client, GOOD_ROWS)
+    response = client.get("/ledger/export.xlsx", buffered=True)  # closes the spooled file
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.get_data()))["调解案件"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("案件编号", "调解组织", "收到申请日期")
+    assert rows[1][0] == "(2021)南里调字第15号" and rows[1][3].date() == date(2021, 3, 9)
+    assert len(rows) == 3
+
+
+def test_export_needs_login(client):
+    assert client.get("/ledger/export.csv").status_code == 302
+
+
+# -- the command line -------------------------------------------------------------------------
+
+
+def _write(tmp_path: Path, rows: str, name: str = "台账.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
+
+
+def test_cli_dry_run_writes_nothing(app, db, tmp_path):
+    runner = app.test_cli_runner()
+    good = _write(tmp_path, GOOD_ROWS)
+    result = runner.invoke(args=["import-ledger", str(good), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "检查通过（试运行，未写入）" in result.output and "可新增 2 件" in result.output
+    assert case_count(db) == 0
+
+    bad = _write(tmp_path, GOOD_ROWS.replace("调解不成", "失败"), "坏.csv")
+    result = runner.invoke(args=["import-ledger", str(bad), "--dry-run"])
+    assert result.exit_code != 0
+    assert "第3行「调解结果」无效「失败」" in result.output
+    assert case_count(db) == 0
+
+
+def test_cli_import_names_the_command_line_or_the_user(app, db, tmp_path, make_user):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import-ledger", str(_write(tmp_path, GOOD_ROWS))])
+    assert result.exit_code == 0, result.output
+    assert "已从「台账.csv」导入 2 件案件" in result.output
+    actors = set(db.exec(select(AuditEvent.actor).where(AuditEvent.action == "import")))
+    assert actors == {"命令行 import-ledger"}
+    again = runner.invoke(args=["import-ledger", str(_write(tmp_path, GOOD_ROWS))])
+    assert "跳过 2 件" in again.output and case_count(db) == 2
+
+    make_user("centre_supervisor", "NH-LS", username="liang", display_name="梁敏")
+    other = _write(tmp_path, OTHER_CENTRE_ROW, "禅张.csv")
+    refused = runner.invoke(args=["import-ledger", str(other), "--user", "liang"])
+    assert refused.exit_code != 0 and "无权导入到" in refused.output
+    make_user("mediator", "NH-LS", username="xiao")
+    result = runner.invoke(args=["import-ledger", str(other), "--user", "xiao"])
+    assert result.exit_code != 0 and "无权导入台账" in result.output
+    make_user("centre_supervisor", "CC-ZC", username="chen", display_name="陈主任")
+    result = runner.invoke(args=["import-ledger", str(other), "--user", "chen"])
+    assert result.exit_code == 0, result.output
+    event = db.exec(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert event.actor == "陈主任"
+
+
+def test_cli_export(app, db, tmp_path):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["import-ledger", str(_write(tmp_path, GOOD_ROWS + OTHER_CENTRE_ROW))])
+    target = tmp_path / "导出.csv"
+    result = runner.invoke(
+        args=["export-ledger", str(target), "--centre", "NH-LS", "--from", "2021-03-10"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "已导出 1 件案件" in result.output
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig"))))
+    assert [row["案件编号"] for row in rows] == ["(2021)南里调字第16号"]
+    assert rows[0]["申请人"] == "陈芳"
+
+    workbook = tmp_path / "全部.xlsx"
+    result = runner.invoke(args=["export-ledger", str(workbook)])
+    assert result.exit_code == 0 and "已导出 3 件案件" in result.output
+    assert openpyxl.load_workbook(workbook)["调解案件"].max_row == 4
+    # The export imports again as "nothing new".
+    result = runner.invoke(args=["import-ledger", str(workbook)])
+    assert result.exit_code == 0 and "跳过 3 件" in result.output
+    assert db.exec(select(func.count()).select_from(Worker)).one() == 12
+
+    assert runner.invoke(args=["export-ledger", str(tmp_path / "x.txt")]).exit_code != 0
+    result = runner.invoke(args=["export-ledger", str(target), "--centre", "XX"])
+    assert result.exit_code != 0 and "未知调解中心代码「XX」" in result.output

@@ -1,0 +1,141 @@
+"""Scans attached to a case: upload (CASE_WORK) and download (CASE_READ), within scope.
+
+POST /cases/<id>/attachments/new   upload (the form is on the case page and on its own page)
+GET  /cases/<id>/attachments/<n>   download, as an attachment under a safe name
+"""
+
+import io
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+from forms import select_choices
+from mediation import attachments
+from mediation.errors import RuleViolation
+from mediation.permissions import Permission, can
+from models import AttachmentKind
+from views.cases import load_case
+from views.db import get_db
+from views.helpers import apply_violation, require
+from views.sheets import record_read
+
+bp = Blueprint("attachments", __name__, url_prefix="/cases")
+
+
+class AttachmentForm(FlaskForm):
+    kind = SelectField(
+        "附件类别",
+        choices=select_choices(AttachmentKind.choices(), blank="请选择"),
+        validators=[DataRequired("请选择附件类别")],
+    )
+    file = FileField(
+        "扫描件",
+        validators=[FileRequired("请选择要上传的文件")],
+        description="PDF、JPEG或PNG格式，不超过10 MB",
+    )
+    note = StringField("说明", validators=[Optional(), Length(max=200, message="说明不超过200字")])
+
+
+def upload_folder() -> Path:
+    folder = current_app.config.get("UPLOAD_FOLDER")
+    return Path(folder) if folder else Path(current_app.instance_path) / "uploads"
+
+
+def _max_bytes() -> int:
+    return current_app.config.get("UPLOAD_MAX_BYTES") or attachments.MAX_BYTES
+
+
+@bp.route("/<int:case_id>/attachments/new", methods=["GET", "POST"])
+@require(Permission.CASE_WORK)
+def upload(case_id: int):
+    case = load_case(case_id)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        db, folder, stored = get_db(), upload_folder(), None
+        data = form.file.data.stream.read(_max_bytes() + 1)
+        try:
+            file_type = attachments.check_upload(
+                data, form.kind.data, form.note.data or "", _max_bytes()
+            )
+            stored = attachments.save_file(folder, data, file_type)
+            attachments.add_attachment(
+                db,
+                case,
+                current_user,
+                kind=form.kind.data,
+                original_name=form.file.data.filename,
+                file_type=file_type,
+                data=data,
+                stored_name=stored,
+                note=form.note.data or "",
+            )
+            db.commit()
+        except RuleViolation as violation:
+            db.rollback()
+            attachments.remove_file(folder, stored)
+            apply_violation(form, violation)
+        except Exception:
+            db.rollback()
+            attachments.remove_file(folder, stored)
+            raise
+        else:
+            flash("附件已上传", "success")
+            return redirect(url_for("cases.detail", case_id=case.id, _anchor="attachments"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("attachments/upload.html", form=form, case=case), status
+
+
+@bp.route("/<int:case_id>/attachments/<int:attachment_id>")
+@require(Permission.CASE_READ)
+def download(case_id: int, attachment_id: int):
+    case = load_case(case_id)
+    db = get_db()
+    attachment = attachments.attachment_of(db, case, attachment_id)
+    if attachment is None:
+        abort(404)
+    path = attachments.stored_path(upload_folder(), attachment.stored_name)
+    if not path.is_file():
+        abort(404)
+    data = path.read_bytes()
+    name = attachments.download_name(case, attachment)
+    record_read(case, "download", attachments.download_summary(attachment))
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=name,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- The case page's 「附件」 section ---------------------------------------------------------
+
+
+@bp.app_context_processor
+def inject_attachments():
+    def case_attachments(case):
+        return attachments.attachments_of(get_db(), case)
+
+    def attachment_form():
+        return AttachmentForm(formdata=None) if can(current_user, Permission.CASE_WORK) else None
+
+    return {
+        "case_attachments": case_attachments,
+        "attachment_form": attachment_form,
+        "format_size": attachments.format_size,
+    }

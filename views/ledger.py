@@ -1,0 +1,226 @@
+"""The ledger (台账): upload → preview with the full report → confirm, for centre supervisors and
+admins; and the streamed export of the case list's cases in the ledger format.
+
+An uploaded file is kept under the instance folder (ledger_uploads/<random token>), never in
+the session cookie, beside a small JSON note of who uploaded it and its original name. It is
+deleted once imported or discarded; files older than a day are swept away at each upload.
+"""
+
+import json
+import re
+import secrets
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+
+from forms import select_choices
+from forms.cases import CaseFilterForm
+from forms.ledger import LedgerConfirmForm, LedgerUploadForm
+from mediation import ledger
+from mediation.case_list import filter_conditions
+from mediation.dates import today
+from mediation.permissions import Permission
+from mediation.scope import visible_centres
+from models import Category, Channel
+from views.cases.listing import filter_from_args
+from views.db import get_db
+from views.helpers import current_scope, require
+
+bp = Blueprint("ledger", __name__, url_prefix="/ledger")
+
+UPLOAD_FOLDER = "ledger_uploads"
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
+STALE_SECONDS = 24 * 3600
+PREVIEW_ROWS = 20
+PROBLEMS_SHOWN = 1000
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Upload:
+    token: str
+    path: Path
+    note: Path
+    filename: str
+
+
+def _folder() -> Path:
+    folder = Path(current_app.instance_path) / UPLOAD_FOLDER
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _sweep(folder: Path) -> None:
+    cutoff = time.time() - STALE_SECONDS
+    for path in folder.iterdir():
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def _save(storage) -> str:
+    folder = _folder()
+    _sweep(folder)
+    token = secrets.token_urlsafe(24)
+    filename = ledger.clean_filename(storage.filename or "台账")
+    suffix = Path(filename).suffix.lower()
+    storage.save(folder / f"{token}{suffix}")
+    note = {"user_id": current_user.id, "filename": filename, "suffix": suffix}
+    (folder / f"{token}.json").write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
+    return token
+
+
+def _load(token: str) -> Upload:
+    """The upload with this token, if the current user made it (404 otherwise)."""
+    if not TOKEN_RE.fullmatch(token):
+        abort(404)
+    folder = _folder()
+    note_path = folder / f"{token}.json"
+    try:
+        note = json.loads(note_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        abort(404)
+    path = folder / f"{token}{note.get('suffix', '')}"
+    if note.get("user_id") != current_user.id or not path.is_file():
+        abort(404)
+    return Upload(token, path, note_path, note["filename"])
+
+
+def _discard(upload: Upload) -> None:
+    upload.path.unlink(missing_ok=True)
+    upload.note.unlink(missing_ok=True)
+
+
+def _render_preview(upload: Upload, report: ledger.LedgerReport, status: int = 200):
+    centres = {c.id: c for c in visible_centres(get_db(), current_scope())}
+    return (
+        render_template(
+            "ledger/preview.html",
+            upload=upload,
+            report=report,
+            form=LedgerConfirmForm(),
+            rows=report.new[:PREVIEW_ROWS],
+            problems=report.problems[:PROBLEMS_SHOWN],
+            hidden_problems=max(len(report.problems) - PROBLEMS_SHOWN, 0),
+            centres=centres,
+        ),
+        status,
+    )
+
+
+@bp.route("/", methods=["GET", "POST"])
+@require(Permission.LEDGER_IMPORT)
+def index():
+    form = LedgerUploadForm()
+    if form.validate_on_submit():
+        token = _save(form.file.data)
+        return redirect(url_for("ledger.preview", token=token))
+    status = 422 if request.method == "POST" else 200
+    return (
+        render_template(
+            "ledger/index.html",
+            form=form,
+            channels=[c.value for c in Channel],
+            categories=[c.value for c in Category],
+            outcomes=ledger.OUTCOMES,
+        ),
+        status,
+    )
+
+
+@bp.route("/<token>")
+@require(Permission.LEDGER_IMPORT)
+def preview(token: str):
+    upload = _load(token)
+    report = ledger.check_ledger(get_db(), upload.path, upload.filename, current_scope())
+    return _render_preview(upload, report)
+
+
+@bp.route("/<token>/confirm", methods=["POST"])
+@require(Permission.LEDGER_IMPORT)
+def confirm(token: str):
+    upload = _load(token)
+    form = LedgerConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    db = get_db()
+    report = ledger.import_ledger(
+        db, upload.path, upload.filename, actor=current_user, scope=current_scope()
+    )
+    if not report.ok:  # the data changed since the preview
+        db.rollback()
+        return _render_preview(upload, report, 422)
+    db.commit()
+    _discard(upload)
+    flash(
+        f"已从「{report.filename}」导入 {report.imported} 件案件；"
+        f"与已登记案件相同而跳过 {report.skipped} 件。",
+        "success",
+    )
+    return redirect(url_for("cases.index"))
+
+
+@bp.route("/<token>/discard", methods=["POST"])
+@require(Permission.LEDGER_IMPORT)
+def discard(token: str):
+    upload = _load(token)
+    if not LedgerConfirmForm().validate_on_submit():
+        abort(400)
+    _discard(upload)
+    flash("已放弃导入，上传的文件已删除。", "info")
+    return redirect(url_for("ledger.index"))
+
+
+def _attachment(response: Response, filename: str) -> Response:
+    ascii_name = f"ledger-{today():%Y%m%d}{Path(filename).suffix}"
+    response.headers.set(
+        "Content-Disposition",
+        "attachment",
+        filename=ascii_name,
+        **{"filename*": f"UTF-8''{quote(filename)}"},
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/export.<any(csv, xlsx):kind>")
+@require(Permission.CASE_READ)
+def export(kind: str):
+    """The cases of the case list's current filters (within the user's scope), streamed."""
+    db = get_db()
+    scope = current_scope()
+    centres = visible_centres(db, scope)
+    form = CaseFilterForm(request.args)
+    form.centre.choices = select_choices(((c.code, c.name) for c in centres), blank="全部中心")
+    form.validate()
+    case_filter = filter_from_args(form, {c.code: c for c in centres})
+    conditions = filter_conditions(case_filter, scope, today())
+    rows = ledger.ledger_rows(db, conditions, ledger.names_visible_to(db, current_user))
+    filename = ledger.ledger_filename(kind, today())
+    if kind == "csv":
+        response = Response(
+            stream_with_context(ledger.csv_chunks(rows)), mimetype="text/csv; charset=utf-8"
+        )
+        return _attachment(response, filename)
+    # openpyxl's write-only mode spools rows to a temporary file as they come; the finished
+    # workbook is then sent from disk and the file removed when the response closes.
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it)
+    ledger.write_xlsx(rows, handle)
+    handle.seek(0)
+    return _attachment(send_file(handle, mimetype=XLSX_MIMETYPE), filename)

@@ -1,0 +1,121 @@
+"""Printable documents: GET /cases/<id>/print/<doc> (HTML) and /cases/<id>/print/<doc>.pdf.
+
+Same login and scope as the case page (404 outside scope). A document that does not apply to
+the case answers 404 with the reason in Chinese. Every print or download is audited.
+"""
+
+import threading
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from flask_login import current_user
+
+from mediation import audit, documents
+from mediation.permissions import Permission
+from views.cases import load_case
+from views.db import get_db
+from views.helpers import require
+
+bp = Blueprint("sheets", __name__, url_prefix="/cases")
+
+
+@bp.route("/<int:case_id>/print/<doc>")
+@require(Permission.CASE_READ)
+def page(case_id: int, doc: str):
+    return _respond(case_id, doc, pdf=False)
+
+
+@bp.route("/<int:case_id>/print/<doc>.pdf")
+@require(Permission.CASE_READ)
+def pdf(case_id: int, doc: str):
+    return _respond(case_id, doc, pdf=True)
+
+
+def _respond(case_id: int, code: str, pdf: bool):
+    case = load_case(case_id)
+    db = get_db()
+    session_id = request.args.get("session", type=int)
+    try:
+        d = documents.document(db, case, code, current_user, session_id)
+    except documents.NotApplicable as reason:
+        title = documents.title_of(case, code) if code in documents.CODES else "文书"
+        page = render_template("sheets/unavailable.html", case=case, title=title, message=reason)
+        return page, 404
+    args = {"session": d.session.id} if d.session is not None else {}
+    html = render_template(
+        f"sheets/{code}.html",
+        d=d,
+        pdf=pdf,
+        pdf_url=url_for("sheets.pdf", case_id=case.id, doc=code, **args),
+    )
+    body = render_pdf(html) if pdf else html
+    label = d.title + (f"（第{d.session_number}次）" if d.session is not None else "")
+    label += "（草稿）" if d.draft else ""
+    summary = f"下载{label}PDF" if pdf else f"打印{label}"
+    record_read(case, "print", summary)
+    response = make_response(body)
+    response.headers["Cache-Control"] = "no-store"  # personal data: never kept in caches
+    if pdf:
+        response.mimetype = "application/pdf"
+        name = f"{case.number}-{label}.pdf"
+        response.headers["Content-Disposition"] = (
+            f"attachment; filename=\"{code}.pdf\"; filename*=UTF-8''{quote(name)}"
+        )
+    return response
+
+
+def record_read(case, action: str, summary: str) -> None:
+    """Audit a print or download made by a GET request, and commit.
+
+    A GET reads in a deferred SQLite transaction; upgrading it to a write fails at once if
+    another request wrote meanwhile. So end the read and write in a transaction that takes
+    the write lock when it begins (waiting on the busy timeout, like POST requests do)."""
+    db = get_db()
+    db.rollback()
+    if db.get_bind().dialect.name == "sqlite":
+        db.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    audit.record_event(db, case, current_user, action, summary)
+    db.commit()
+
+
+# --- PDF rendering with WeasyPrint ---------------------------------------------------------
+
+_lock = threading.Lock()
+_cache: dict[str, object] = {}
+
+
+def _stylesheet():
+    """sheet.css parsed once per process (WeasyPrint imported lazily: it is slow to load)."""
+    if "css" not in _cache:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()
+        path = Path(current_app.static_folder) / "css" / "sheet.css"
+        _cache["fonts"] = fonts
+        _cache["css"] = CSS(filename=str(path), font_config=fonts)
+    return _cache["css"], _cache["fonts"]
+
+
+def render_pdf(html: str) -> bytes:
+    """The page as a PDF with embedded (subset) CJK fonts and extractable text. Nothing is
+    fetched: the stylesheet is passed in, and URLs other than data: are refused."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    with _lock:  # one FontConfiguration per process, shared by the renders: one at a time
+        css, fonts = _stylesheet()
+        document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}))
+        return document.write_pdf(stylesheets=[css], font_config=fonts)
+
+
+# --- The case page's 「打印」 section ---------------------------------------------------------
+
+
+@bp.app_context_processor
+def inject_sheet_links():
+    def sheet_links(case):
+        return documents.applicable(get_db(), case)
+
+    return {"sheet_links": sheet_links}
