@@ -108,30 +108,8 @@ def _insert(session: Session):
 
 
 def apply_deltas(session: Session, deltas: Mapping[tuple, Mapping[str, int]]) -> None:
-    connection = session.connection()
-    insert = _insert(session)
-    for (centre_id, month, kind, value, status), delta in deltas.items():
-        if not any(delta.values()):
-            continue
-        statement = insert(CaseRollup).values(
-            centre_id=centre_id, month=month, kind=kind, value=value, status=status, **delta
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["kind", "month", "centre_id", "value", "status"],
-            set_={m: getattr(CaseRollup, m) + getattr(statement.excluded, m) for m in MEASURES},
-        )
-        connection.execute(statement)
-
-
-def add_contributions(session: Session, states: Iterable[Mapping[str, Any]]) -> None:
-    """Add the contribution of many new cases at once: for writers that insert cases in bulk
-    (the ledger import), which the before-flush hook does not see. The summed deltas go out as
-    one executemany of a single upsert, in key order."""
-    deltas: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
-    for state in states:
-        for key, measures in contribution(state).items():
-            for name, amount in measures.items():
-                deltas[key][name] += amount
+    """Add the deltas to the rollup: one executemany of a single upsert, in key order (so that
+    concurrent writers lock rollup rows in the same order and cannot deadlock)."""
     rows = [
         dict(zip(("centre_id", "month", "kind", "value", "status"), key, strict=True), **delta)
         for key, delta in sorted(deltas.items())
@@ -145,6 +123,17 @@ def add_contributions(session: Session, states: Iterable[Mapping[str, Any]]) -> 
         set_={m: getattr(CaseRollup, m) + getattr(statement.excluded, m) for m in MEASURES},
     )
     session.connection().execute(statement, rows)
+
+
+def add_contributions(session: Session, states: Iterable[Mapping[str, Any]]) -> None:
+    """Add the contribution of many new cases at once: for writers that insert cases in bulk
+    (the ledger import), which the before-flush hook does not see."""
+    deltas: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+    for state in states:
+        for key, measures in contribution(state).items():
+            for name, amount in measures.items():
+                deltas[key][name] += amount
+    apply_deltas(session, deltas)
 
 
 def _changed(instance: Case) -> bool:
