@@ -1,0 +1,71 @@
+"""Parallel writers on SQLite wait for each other instead of telling a user
+"database is locked"; numbers stay unique and gapless."""
+
+import re
+import threading
+
+from sqlmodel import Session, select
+
+from app import create_app
+from conftest import fresh_database
+from mediation.accounts import create_user
+from mediation.reference import load_reference_data
+from models import Case
+from models.db import make_engine, upgrade
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def intake_form(token: str, i: int) -> dict:
+    return {
+        "csrf_token": token,
+        "channel": "现场申请",
+        "application_form": "written",
+        "received_on": "2026-11-20",
+        "category": "劳动报酬",
+        "employer_name": "佛山市并发测试公司",
+        "claim_kind_1": "工资",
+        "workers-0-name": f"并发{i}",
+        "workers-0-id_type": "resident",
+        "workers-0-amount_1": "1000",
+        "save": "1",
+    }
+
+
+def test_parallel_intakes_on_sqlite_never_see_a_locked_database(tmp_path):
+    with fresh_database("sqlite", tmp_path) as url:
+        upgrade(url)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            load_reference_data(session)
+            for i in range(8):
+                create_user(session, f"m{i}", "secret123", "mediator", "NH-LS")
+            session.commit()
+        app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url})
+        statuses, bodies = [], []
+        barrier = threading.Barrier(8)
+
+        def mediator(i: int) -> None:
+            client = app.test_client()
+            token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
+            client.post(
+                "/login", data={"username": f"m{i}", "password": "secret123", "csrf_token": token}
+            )
+            token = TOKEN.search(client.get("/cases/new").get_data(as_text=True)).group(1)
+            barrier.wait(timeout=30)
+            for j in range(3):
+                response = client.post("/cases/new", data=intake_form(token, i * 10 + j))
+                statuses.append(response.status_code)
+                bodies.append(response.get_data(as_text=True))
+
+        threads = [threading.Thread(target=mediator, args=(i,)) for i in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert statuses == [302] * 24, statuses
+        assert not any("locked" in body for body in bodies)
+        with Session(engine) as session:
+            assert sorted(session.exec(select(Case.seq))) == list(range(1, 25))
+        app.extensions["database"].engine.dispose()
+        engine.dispose()
