@@ -124,7 +124,9 @@ def test_yearly_and_monthly_rows_agree_with_the_cases(db, stats_dataset, monkeyp
 
     def briefs(stats):
         return (
-            stats.total.brief(), stats.total.closed, stats.total.avg_days_to_close,
+            stats.total.brief(),
+            stats.total.closed,
+            stats.total.avg_days_to_close,
             {k: f.brief() for k, f in stats.by_centre.items()},
             {k: f.brief() for k, f in stats.by_category.items()},
             {k: f.brief() for k, f in stats.by_channel.items()},
