@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
         cases,
         employers,
         ledger,
+        legal,
         main,
         roster,
         sheets,
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
         roster,
         employers,
         calendar,
+        legal,
     ):
         app.register_blueprint(module.bp)
 

@@ -23,6 +23,15 @@ from models.case import (
     Worker,
 )
 from models.employer import Employer, EmployerCounsel
+from models.legal import (
+    COUNTED_SERVICES,
+    LegalCase,
+    LegalOutcome,
+    LegalStage,
+    LegalStageKind,
+    LegalWorker,
+    ServiceType,
+)
 from models.reference import CalendarDay, Centre, DayKind, District
 from models.rollup import CaseRollup
 from models.roster import Lawyer, LawyerCentre
@@ -30,6 +39,7 @@ from models.user import Role, User
 
 __all__ = [
     "CLOSED_STATUSES",
+    "COUNTED_SERVICES",
     "OPEN_STATUSES",
     "Agreement",
     "AgreementLine",
@@ -57,9 +67,15 @@ __all__ = [
     "LabelledEnum",
     "Lawyer",
     "LawyerCentre",
+    "LegalCase",
+    "LegalOutcome",
+    "LegalStage",
+    "LegalStageKind",
+    "LegalWorker",
     "MediationSession",
     "Payment",
     "Role",
+    "ServiceType",
     "User",
     "Worker",
     "utcnow",

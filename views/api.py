@@ -12,6 +12,7 @@ from mediation.case_list import CaseFilter, list_cases
 from mediation.cases import get_case
 from mediation.dates import today
 from mediation.identifiers import mask_id_number, mask_phone
+from mediation.legal import legal_statistics
 from mediation.permissions import Permission
 from mediation.privacy import shows_personal_data
 from mediation.scope import OutOfScope, UnknownCode, narrow
@@ -74,7 +75,7 @@ def stats_payload(stats, narrowed, db) -> dict:
             "overdue_open": stats.overdue_open,
             "avg_days_to_close": t.avg_days_to_close,
         },
-        "legal_services": {"cases": 0, "worker_times": 0, "recovered_fen": 0},
+        "legal_services": legal_statistics(db, stats.period, stats.centre_ids),
         "by_district": [
             {"code": code, "name": name, **figures.brief()}
             for code, name, figures in by_district(db, stats)

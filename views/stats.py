@@ -19,6 +19,7 @@ from forms import select_choices
 from forms.stats import StatsFilterForm
 from mediation import charts
 from mediation.dates import now, today
+from mediation.legal import legal_statistics
 from mediation.permissions import Permission
 from mediation.reference import CITY_LEVEL_NAME
 from mediation.scope import Narrowed, OutOfScope, Scope, UnknownCode, narrow, visible_centres
@@ -229,6 +230,7 @@ def _render(template: str, links: bool):
         charts=build_charts(report),
         definitions=DEFINITIONS,
         generated_at=now(),
+        legal=legal_statistics(get_db(), report.period, report.narrowed.centre_ids),
     )
 
 

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from conftest import csrf_from
-from mediation import lifecycle
+from mediation import legal, lifecycle
 from mediation.permissions import Permission, can
 from models import Centre, User
 
@@ -70,6 +70,11 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "employers.remove_counsel": (P.CASE_WORK, None),
     "calendar.index": (P.CENTRES_MANAGE, None),
     "calendar.delete": (P.CENTRES_MANAGE, None),
+    "legal.index": (P.CASE_READ, None),
+    "legal.detail": (P.CASE_READ, "case"),
+    "legal.convert": (P.CASE_WORK, "case"),
+    "legal.stage_new": (P.CASE_RECORD_SESSION, "case"),
+    "legal.result": (P.CASE_WORK, "case"),
 }
 # Roles, with the centre or district they belong to. The case under test is at NH-LS.
 ROLES = {
@@ -101,9 +106,19 @@ def world(db, make_case, make_user, centres):
         db, case, actor, datetime(2024, 5, 7, 2, 0, tzinfo=UTC), 60, "调解室", "双方", "笔录"
     )
     some_user = make_user("mediator", "SD")
+    legal_case = legal.create_legal_case(
+        db,
+        actor,
+        centres["NH-LS"],
+        "仲裁代理",
+        case.received_on,
+        [legal.LegalWorkerData("职工甲")],
+        today=case.received_on,
+    )
     db.flush()
     return {
         "case_id": case.id,
+        "legal_id": legal_case.id,
         "session_id": meeting.id,
         "attachment_id": 999_999,
         "user_id": some_user.id,

@@ -21,7 +21,13 @@ def test_stats_contract_and_known_totals(client, login_as, stats_dataset):
     for key, value in stats_dataset.items():
         assert m[key] == value, key
     assert m["success_rate_handled"] == 0.4 and m["success_rate_closed"] == 0.5
-    assert body["legal_services"] == {"cases": 0, "worker_times": 0, "recovered_fen": 0}
+    legal = body["legal_services"]
+    assert {k: legal[k] for k in ("cases", "worker_times", "recovered_fen")} == {
+        "cases": 0,
+        "worker_times": 0,
+        "recovered_fen": 0,
+    }
+    assert legal["by_outcome"] == [] and legal["by_lawyer"] == []
     assert {d["code"]: d["handled"] for d in body["by_district"]} == {"CC": 1, "NH": 4}
     assert {c["code"] for c in body["by_centre"]} == {"NH-LS", "CC-ZC"}
     assert set(body["by_centre"][0]) == {

@@ -1,0 +1,229 @@
+"""Legal services (法律服务): the list, a legal case's page, the one-click conversion of a failed
+mediation, and the stage and result forms. Every legal case is loaded through the user's scope
+(404 outside it); lawyers see their own caseload."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from forms.legal import ConvertForm, StageForm, amounts_from, result_form
+from mediation import legal as legal_domain
+from mediation.dates import today
+from mediation.errors import RuleViolation, StaleEdit
+from mediation.identifiers import mask_id_number, mask_phone
+from mediation.lifecycle import lawyer_of
+from mediation.permissions import Permission, can
+from mediation.privacy import shows_personal_data
+from models import Case, Centre, Employer, Lawyer, LegalCase, LegalWorker, Role
+from models.base import sql_total
+from views.cases import load_case
+from views.db import get_db
+from views.helpers import apply_violation, current_scope, require
+
+bp = Blueprint("legal", __name__)
+
+
+def load_legal(legal_id: int) -> LegalCase:
+    legal = legal_domain.get_legal_case(get_db(), current_scope(), legal_id)
+    if legal is None:
+        abort(404)
+    return legal
+
+
+def _is_assigned_lawyer(legal: LegalCase) -> bool:
+    lawyer = lawyer_of(get_db(), current_user)
+    return lawyer is not None and legal.lawyer_id == lawyer.id
+
+
+@bp.app_context_processor
+def inject_legal_helpers():
+    """For the mediation case page: the legal case it became, and the conversion form."""
+
+    def legal_case_of(case):
+        found = legal_domain.legal_case_of(get_db(), case)
+        if found is None or not current_scope().includes(found.centre_id):
+            return None
+        return found
+
+    return {
+        "legal_case_of": legal_case_of,
+        "legal_convertible": legal_domain.convertible,
+        "legal_convert_form": ConvertForm,
+    }
+
+
+@bp.route("/legal")
+@require(Permission.CASE_READ)
+def index():
+    db = get_db()
+    scope = current_scope()
+    totals = (
+        select(
+            LegalWorker.legal_case_id.label("id"),
+            func.count(LegalWorker.id).label("workers"),
+            sql_total(LegalWorker.recovered_fen).label("recovered_fen"),
+        )
+        .group_by(LegalWorker.legal_case_id)
+        .subquery()
+    )
+    statement = (
+        select(
+            LegalCase,
+            Centre.name,
+            Lawyer.name,
+            Employer.name,
+            totals.c.workers,
+            totals.c.recovered_fen,
+        )
+        .join(Centre, Centre.id == LegalCase.centre_id)
+        .join(Lawyer, Lawyer.id == LegalCase.lawyer_id, isouter=True)
+        .join(Employer, Employer.id == LegalCase.employer_id, isouter=True)
+        .join(totals, totals.c.id == LegalCase.id, isouter=True)
+        .order_by(LegalCase.accepted_on.desc(), LegalCase.id.desc())
+        .limit(500)
+    )
+    statement = scope.apply(statement, LegalCase.centre_id)
+    lawyer_view = current_user.role == Role.LAWYER
+    if lawyer_view:  # a lawyer's own caseload, across the centres where they are stationed
+        own = lawyer_of(db, current_user)
+        statement = statement.where(LegalCase.lawyer_id == (own.id if own else -1))
+    rows = db.execute(statement).all()
+    hearings = legal_domain.next_hearing(db, [row[0].id for row in rows], today())
+    return render_template(
+        "legal/index.html", rows=rows, hearings=hearings, lawyer_view=lawyer_view
+    )
+
+
+@bp.route("/legal/<int:legal_id>")
+@require(Permission.CASE_READ)
+def detail(legal_id: int):
+    db = get_db()
+    legal = load_legal(legal_id)
+    show = shows_personal_data(db, current_user, legal)
+    workers = [
+        {
+            "worker": w,
+            "id_number": w.id_number if show else mask_id_number(w.id_number),
+            "phone": w.phone if show else mask_phone(w.phone),
+        }
+        for w in legal_domain.workers_of(db, legal)
+    ]
+    mediation_case = db.get(Case, legal.mediation_case_id) if legal.mediation_case_id else None
+    if mediation_case is not None and not current_scope().includes(mediation_case.centre_id):
+        mediation_case = None
+    return render_template(
+        "legal/detail.html",
+        legal=legal,
+        workers=workers,
+        stages=legal_domain.stages(db, legal),
+        centre=db.get(Centre, legal.centre_id),
+        lawyer=db.get(Lawyer, legal.lawyer_id) if legal.lawyer_id else None,
+        employer=db.get(Employer, legal.employer_id) if legal.employer_id else None,
+        mediation_case=mediation_case,
+        next_hearing=legal_domain.next_hearing(db, [legal.id], today()).get(legal.id),
+        may_stage=_may_stage(legal),
+        may_result=can(current_user, Permission.CASE_WORK),
+        totals={
+            key: sum(getattr(w["worker"], key) for w in workers)
+            for key in ("claimed_fen", "awarded_fen", "recovered_fen")
+        },
+    )
+
+
+def _may_stage(legal: LegalCase) -> bool:
+    if not can(current_user, Permission.CASE_RECORD_SESSION):
+        return False
+    return current_user.role != Role.LAWYER or _is_assigned_lawyer(legal)
+
+
+@bp.route("/cases/<int:case_id>/legal", methods=["POST"])
+@require(Permission.CASE_WORK)
+def convert(case_id: int):
+    db = get_db()
+    case = load_case(case_id)
+    form = ConvertForm()
+    if form.validate_on_submit():
+        try:
+            legal = legal_domain.convert_failed_mediation(
+                db,
+                case,
+                current_user,
+                service_type=form.service_type.data,
+                accepted_on=form.accepted_on.data,
+                today=today(),
+            )
+            db.commit()
+        except RuleViolation as violation:
+            db.rollback()
+            apply_violation(form, violation)
+        else:
+            flash(f"已转为法律服务案件 {legal.number}，申请职工和请求金额已带入", "success")
+            return redirect(url_for("legal.detail", legal_id=legal.id))
+    return render_template("legal/convert.html", form=form, case=case), 422
+
+
+@bp.route("/legal/<int:legal_id>/stage", methods=["GET", "POST"])
+@require(Permission.CASE_RECORD_SESSION)
+def stage_new(legal_id: int):
+    legal = load_legal(legal_id)
+    if not _may_stage(legal):
+        abort(403)  # lawyers record stages only on the cases they handle
+    form = StageForm()
+    if form.validate_on_submit():
+        db = get_db()
+        try:
+            legal_domain.add_stage(
+                db, legal, current_user, form.stage.data, form.on.data, form.note.data or ""
+            )
+            db.commit()
+        except RuleViolation as violation:
+            db.rollback()
+            apply_violation(form, violation)
+        else:
+            flash("已登记办理环节", "success")
+            return redirect(url_for("legal.detail", legal_id=legal.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("legal/form.html", form=form, legal=legal, title="登记办理环节"), status
+
+
+@bp.route("/legal/<int:legal_id>/result", methods=["GET", "POST"])
+@require(Permission.CASE_WORK)
+def result(legal_id: int):
+    db = get_db()
+    legal = load_legal(legal_id)
+    workers = legal_domain.workers_of(db, legal)
+    form = result_form(workers)
+    if request.method == "GET":
+        form.version.data = legal.version
+        form.outcome.data = legal.outcome
+        form.closed_on.data = legal.closed_on
+        for worker, awarded, recovered in form.worker_rows:
+            awarded.data, recovered.data = worker.awarded_fen, worker.recovered_fen
+    if form.validate_on_submit():
+        try:
+            if form.version.data and int(form.version.data) != legal.version:
+                raise StaleEdit()
+            legal_domain.record_result(
+                db,
+                legal,
+                current_user,
+                form.outcome.data,
+                form.closed_on.data,
+                amounts_from(form),
+                today=today(),
+            )
+            db.commit()
+        except StaleDataError:
+            db.rollback()
+            apply_violation(form, StaleEdit())
+        except RuleViolation as violation:
+            db.rollback()
+            apply_violation(form, violation)
+        else:
+            flash("已登记办理结果", "success")
+            return redirect(url_for("legal.detail", legal_id=legal.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "legal/result.html", form=form, legal=legal, title="登记办理结果"
+    ), status
