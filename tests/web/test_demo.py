@@ -23,6 +23,7 @@ from models import (
     Employer,
     Lawyer,
     LawyerCentre,
+    LegalCase,
     MediationSession,
     User,
     Worker,
@@ -39,6 +40,12 @@ def test_demo_data_makes_a_consistent_history_once(app, db):
     assert first.exit_code == 0, first.output
     made = int(re.search(r"已生成演示案件 (\d+) 件", first.output).group(1))
     assert made == count(db, Case) >= 250
+
+    # About half the failed mediations went on to arbitration with the union lawyer.
+    carried = db.exec(select(LegalCase)).all()
+    assert carried and all(
+        db.get(Case, legal.mediation_case_id).status == CaseStatus.FAILED for legal in carried
+    )
 
     # Every status, and every payment state of a succeeded case.
     statuses = Counter(db.exec(select(Case.status)))
