@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from sqlalchemy import BigInteger, cast, func
 from sqlmodel import SQLModel
 
 # Set before any table is defined, so every constraint and index gets a stable, named identity
@@ -44,6 +45,4 @@ class LabelledEnum(StrEnum):
 def sql_total(column):
     """SUM(column) as a whole number, 0 for no rows. PostgreSQL sums BIGINT as NUMERIC
     (Decimal in Python); the cast keeps money in integer fen on both databases."""
-    from sqlalchemy import BigInteger, cast, func
-
     return cast(func.coalesce(func.sum(column), 0), BigInteger)
