@@ -5,7 +5,10 @@ The format is a contract shared with the centres:
 
 - A file is .xlsx (sheets 调解案件 and/or 法律服务案件) or .csv (one kind per file, told apart by
   its header). Row 1 is the header; column order is free; unknown columns are an error.
-- 法律服务案件 comes with a later issue: until then such a sheet (or CSV) is refused.
+- 法律服务案件 (arbitration and litigation representation): its own columns (LEGAL_COLUMNS).
+  An .xlsx with both sheets is checked as a whole: nothing is written if either has a problem.
+  A row becomes a LegalCase with one LegalWorker per worker (placeholder names 职工1…N, the
+  amount recovered on the first), so that legal_statistics reproduces the ledger's figures.
 - Dates: Excel date cells, 2021-03-09, 2021/3/9 or 2021年3月9日. Amounts: yuan with at most two
   decimals, with or without thousands separators. CSV: UTF-8 (BOM or not) or GB18030/GBK.
 - Cells beginning with = + - @ are written with a leading ' (formula injection); the importer
@@ -71,8 +74,12 @@ from models import (
     Employer,
     FailureReason,
     Lawyer,
+    LegalCase,
+    LegalOutcome,
+    LegalWorker,
     Payment,
     Role,
+    ServiceType,
     User,
     Worker,
     utcnow,
@@ -80,11 +87,8 @@ from models import (
 
 SHEET_MEDIATION = "调解案件"
 SHEET_LEGAL_SERVICE = "法律服务案件"
-LEGAL_SERVICE_REFUSED = f"暂不支持导入{SHEET_LEGAL_SERVICE}，请删除该工作表后重试"
-LEGAL_SERVICE_CSV_REFUSED = f"暂不支持导入{SHEET_LEGAL_SERVICE}：该文件的表头为法律服务案件台账"
-# Until the legal-service ledger is specified, a CSV is taken for one when its header names
-# one of these columns (and not 调解结果).
-LEGAL_SERVICE_MARKERS = frozenset({"服务类型", "法律服务类型", "惠及职工人次", "代理阶段"})
+# A CSV is a legal-service ledger when its header names one of these columns and not 调解结果.
+LEGAL_SERVICE_MARKERS = frozenset({"服务类型", "承办单位", "受援职工人数", "结果"})
 
 NUMBER = "案件编号"
 CENTRE = "调解组织"
@@ -105,6 +109,32 @@ PAID = "实际到位金额"
 NEW_EMPLOYMENT = "新就业形态"
 REASON = "原因"
 NOTE = "备注"
+
+# 法律服务案件 (NUMBER, LAWYER, ACCEPTED, CLOSED and NOTE are shared with 调解案件).
+HANDLING_CENTRE = "承办单位"
+SERVICE_TYPE = "服务类型"
+LEGAL_WORKERS = "受援职工人数"
+RESULT = "结果"
+RECOVERED = "挽回金额"
+LEGAL_COLUMNS = (
+    NUMBER,
+    HANDLING_CENTRE,
+    SERVICE_TYPE,
+    ACCEPTED,
+    LEGAL_WORKERS,
+    LAWYER,
+    RESULT,
+    CLOSED,
+    RECOVERED,
+    NOTE,
+)
+LEGAL_REQUIRED_COLUMNS = frozenset(
+    {NUMBER, HANDLING_CENTRE, SERVICE_TYPE, ACCEPTED, LEGAL_WORKERS, RESULT}
+)
+LEGAL_SERVICE_TYPES = (ServiceType.ARBITRATION.value, ServiceType.LITIGATION.value)
+LEGAL_RESULTS = tuple(o.value for o in LegalOutcome)
+LEGAL_PENDING = LegalOutcome.PENDING.value
+LEGAL_IMPORT_NOTE = "台账导入"
 
 COLUMNS = (
     NUMBER,
@@ -185,18 +215,22 @@ class LedgerProblem:
     row: int | None  # the spreadsheet row (1 is the header); None for the file as a whole
     column: str | None
     message: str
+    legal: bool = False  # a row of 法律服务案件
+    sheet: str = ""  # named before the row when a workbook holds both sheets
 
     def __str__(self) -> str:
+        where = f"「{self.sheet}」工作表" if self.sheet else ""
         if self.row is None:
             return self.message
         if self.column is None:
-            return f"第{self.row}行：{self.message}"
-        return f"第{self.row}行「{self.column}」{self.message}"
+            return f"{where}第{self.row}行：{self.message}"
+        return f"{where}第{self.row}行「{self.column}」{self.message}"
 
     @property
     def sort_key(self) -> tuple:
-        column = COLUMNS.index(self.column) if self.column in COLUMNS else -1
-        return (self.row or 0, column)
+        columns = LEGAL_COLUMNS if self.legal else COLUMNS
+        column = columns.index(self.column) if self.column in columns else -1
+        return (self.legal, self.row or 0, column)
 
 
 @dataclass(slots=True)
@@ -230,6 +264,35 @@ class LedgerRecord:
     employer_key: tuple[str, str] = ("", "")
 
 
+@dataclass(slots=True)
+class LegalRecord:
+    """One legal-service case as the ledger states it, normalised: the unit of comparison."""
+
+    row: int
+    number: str
+    centre_id: int
+    service_type: str
+    accepted_on: date
+    worker_count: int
+    lawyer_id: int | None
+    outcome: str
+    closed_on: date | None
+    recovered_fen: int
+    note: str
+
+
+LEGAL_COMPARED = (
+    ("service_type", SERVICE_TYPE),
+    ("accepted_on", ACCEPTED),
+    ("worker_count", LEGAL_WORKERS),
+    ("lawyer_id", LAWYER),
+    ("outcome", RESULT),
+    ("closed_on", CLOSED),
+    ("recovered_fen", RECOVERED),
+    ("note", NOTE),
+)
+
+
 # Fields compared between a row and the stored case, with the column that states them.
 COMPARED = (
     ("received_on", RECEIVED),
@@ -261,13 +324,26 @@ class LedgerReport:
     skipped: int = 0  # identical to a case already stored
     problems: list[LedgerProblem] = field(default_factory=list)
     imported: int = 0  # cases written (0 on a dry run or when there are problems)
+    # 法律服务案件: the same for legal-service cases.
+    legal_new: list[LegalRecord] = field(default_factory=list)
+    legal_skipped: int = 0
+    legal_imported: int = 0
+    # While a legal-service sheet is read: its problems are marked (and, in a workbook, named).
+    reading_legal: bool = False
+    reading_sheet: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def has_legal(self) -> bool:
+        return bool(self.legal_new or self.legal_skipped)
+
     def add(self, row: int | None, column: str | None, message: str) -> None:
-        self.problems.append(LedgerProblem(row, column, message))
+        self.problems.append(
+            LedgerProblem(row, column, message, self.reading_legal, self.reading_sheet)
+        )
 
 
 # -- reading files ----------------------------------------------------------------------------
@@ -322,25 +398,24 @@ def _csv_sheet(path: Path) -> tuple[RawSheet, IO[str]]:
     return RawSheet(header=list(header), rows=rows), handle
 
 
-def _read(path: Path, filename: str, report: LedgerReport) -> tuple[RawSheet | None, Any]:
-    """The mediation sheet of the file, or None with the problems recorded. The second value is
-    the open workbook or file to close once the rows have been read."""
+def _read(path: Path, filename: str, report: LedgerReport) -> tuple[dict[str, RawSheet], Any]:
+    """The sheets of the file by kind (SHEET_MEDIATION, SHEET_LEGAL_SERVICE), empty with the
+    problems recorded. The second value is the open workbook or file to close once the rows
+    have been read."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
         sheet, handle = _csv_sheet(path)
-        header = {unescape_cell(name) for name in sheet.header}
+        header = {_text(unescape_cell(name)) for name in sheet.header}
         if OUTCOME not in header and header & LEGAL_SERVICE_MARKERS:
-            handle.close()
             report.kind = SHEET_LEGAL_SERVICE
-            report.add(None, None, LEGAL_SERVICE_CSV_REFUSED)
-            return None, None
-        return sheet, handle
+            return {SHEET_LEGAL_SERVICE: sheet}, handle
+        return {SHEET_MEDIATION: sheet}, handle
     if suffix == ".xls":
         report.add(None, None, "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后重试")
-        return None, None
+        return {}, None
     if suffix != ".xlsx":
         report.add(None, None, "只支持 .xlsx 或 .csv 格式的台账文件")
-        return None, None
+        return {}, None
     import openpyxl
 
     try:
@@ -349,10 +424,8 @@ def _read(path: Path, filename: str, report: LedgerReport) -> tuple[RawSheet | N
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         report.add(None, None, "无法读取文件：不是有效的 .xlsx 文件")
-        return None, None
+        return {}, None
     names = workbook.sheetnames
-    if SHEET_LEGAL_SERVICE in names:
-        report.add(None, None, LEGAL_SERVICE_REFUSED)
     for name in names:
         if name not in (SHEET_MEDIATION, SHEET_LEGAL_SERVICE) and _has_content(workbook[name]):
             report.add(
@@ -362,13 +435,22 @@ def _read(path: Path, filename: str, report: LedgerReport) -> tuple[RawSheet | N
                 f"和「{SHEET_LEGAL_SERVICE}」工作表",
             )
     if SHEET_MEDIATION not in names and SHEET_LEGAL_SERVICE not in names:
-        report.add(None, None, f"工作簿中没有名为「{SHEET_MEDIATION}」的工作表")
+        report.add(
+            None,
+            None,
+            f"工作簿中没有名为「{SHEET_MEDIATION}」或「{SHEET_LEGAL_SERVICE}」的工作表",
+        )
     if report.problems:  # the whole file is refused: its rows are not read
         workbook.close()
-        return None, None
-    rows = workbook[SHEET_MEDIATION].iter_rows(values_only=True)
-    header = list(next(rows, ()))
-    return RawSheet(header=header, rows=enumerate((list(r) for r in rows), start=2)), workbook
+        return {}, None
+    sheets: dict[str, RawSheet] = {}
+    for kind in (SHEET_MEDIATION, SHEET_LEGAL_SERVICE):
+        if kind in names:
+            rows = workbook[kind].iter_rows(values_only=True)
+            header = list(next(rows, ()))
+            sheets[kind] = RawSheet(header=header, rows=enumerate((list(r) for r in rows), start=2))
+    report.kind = "、".join(sheets)
+    return sheets, workbook
 
 
 def _has_content(sheet, rows: int = 100) -> bool:
@@ -637,10 +719,90 @@ def _check_relations(row: int, values: dict[str, Any], today: date, report: Ledg
         report.add(row, REASON, f"不予受理理由不超过{MAX_REASON_LENGTH}字")
 
 
+# -- one row of 法律服务案件 ------------------------------------------------------------------
+
+
+def _parse_legal_row(
+    row: int, cells: dict[str, Any], ref: _Reference, report: LedgerReport
+) -> LegalRecord | None:
+    """The normalised legal-service record of a row, or None with its problems recorded."""
+    values: dict[str, Any] = {}
+    problems_before = len(report.problems)
+
+    def take(column: str, parse, required: bool = False, requirement: str = "") -> None:
+        raw = cells.get(column)
+        if _is_empty(raw):
+            if required:
+                report.add(row, column, "未填写" + requirement)
+            values[column] = None
+            return
+        try:
+            values[column] = parse(raw)
+        except _Bad as error:
+            report.add(row, column, str(error))
+            values[column] = None
+
+    def number(raw: Any) -> str:
+        value = _text(raw)
+        if len(value) > MAX_NUMBER_LENGTH:
+            raise _Bad(f"不超过{MAX_NUMBER_LENGTH}个字符")
+        return value
+
+    def centre(raw: Any) -> Centre:
+        try:
+            return ref.centre(_text(raw))
+        except _Bad as error:
+            raise _Bad(str(error).replace("未知调解组织", "未知承办单位")) from None
+
+    take(NUMBER, number, required=True)
+    take(HANDLING_CENTRE, centre, required=True)
+    take(SERVICE_TYPE, lambda raw: _one_of(_text(raw), LEGAL_SERVICE_TYPES), required=True)
+    take(ACCEPTED, _date, required=True)
+    take(LEGAL_WORKERS, _whole_number, required=True)
+    take(LAWYER, lambda raw: ref.lawyer(_text(raw)))
+    take(RESULT, lambda raw: _one_of(_text(raw), LEGAL_RESULTS), required=True)
+    outcome = values[RESULT]
+    closing_required = outcome not in (None, LEGAL_PENDING)
+    requirement = f"（结果为「{outcome}」时必填）" if outcome else ""
+    take(CLOSED, _date, required=closing_required, requirement=requirement)
+    take(RECOVERED, _amount)
+    take(NOTE, _text)
+
+    accepted, closed = values[ACCEPTED], values[CLOSED]
+    for column, day in ((ACCEPTED, accepted), (CLOSED, closed)):
+        if day is not None and day > ref.today:
+            report.add(row, column, f"不能晚于今天（{ref.today.isoformat()}）")
+    if outcome == LEGAL_PENDING and closed is not None:
+        report.add(row, CLOSED, f"{LEGAL_PENDING}的案件不填写结案日期")
+    elif closed and accepted and closed < accepted:
+        report.add(row, CLOSED, "不能早于受理日期")
+    if len(report.problems) > problems_before:
+        return None
+    lawyer = values[LAWYER]
+    return LegalRecord(
+        row=row,
+        number=values[NUMBER],
+        centre_id=values[HANDLING_CENTRE].id,
+        service_type=values[SERVICE_TYPE],
+        accepted_on=accepted,
+        worker_count=values[LEGAL_WORKERS],
+        lawyer_id=lawyer.id if lawyer else None,
+        outcome=outcome,
+        closed_on=closed,
+        recovered_fen=values[RECOVERED] or 0,
+        note=values[NOTE] or "",
+    )
+
+
 # -- the whole file ---------------------------------------------------------------------------
 
 
-def _header_columns(header: list, report: LedgerReport) -> dict[int, str]:
+def _header_columns(
+    header: list,
+    report: LedgerReport,
+    known: tuple[str, ...] = COLUMNS,
+    required: frozenset[str] = REQUIRED_COLUMNS,
+) -> dict[int, str]:
     """{cell index: column} of the known columns; problems for the rest."""
     columns: dict[int, str] = {}
     seen: set[str] = set()
@@ -648,23 +810,27 @@ def _header_columns(header: list, report: LedgerReport) -> dict[int, str]:
         name = _text(unescape_cell(raw))
         if not name:
             continue
-        if name not in COLUMNS:
-            report.add(1, None, f"未知列「{name}」（台账的列为：{'、'.join(COLUMNS)}）")
+        if name not in known:
+            report.add(1, None, f"未知列「{name}」（台账的列为：{'、'.join(known)}）")
         elif name in seen:
             report.add(1, None, f"列「{name}」重复")
         else:
             seen.add(name)
             columns[index] = name
-    for name in COLUMNS:
-        if name in REQUIRED_COLUMNS and name not in seen:
+    for name in known:
+        if name in required and name not in seen:
             report.add(1, None, f"缺少必填列「{name}」")
     return columns
 
 
 def _records(
-    sheet: RawSheet, ref: _Reference, report: LedgerReport
-) -> Iterator[LedgerRecord | None]:
-    columns = _header_columns(sheet.header, report)
+    sheet: RawSheet, ref: _Reference, report: LedgerReport, parse_row=None, legal: bool = False
+) -> Iterator[Any]:
+    if legal:
+        columns = _header_columns(sheet.header, report, LEGAL_COLUMNS, LEGAL_REQUIRED_COLUMNS)
+    else:
+        columns = _header_columns(sheet.header, report)
+    parse_row = parse_row or _parse_row
     nameless_reported: set[int] = set()
     width = len(sheet.header)
     for row, raw_cells in sheet.rows:
@@ -680,7 +846,7 @@ def _records(
             elif index not in nameless_reported:
                 nameless_reported.add(index)
                 report.add(row, None, f"第{index + 1}列有内容但没有列名")
-        yield _parse_row(row, cells, ref, report)
+        yield parse_row(row, cells, ref, report)
 
 
 def check_ledger(
@@ -695,17 +861,39 @@ def check_ledger(
     today = today or local_today()
     report = LedgerReport(filename=clean_filename(filename))
     ref = _Reference.load(session, scope, today)
-    sheet, source = _read(Path(path), filename, report)
-    if sheet is None:
+    sheets, source = _read(Path(path), filename, report)
+    # In a workbook, a problem of the legal-service sheet names the sheet.
+    legal_label = SHEET_LEGAL_SERVICE if Path(filename).suffix.lower() == ".xlsx" else ""
+    if not sheets:
+        if source is not None:
+            source.close()
         return _finish_report(report)
+    records: list[LedgerRecord] = []
+    legal_records: list[LegalRecord] = []
     try:
-        records = [record for record in _records(sheet, ref, report) if record is not None]
+        if SHEET_MEDIATION in sheets:
+            records = [r for r in _records(sheets[SHEET_MEDIATION], ref, report) if r is not None]
+        if SHEET_LEGAL_SERVICE in sheets:
+            report.reading_legal = True
+            report.reading_sheet = legal_label
+            legal_records = [
+                r
+                for r in _records(sheets[SHEET_LEGAL_SERVICE], ref, report, _parse_legal_row, True)
+                if r is not None
+            ]
     finally:
+        report.reading_legal, report.reading_sheet = False, ""
         if source is not None:
             source.close()
     if report.rows == 0 and not report.problems:
         report.add(None, None, "台账中没有案件")
     _plan(session, records, report)
+    report.reading_legal = True
+    report.reading_sheet = legal_label
+    try:
+        _plan_legal(session, legal_records, report)
+    finally:
+        report.reading_legal, report.reading_sheet = False, ""
     return _finish_report(report)
 
 
@@ -713,6 +901,7 @@ def _finish_report(report: LedgerReport) -> LedgerReport:
     report.problems.sort(key=lambda problem: problem.sort_key)
     if report.problems:
         report.new = []
+        report.legal_new = []
     return report
 
 
@@ -873,6 +1062,46 @@ def _plan_employers(session: Session, records: list[LedgerRecord], report: Ledge
                 )
 
 
+def _plan_legal(session: Session, records: list[LegalRecord], report: LedgerReport) -> None:
+    """Duplicates within the file; a stored case of the same centre and number is skipped when
+    identical, a problem naming the fields otherwise."""
+    by_number: dict[tuple[int, str], LegalRecord] = {}
+    unique: list[LegalRecord] = []
+    for record in records:
+        key = (record.centre_id, record.number)
+        if key in by_number:
+            report.add(record.row, NUMBER, f"与第{by_number[key].row}行重复")
+            continue
+        by_number[key] = record
+        unique.append(record)
+    stored: dict[tuple[int, str], LegalRecord] = {}
+    numbers = sorted({r.number for r in unique})
+    for chunk in _chunks(numbers):
+        for record in _legal_records(session, [LegalCase.number.in_(chunk)]):
+            if (record.centre_id, record.number) in by_number:
+                stored[(record.centre_id, record.number)] = record
+    new: list[LegalRecord] = []
+    for record in unique:
+        existing = stored.get((record.centre_id, record.number))
+        if existing is None:
+            new.append(record)
+            continue
+        differing = [
+            column
+            for name, column in LEGAL_COMPARED
+            if getattr(record, name) != getattr(existing, name)
+        ]
+        if differing:
+            report.add(
+                record.row,
+                NUMBER,
+                f"{record.number}已登记，与台账不一致的字段：{'、'.join(differing)}",
+            )
+        else:
+            report.legal_skipped += 1
+    report.legal_new = new
+
+
 # -- writing ----------------------------------------------------------------------------------
 
 
@@ -890,11 +1119,72 @@ def import_ledger(
     """Check the file and, when it has no problem at all and this is not a dry run, create its
     new cases. Flushes; the caller commits. Nothing is written when the report has problems."""
     report = check_ledger(session, path, filename, scope, today)
-    if report.ok and not dry_run and report.new:
+    if report.ok and not dry_run and (report.new or report.legal_new):
         name = actor_name or audit.actor_label(actor, CLI_ACTOR)
-        _write(session, report, actor, name)
-        report.imported = len(report.new)
+        if report.new:
+            _write(session, report, actor, name)
+            report.imported = len(report.new)
+        if report.legal_new:
+            _write_legal(session, report, actor, name)
+            report.legal_imported = len(report.legal_new)
     return report
+
+
+def _write_legal(
+    session: Session, report: LedgerReport, actor: User | None, actor_name: str
+) -> None:
+    """The legal-service cases with their workers (职工1…N, the amount recovered on the first)
+    and one audit event each, a batch at a time."""
+    actor_id = actor.id if actor else None
+    now = utcnow()
+    summary = f"{actor_name}从台账「{report.filename}」导入{SHEET_LEGAL_SERVICE} "
+    for batch in _chunks(report.legal_new, BATCH_SIZE):
+        cases = [
+            LegalCase(
+                centre_id=r.centre_id,
+                number=r.number,
+                service_type=r.service_type,
+                lawyer_id=r.lawyer_id,
+                accepted_on=r.accepted_on,
+                outcome=r.outcome,
+                closed_on=r.closed_on,
+                note=r.note,
+                created_by_id=actor_id,
+                created_at=now,
+            )
+            for r in batch
+        ]
+        session.add_all(cases)
+        session.flush()
+        workers = [
+            {
+                "legal_case_id": case.id,
+                "position": position,
+                "name": f"职工{position + 1}",
+                "id_type": "resident",
+                "id_number": "",
+                "phone": "",
+                "claimed_fen": 0,
+                "awarded_fen": 0,
+                "recovered_fen": record.recovered_fen if position == 0 else 0,
+            }
+            for record, case in zip(batch, cases, strict=True)
+            for position in range(record.worker_count)
+        ]
+        _insert_all(session, LegalWorker, workers)
+        events = [
+            {
+                "case_id": None,
+                "user_id": actor_id,
+                "actor": actor_name[:100],
+                "at": now,
+                "action": "legal_import",
+                "summary": summary + record.number,
+                "changes": {},
+            }
+            for record in batch
+        ]
+        _insert_all(session, AuditEvent, events)
 
 
 def _reserve_ids(session: Session, model, count: int) -> list[int]:
@@ -1311,6 +1601,111 @@ def ledger_rows(
             yield _cells(row, _record_of(row, worker_names), names.shows(row.lawyer_id))
 
 
+def legal_export_conditions(
+    scope: Scope,
+    centre_id: int | None = None,
+    period_from: date | None = None,
+    period_to: date | None = None,
+) -> list:
+    """The legal-service cases of a scope, centre and period of acceptance."""
+    conditions = []
+    scoped = scope.condition(LegalCase.centre_id)
+    if scoped is not None:
+        conditions.append(scoped)
+    if centre_id is not None:
+        conditions.append(LegalCase.centre_id == centre_id)
+    if period_from is not None:
+        conditions.append(LegalCase.accepted_on >= period_from)
+    if period_to is not None:
+        conditions.append(LegalCase.accepted_on <= period_to)
+    return conditions
+
+
+def _legal_statement(conditions: list, ledger_entries_only: bool = True):
+    """Legal-service cases (arbitration and litigation only, unless ledger_entries_only is
+    False: advice and drafting are no ledger entries) with their worker count and amount
+    recovered."""
+    if ledger_entries_only:
+        conditions = [LegalCase.service_type.in_(LEGAL_SERVICE_TYPES), *conditions]
+    per_case = (
+        select(
+            LegalWorker.legal_case_id.label("legal_case_id"),
+            func.count(LegalWorker.id).label("workers"),
+            func.coalesce(func.sum(LegalWorker.recovered_fen), 0).label("recovered_fen"),
+        )
+        .group_by(LegalWorker.legal_case_id)
+        .subquery()
+    )
+    return (
+        select(
+            LegalCase.id,
+            LegalCase.centre_id,
+            Centre.code.label("centre_code"),
+            LegalCase.number,
+            LegalCase.service_type,
+            LegalCase.accepted_on,
+            func.coalesce(per_case.c.workers, 0).label("workers"),
+            LegalCase.lawyer_id,
+            Lawyer.certificate_no,
+            LegalCase.outcome,
+            LegalCase.closed_on,
+            func.coalesce(per_case.c.recovered_fen, 0).label("recovered_fen"),
+            LegalCase.note,
+        )
+        .join(Centre, Centre.id == LegalCase.centre_id)
+        .outerjoin(per_case, per_case.c.legal_case_id == LegalCase.id)
+        .outerjoin(Lawyer, Lawyer.id == LegalCase.lawyer_id)
+        .where(*conditions)
+        .order_by(LegalCase.id)
+    )
+
+
+def _legal_record_of(row) -> LegalRecord:
+    return LegalRecord(
+        row=0,
+        number=row.number,
+        centre_id=row.centre_id,
+        service_type=row.service_type,
+        accepted_on=row.accepted_on,
+        worker_count=int(row.workers),
+        lawyer_id=row.lawyer_id,
+        outcome=row.outcome,
+        closed_on=row.closed_on,
+        recovered_fen=int(row.recovered_fen),
+        note=row.note,
+    )
+
+
+def _legal_records(session: Session, conditions: list) -> Iterator[LegalRecord]:
+    """Stored legal cases of any service type (a 法律咨询 with the number differs in 服务类型)."""
+    for row in session.exec(_legal_statement(conditions, ledger_entries_only=False)):
+        yield _legal_record_of(row)
+
+
+def legal_ledger_rows(
+    session: Session, conditions: list, batch: int = BATCH_SIZE
+) -> Iterator[list[Any]]:
+    """Every legal-service case matching the conditions as a row of 法律服务案件, oldest first.
+    The sheet names no worker, so nothing is masked."""
+    result = session.exec(_legal_statement(conditions), execution_options={"yield_per": batch})
+    for partition in result.partitions():
+        for row in partition:
+            record = _legal_record_of(row)
+            values = {
+                NUMBER: record.number,
+                HANDLING_CENTRE: row.centre_code,
+                SERVICE_TYPE: record.service_type,
+                ACCEPTED: record.accepted_on,
+                LEGAL_WORKERS: record.worker_count,
+                LAWYER: row.certificate_no or "",
+                RESULT: record.outcome,
+                CLOSED: record.closed_on,
+                RECOVERED: fen_to_decimal(record.recovered_fen) if record.recovered_fen else None,
+                NOTE: record.note,
+            }
+            yield [escape_cell(values[column]) for column in LEGAL_COLUMNS]
+
+
 def _csv_text(value: Any) -> str:
     if value is None:
         return ""
@@ -1321,11 +1716,14 @@ def _csv_text(value: Any) -> str:
     return str(value)
 
 
-def csv_chunks(rows: Iterable[list[Any]], rows_per_chunk: int = 500) -> Iterator[bytes]:
-    """The ledger as UTF-8 CSV with a BOM (so Excel opens it right), in chunks to stream."""
+def csv_chunks(
+    rows: Iterable[list[Any]], rows_per_chunk: int = 500, columns: tuple[str, ...] = COLUMNS
+) -> Iterator[bytes]:
+    """The ledger as UTF-8 CSV with a BOM (so Excel opens it right), in chunks to stream.
+    columns=LEGAL_COLUMNS for the rows of legal_ledger_rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     yield "\ufeff".encode() + buffer.getvalue().encode()
     buffer.seek(0)
     buffer.truncate()
@@ -1342,32 +1740,45 @@ def csv_chunks(rows: Iterable[list[Any]], rows_per_chunk: int = 500) -> Iterator
         yield buffer.getvalue().encode()
 
 
-def write_xlsx(rows: Iterable[list[Any]], target: str | Path | IO[bytes]) -> int:
-    """The ledger as an .xlsx with one sheet 调解案件, written in openpyxl's write-only mode
-    (rows go to a temporary file as they come). Returns the number of cases written."""
+def write_xlsx(
+    rows: Iterable[list[Any]],
+    target: str | Path | IO[bytes],
+    legal_rows: Iterable[list[Any]] | None = None,
+) -> int:
+    """The ledger as an .xlsx with the sheet 调解案件 and, given legal_rows, a second sheet
+    法律服务案件, written in openpyxl's write-only mode (rows go to a temporary file as they
+    come). Returns the number of mediation cases written."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET_MEDIATION)
-    sheet.freeze_panes = "A2"
-    for letter, width in (("A", 24), ("B", 10), ("I", 30), ("J", 22), ("L", 20)):
-        sheet.column_dimensions[letter].width = width
     bold = Font(bold=True)
-    header = []
-    for name in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for row in rows:
-        sheet.append(row)
-        count += 1
+
+    def fill(name: str, columns: tuple[str, ...], widths, data: Iterable[list[Any]]) -> int:
+        sheet = workbook.create_sheet(name)
+        sheet.freeze_panes = "A2"
+        for letter, width in widths:
+            sheet.column_dimensions[letter].width = width
+        header = []
+        for column in columns:
+            cell = WriteOnlyCell(sheet, value=column)
+            cell.font = bold
+            header.append(cell)
+        sheet.append(header)
+        count = 0
+        for row in data:
+            sheet.append(row)
+            count += 1
+        return count
+
+    widths = (("A", 24), ("B", 10), ("I", 30), ("J", 22), ("L", 20))
+    count = fill(SHEET_MEDIATION, COLUMNS, widths, rows)
+    if legal_rows is not None:
+        fill(SHEET_LEGAL_SERVICE, LEGAL_COLUMNS, (("A", 24), ("F", 20)), legal_rows)
     workbook.save(target)
     return count
 
 
-def ledger_filename(kind: str, today: date | None = None) -> str:
-    return f"{SHEET_MEDIATION}台账-{(today or local_today()):%Y%m%d}.{kind}"
+def ledger_filename(kind: str, today: date | None = None, sheet: str = SHEET_MEDIATION) -> str:
+    return f"{sheet}台账-{(today or local_today()):%Y%m%d}.{kind}"

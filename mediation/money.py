@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 # 9,999亿9,999万9,999元9角9分: the largest amount to_chinese_capital can write.
 MAX_FEN = 10**14 - 1
@@ -116,3 +116,24 @@ def _integer_capital(number: int) -> str:
         if section:
             text += section_unit
     return text
+
+
+def approximate_yuan(fen: int) -> str:
+    """An amount as a report's prose writes it: 亿元 or 万元 with one decimal (rounded half-up,
+    always "约"), smaller amounts in whole yuan ("约" only when rounded).
+
+    14_000_000_000 -> "约1.4亿元"; 22_767_500 -> "约22.8万元"; 123_456 -> "约1,235元";
+    100_000 -> "1,000元"; 0 -> "0元".
+    """
+    if isinstance(fen, bool) or not isinstance(fen, int):
+        raise TypeError("fen must be an int")
+    if fen < 0:
+        raise InvalidAmount("金额不能为负数")
+    yuan = fen_to_decimal(fen)
+    tenth = Decimal("0.1")
+    for unit, name in ((Decimal(10**8), "亿元"), (Decimal(10**4), "万元")):
+        value = (yuan / unit).quantize(tenth, ROUND_HALF_UP)
+        if value >= 1:  # 9,999.96万元 reads as 约1.0亿元, 9,999.96元 as 约1.0万元
+            return f"约{value:,}{name}"
+    whole = yuan.quantize(Decimal("1"), ROUND_HALF_UP)
+    return f"{'' if whole == yuan else '约'}{whole:,}元"

@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from mediation.stats import COUNTS, DEFINITIONS, Breakdown, Figures, Statistics
+from mediation.union import UNION_DEFINITIONS, UnionReport
 
 MONEY = "#,##0.00"
 PERCENT = "0.00%"
@@ -155,4 +156,83 @@ def write_workbook(
     for breakdown in breakdowns:
         _breakdown(workbook, header, breakdown, stats.total)
     _employers(workbook, header, employers)
+    workbook.save(out)
+
+
+# --- The combined union report (mediation.union): one sheet, both families ---------------
+
+UNION_TITLE = "工会劳动争议调处工作报告"
+
+
+def write_union_workbook(out: BinaryIO, header: Header, report: UnionReport, summary: str) -> None:
+    """Write the union report as a one-sheet workbook: header, both families, rows."""
+    workbook = Workbook(write_only=True)
+    sheet = _Sheet(workbook, "工会调处工作", [30, 12, 12, 12, 12, 16, 16, 12, 12, 16])
+    sheet.row(sheet.cell(UNION_TITLE, bold=True))
+    sheet.row("统计期间", header.period_label)
+    sheet.row("统计范围", header.scope_label)
+    sheet.row("生成时间", header.generated_at.strftime("%Y-%m-%d %H:%M"))
+    for index, text in enumerate(UNION_DEFINITIONS):
+        sheet.row("口径说明" if index == 0 else None, text)
+    sheet.row("概述", summary)
+    sheet.row()
+
+    m, g = report.mediation, report.legal
+    sheet.headings("调解", "数值", "分子", "分母", "说明")
+    sheet.row("承接调解案件", sheet.cell(m.handled, COUNT))
+    sheet.row("调解成功", sheet.cell(m.succeeded, COUNT))
+    sheet.row(
+        "调解成功率",
+        sheet.cell(m.success_rate_handled, PERCENT),
+        sheet.cell(m.succeeded, COUNT),
+        sheet.cell(m.handled, COUNT),
+        "调解成功 ÷ 承接调解案件",
+    )
+    sheet.row("惠及职工人次", sheet.cell(m.workers_served, COUNT), None, None, "受理案件的申请职工")
+    sheet.row("受益职工人次", sheet.cell(m.workers_benefited, COUNT), None, None, "调解成功案件")
+    sheet.row(
+        "挽回经济损失（元）", sheet.cell(yuan(m.recovered_fen), MONEY), None, None, "生效协议金额"
+    )
+    sheet.row("实际到位（元）", sheet.cell(yuan(m.paid_fen), MONEY), None, None, "已登记付款")
+    sheet.row()
+    sheet.headings("法律服务", "数值", None, None, "说明")
+    sheet.row("仲裁、诉讼法律服务案件", sheet.cell(g.cases, COUNT), None, None, "仲裁、诉讼代理")
+    sheet.row("惠及职工人次", sheet.cell(g.worker_times, COUNT), None, None, "代理的职工")
+    sheet.row(
+        "挽回经济损失（元）", sheet.cell(yuan(g.recovered_fen), MONEY), None, None, "职工实际获得"
+    )
+    sheet.row()
+
+    sheet.headings(
+        report.row_heading,
+        "承接调解案件",
+        "调解成功",
+        "调解成功率",
+        "惠及职工人次",
+        "调解挽回经济损失（元）",
+        "实际到位（元）",
+        "法律服务案件",
+        "法律服务惠及职工人次",
+        "法律服务挽回经济损失（元）",
+    )
+
+    def line(label, f, legal, bold=False):
+        values = [
+            (f.handled, COUNT),
+            (f.succeeded, COUNT),
+            (f.success_rate_handled, PERCENT),
+            (f.workers_served, COUNT),
+            (yuan(f.recovered_fen), MONEY),
+            (yuan(f.paid_fen), MONEY),
+            (legal.cases, COUNT),
+            (legal.worker_times, COUNT),
+            (yuan(legal.recovered_fen), MONEY),
+        ]
+        sheet.row(
+            sheet.cell(label, bold=bold), *[sheet.cell(v, fmt, bold=bold) for v, fmt in values]
+        )
+
+    for row in report.rows:
+        line(row.label, row.mediation, row.legal)
+    line("合计", m, g, bold=True)
     workbook.save(out)

@@ -1,5 +1,7 @@
 """The ledger (台账): upload → preview with the full report → confirm, for centre supervisors and
-admins; and the streamed export of the case list's cases in the ledger format.
+admins; and the streamed export of the case list's cases in the ledger format. The .xlsx
+export holds a second sheet 法律服务案件 (the legal-service cases of the same centres and period
+of acceptance); as CSV those are exported on their own with ?kind=legal.
 
 An uploaded file is kept under the instance folder (ledger_uploads/<random token>), never in
 the session cookie, beside a small JSON note of who uploaded it and its original name. It is
@@ -168,11 +170,7 @@ def confirm(token: str):
         return _render_preview(upload, report, 422)
     db.commit()
     _discard(upload)
-    flash(
-        f"已从「{report.filename}」导入 {report.imported} 件案件；"
-        f"与已登记案件相同而跳过 {report.skipped} 件。",
-        "success",
-    )
+    flash(import_summary(report), "success")
     return redirect(url_for("cases.index"))
 
 
@@ -185,6 +183,31 @@ def discard(token: str):
     _discard(upload)
     flash("已放弃导入，上传的文件已删除。", "info")
     return redirect(url_for("ledger.index"))
+
+
+def import_summary(report: ledger.LedgerReport) -> str:
+    """The message after an import, with the legal-service cases when the file had any."""
+    text = (
+        f"已从「{report.filename}」导入 {report.imported} 件案件；"
+        f"与已登记案件相同而跳过 {report.skipped} 件。"
+    )
+    if report.has_legal:
+        text += (
+            f"法律服务案件导入 {report.legal_imported} 件，"
+            f"与已登记案件相同而跳过 {report.legal_skipped} 件。"
+        )
+    return text
+
+
+def _legal_conditions(case_filter, scope) -> list:
+    """The legal-service cases that go with the case list's filters: the same scope, centre and
+    period (of acceptance, or the statistics period of a drill-down)."""
+    return ledger.legal_export_conditions(
+        scope,
+        centre_id=case_filter.centre_id,
+        period_from=case_filter.accepted_from or case_filter.period_from,
+        period_to=case_filter.accepted_to or case_filter.period_to,
+    )
 
 
 def _attachment(response: Response, filename: str) -> Response:
@@ -202,7 +225,8 @@ def _attachment(response: Response, filename: str) -> Response:
 @bp.route("/export.<any(csv, xlsx):kind>")
 @require(Permission.CASE_READ)
 def export(kind: str):
-    """The cases of the case list's current filters (within the user's scope), streamed."""
+    """The cases of the case list's current filters (within the user's scope), streamed;
+    ?kind=legal with .csv: the legal-service cases instead."""
     db = get_db()
     scope = current_scope()
     centres = visible_centres(db, scope)
@@ -211,6 +235,14 @@ def export(kind: str):
     form.validate()
     case_filter = filter_from_args(form, {c.code: c for c in centres})
     conditions = filter_conditions(case_filter, scope, today())
+    legal_conditions = _legal_conditions(case_filter, scope)
+    if kind == "csv" and request.args.get("kind") == "legal":
+        filename = ledger.ledger_filename(kind, today(), ledger.SHEET_LEGAL_SERVICE)
+        chunks = ledger.csv_chunks(
+            ledger.legal_ledger_rows(db, legal_conditions), columns=ledger.LEGAL_COLUMNS
+        )
+        response = Response(stream_with_context(chunks), mimetype="text/csv; charset=utf-8")
+        return _attachment(response, filename)
     rows = ledger.ledger_rows(db, conditions, ledger.names_visible_to(db, current_user))
     filename = ledger.ledger_filename(kind, today())
     if kind == "csv":
@@ -221,6 +253,6 @@ def export(kind: str):
     # openpyxl's write-only mode spools rows to a temporary file as they come; the finished
     # workbook is then sent from disk and the file removed when the response closes.
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it)
-    ledger.write_xlsx(rows, handle)
+    ledger.write_xlsx(rows, handle, ledger.legal_ledger_rows(db, legal_conditions))
     handle.seek(0)
     return _attachment(send_file(handle, mimetype=XLSX_MIMETYPE), filename)

@@ -41,7 +41,8 @@ from mediation.stats import (
     statistics,
     top_employers,
 )
-from mediation.stats_export import Header, write_workbook
+from mediation.stats_export import Header, write_union_workbook, write_workbook
+from mediation.union import UNION_DEFINITIONS, summary_sentence, union_report
 from models import Centre, District
 from views.db import get_db
 from views.helpers import current_scope, require
@@ -256,4 +257,54 @@ def export():
     out.seek(0)
     scope = report.narrowed.centre or report.narrowed.district
     name = f"调解统计_{report.period.start}_{report.period.end}_{scope.code if scope else '全市'}"
+    return send_file(out, mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx")
+
+
+# --- The combined union report (工会劳动争议调处工作报告): mediation and legal services ---
+
+
+def _union_subject(narrowed: Narrowed) -> str:
+    """Who the summary sentence speaks of: 全市各级工会, 南海区各级工会, or the centre."""
+    if narrowed.centre:
+        return narrowed.centre.name
+    if narrowed.district:
+        return f"{narrowed.district.name}各级工会"
+    if narrowed.centre_ids is None:
+        return "全市各级工会"
+    return _scope_label(narrowed)
+
+
+def _union():
+    report = build_report()
+    union = union_report(get_db(), report.stats)
+    summary = summary_sentence(union, report.period_label, _union_subject(report.narrowed))
+    return report, union, summary
+
+
+@bp.route("/union")
+@require(Permission.STATS_VIEW)
+def union():
+    report, union, summary = _union()
+    return render_template(
+        "stats/union.html",
+        report=report,
+        form=report.form,
+        union=union,
+        summary=summary,
+        definitions=UNION_DEFINITIONS,
+        generated_at=now(),
+    )
+
+
+@bp.route("/union.xlsx")
+@require(Permission.STATS_VIEW)
+def union_export():
+    report, union, summary = _union()
+    out = BytesIO()
+    header = Header(report.period_label, report.scope_label, now())
+    write_union_workbook(out, header, union, summary)
+    out.seek(0)
+    scope = report.narrowed.centre or report.narrowed.district
+    code = scope.code if scope else "全市"
+    name = f"工会调处工作_{report.period.start}_{report.period.end}_{code}"
     return send_file(out, mimetype=XLSX, as_attachment=True, download_name=f"{name}.xlsx")

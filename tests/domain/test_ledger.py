@@ -14,16 +14,18 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import select
 
 from bench.ledger_bench import LedgerCase, generate_rows, write_csv, write_xlsx
 from mediation import ledger
 from mediation.case_list import CaseFilter, filter_conditions
+from mediation.legal import LegalWorkerData, create_legal_case, legal_statistics
 from mediation.money import fen_to_decimal
 from mediation.numbering import next_number
 from mediation.rollup import rollup_drift
 from mediation.scope import Scope, scope_of
+from mediation.stats import Period
 from models import (
     Agreement,
     AgreementLine,
@@ -34,6 +36,8 @@ from models import (
     ClaimLine,
     Employer,
     Lawyer,
+    LegalCase,
+    LegalWorker,
     Payment,
     Worker,
 )
@@ -373,19 +377,216 @@ def test_reimport_skips_identical_rows_and_names_the_fields_that_differ(db, cent
     assert report.skipped == 38 and counts(db) == before
 
 
-def test_the_legal_service_sheet_is_refused(db, centres, tmp_path):
+# -- 法律服务案件 ----------------------------------------------------------------------------
+
+LEGAL_HEADER = ["案件编号", "承办单位", "服务类型", "受理日期", "受援职工人数", "特约律师",
+                "结果", "结案日期", "挽回金额", "备注"]  # fmt: skip
+LEGAL_ROWS = [
+    ["(2021)南里法援字第1号", "NH-LS", "仲裁代理", "2021-03-09", "3", "14406201010000001",
+     "胜诉", "2021/5/20", "12,345.67", "欠薪仲裁"],
+    ["(2021)南里法援字第2号", "南海区里水镇劳动争议联合调解中心", "诉讼代理", "2021年4月1日",
+     "1", "特约律师2", "办理中", "", "", ""],
+    ["(2021)禅张法援字第1号", "CC-ZC", "仲裁代理", "2021-06-01", "5", "", "部分胜诉",
+     "2021-08-01", "3000", "=工伤"],
+]  # fmt: skip
+LEGAL_TABLES = (LegalCase, LegalWorker, Case, Worker, AuditEvent)
+
+
+def legal_counts(db) -> dict[str, int]:
+    return {
+        model.__name__: db.exec(select(func.count()).select_from(model)).one()
+        for model in LEGAL_TABLES
+    }
+
+
+def write_legal_csv(path: Path, rows: list[list[str]], header=LEGAL_HEADER) -> Path:
+    with open(path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def test_a_legal_service_csv_imports_as_legal_cases(db, centres, lawyers, tmp_path):
+    before = legal_counts(db)
+    report = run(db, write_legal_csv(tmp_path / "法律服务.csv", LEGAL_ROWS))
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.kind == "法律服务案件"
+    assert (report.rows, report.legal_imported, report.imported) == (3, 3, 0)
+    first = db.exec(select(LegalCase).where(LegalCase.number == "(2021)南里法援字第1号")).one()
+    assert (first.service_type, first.outcome, first.closed_on, first.lawyer_id) == (
+        "仲裁代理",
+        "胜诉",
+        date(2021, 5, 20),
+        lawyers[0].id,
+    )
+    workers = db.exec(
+        select(LegalWorker).where(LegalWorker.legal_case_id == first.id).order_by(LegalWorker.id)
+    ).all()
+    assert [(w.name, w.recovered_fen) for w in workers] == [
+        ("职工1", 1_234_567),
+        ("职工2", 0),
+        ("职工3", 0),
+    ]
+    pending = db.exec(select(LegalCase).where(LegalCase.number == "(2021)南里法援字第2号")).one()
+    assert pending.lawyer_id == lawyers[1].id  # an inactive lawyer, by name
+    assert pending.closed_on is None and pending.centre_id == centres["NH-LS"].id
+    after = legal_counts(db)
+    assert after["LegalCase"] - before["LegalCase"] == 3
+    assert after["LegalWorker"] - before["LegalWorker"] == 9
+    assert after["Case"] == before["Case"]
+    events = db.exec(select(AuditEvent).where(AuditEvent.action == "legal_import")).all()
+    assert len(events) == 3 and all("法律服务.csv" in e.summary for e in events)
+
+    stats = legal_statistics(db, Period(date(2021, 1, 1), date(2021, 12, 31)), None)
+    assert (stats["cases"], stats["worker_times"], stats["recovered_fen"]) == (3, 9, 1_534_567)
+
+
+LEGAL_BROKEN = [
+    ({"服务类型": "法律咨询"}, "「服务类型」无效「法律咨询」，应为：仲裁代理、诉讼代理"),
+    ({"承办单位": "XX"}, "「承办单位」未知承办单位「XX」"),
+    ({"受理日期": "2021-13-01"}, "「受理日期」"),
+    ({"受理日期": "2027-01-01", "结果": "办理中", "结案日期": ""}, "「受理日期」不能晚于今天"),
+    ({"受援职工人数": "0"}, "「受援职工人数」应为不小于1的整数"),
+    ({"受援职工人数": "2.5"}, "「受援职工人数」应为不小于1的整数"),
+    ({"特约律师": "王律师"}, "「特约律师」律师名册中没有「王律师」"),
+    ({"结果": "赢了"}, "「结果」无效「赢了」"),
+    ({"结案日期": ""}, "「结案日期」未填写（结果为「胜诉」时必填）"),
+    ({"结案日期": "2021-03-01"}, "「结案日期」不能早于受理日期"),
+    ({"结果": "办理中"}, "「结案日期」办理中的案件不填写结案日期"),
+    ({"挽回金额": "12.345"}, "「挽回金额」"),
+    ({"案件编号": ""}, "「案件编号」未填写"),
+]
+
+
+def test_broken_legal_rows_are_reported_precisely_and_nothing_is_written(
+    db, centres, lawyers, tmp_path
+):
+    good = dict(zip(LEGAL_HEADER, LEGAL_ROWS[0], strict=True))
+    rows = [LEGAL_ROWS[0]]
+    for index, (changes, _) in enumerate(LEGAL_BROKEN):
+        row = {**good, "案件编号": f"(2021)南里法援字第{index + 10}号", **changes}
+        rows.append([row[c] for c in LEGAL_HEADER])
+    rows.append(LEGAL_ROWS[0])  # a duplicate of row 2
+    before = legal_counts(db)
+
+    report = run(db, write_legal_csv(tmp_path / "有错误.csv", rows))
+
+    messages = [str(problem) for problem in report.problems]
+    for index, (_, expected) in enumerate(LEGAL_BROKEN):
+        row = index + 3
+        assert any(m.startswith(f"第{row}行{expected}") for m in messages), (row, expected)
+    assert f"第{len(LEGAL_BROKEN) + 3}行「案件编号」与第2行重复" in messages
+    assert len(messages) == len(LEGAL_BROKEN) + 1
+    assert report.legal_new == [] and report.legal_imported == 0
+    assert legal_counts(db) == before
+
+
+def test_a_workbook_with_both_sheets_is_checked_as_a_whole(db, centres, lawyers, tmp_path):
     workbook = openpyxl.Workbook()
-    workbook.active.title = "调解案件"
-    workbook.active.append(["案件编号"])
-    workbook.create_sheet("法律服务案件").append(["案件编号", "服务类型"])
+    mediation_sheet = workbook.active
+    mediation_sheet.title = "调解案件"
+    mediation_sheet.append(list(BROKEN_HEADER))
+    mediation_sheet.append([{**GOOD, "案件编号": "(2021)南里调字第1号"}[c] for c in BROKEN_HEADER])
+    legal_sheet = workbook.create_sheet("法律服务案件")
+    legal_sheet.append(LEGAL_HEADER)
+    legal_sheet.append([*LEGAL_ROWS[0][:2], "代写文书", *LEGAL_ROWS[0][3:]])
     path = tmp_path / "两类台账.xlsx"
     workbook.save(path)
-    report = run(db, path)
-    assert [str(p) for p in report.problems] == ["暂不支持导入法律服务案件，请删除该工作表后重试"]
+    before = legal_counts(db)
 
-    csv_path = tmp_path / "法律服务.csv"
-    csv_path.write_text("案件编号,服务类型,惠及职工人次\nA1,仲裁代理,3\n", "utf-8")
-    assert "暂不支持导入法律服务案件" in str(run(db, csv_path).problems[0])
+    report = run(db, path)
+
+    messages = [str(problem) for problem in report.problems]
+    assert "「法律服务案件」工作表第2行「服务类型」无效「代写文书」，应为：仲裁代理、诉讼代理" in (
+        messages
+    )
+    assert messages[0].startswith("第1行：未知列「经办人」")  # the mediation sheet's own
+    assert legal_counts(db) == before  # the good mediation row is not written either
+
+    legal_sheet.delete_rows(2)
+    legal_sheet.append(LEGAL_ROWS[0])
+    mediation_sheet.delete_cols(BROKEN_HEADER.index("经办人") + 1)
+    workbook.save(path)
+    report = run(db, path)
+    assert report.ok, [str(p) for p in report.problems]
+    assert report.kind == "调解案件、法律服务案件"
+    assert (report.rows, report.imported, report.legal_imported) == (2, 1, 1)
+
+
+def test_legal_reimport_skips_identical_rows_and_names_the_fields_that_differ(
+    db, centres, lawyers, tmp_path
+):
+    path = write_legal_csv(tmp_path / "一.csv", LEGAL_ROWS)
+    assert run(db, path).legal_imported == 3
+    again = run(db, path)
+    assert again.ok and (again.legal_skipped, again.legal_imported) == (3, 0)
+
+    changed = [list(row) for row in LEGAL_ROWS]
+    changed[0][4] = "4"  # 受援职工人数
+    changed[0][8] = "12345.68"  # 挽回金额
+    changed[2][5] = lawyers[0].certificate_no
+    before = legal_counts(db)
+    report = run(db, write_legal_csv(tmp_path / "二.csv", changed))
+    assert [str(p) for p in report.problems] == [
+        "第2行「案件编号」(2021)南里法援字第1号已登记，与台账不一致的字段：受援职工人数、挽回金额",
+        "第4行「案件编号」(2021)禅张法援字第1号已登记，与台账不一致的字段：特约律师",
+    ]
+    assert report.legal_skipped == 1 and legal_counts(db) == before
+
+
+def test_legal_rows_only_into_centres_in_scope(db, centres, lawyers, make_user, tmp_path):
+    supervisor = make_user("centre_supervisor", "NH-LS")
+    path = write_legal_csv(tmp_path / "法律服务.csv", LEGAL_ROWS)
+    report = run(db, path, scope=scope_of(db, supervisor), actor=supervisor)
+    assert [str(p) for p in report.problems] == [
+        "第4行「承办单位」无权导入到「禅城区张槎街道劳动争议联合调解中心」：不在您的管理范围内"
+    ]
+    assert db.exec(select(func.count()).select_from(LegalCase)).one() == 0
+
+
+def test_legal_cases_round_trip_through_the_export(db, centres, lawyers, tmp_path):
+    assert run(db, write_legal_csv(tmp_path / "原.csv", LEGAL_ROWS)).legal_imported == 3
+    # A case made in the tracker (not from a ledger) exports too; advice does not.
+    nh = centres["NH-LS"]
+    made = create_legal_case(
+        db, None, nh, "诉讼代理", date(2022, 1, 5), [LegalWorkerData("张三")], today=TODAY
+    )
+    create_legal_case(
+        db, None, nh, "法律咨询", date(2022, 1, 6), [LegalWorkerData("李四")], today=TODAY
+    )
+    data = b"".join(
+        ledger.csv_chunks(ledger.legal_ledger_rows(db, []), columns=ledger.LEGAL_COLUMNS)
+    )
+    exported = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [row["案件编号"] for row in exported] == [*(r[0] for r in LEGAL_ROWS), made.number]
+    assert exported[0] == {
+        **dict(zip(LEGAL_HEADER, LEGAL_ROWS[0], strict=True)),
+        "受理日期": "2021-03-09",
+        "结案日期": "2021-05-20",
+        "挽回金额": "12345.67",
+    }
+    assert exported[1]["承办单位"] == "NH-LS" and exported[1]["特约律师"] == "14406201010000002"
+    assert exported[2]["备注"] == "'=工伤"  # escaped, and unescaped on import
+
+    # Into an empty database: the same cases and figures again.
+    workbook_path = tmp_path / "导出.xlsx"
+    ledger.write_xlsx(
+        ledger.ledger_rows(db, [], ledger.NameVisibility(True)),
+        workbook_path,
+        ledger.legal_ledger_rows(db, []),
+    )
+    period = Period(date(2021, 1, 1), date(2022, 12, 31))
+    figures = legal_statistics(db, period, None)
+    for model in (AuditEvent, LegalWorker, LegalCase):
+        db.exec(delete(model))
+    db.flush()
+    report = run(db, workbook_path)
+    assert report.ok, [str(p) for p in report.problems]
+    assert (report.legal_imported, report.imported) == (4, 0)
+    assert legal_statistics(db, period, None) == figures
+    again = run(db, workbook_path)
+    assert again.ok and (again.legal_skipped, again.legal_imported) == (4, 0)
 
 
 def test_an_xlsx_with_excel_dates_and_numbers_imports(db, centres, lawyers, tmp_path):

@@ -57,6 +57,8 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "stats.index": (P.STATS_VIEW, None),
     "stats.report": (P.STATS_VIEW, None),
     "stats.export": (P.STATS_VIEW, None),
+    "stats.union": (P.STATS_VIEW, None),
+    "stats.union_export": (P.STATS_VIEW, None),
     "ledger.index": (P.LEDGER_IMPORT, None),
     "ledger.preview": (P.LEDGER_IMPORT, None),
     "ledger.confirm": (P.LEDGER_IMPORT, None),

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import select
 
 from conftest import csrf_from
-from models import AuditEvent, Case, Worker
+from models import AuditEvent, Case, LegalCase, LegalWorker, Worker
 
 HEADER = (
     "案件编号,调解组织,收到申请日期,受理日期,案件来源,争议类别,申请人数,申请人,被申请单位,"
@@ -288,3 +288,123 @@ def test_cli_export(app, db, tmp_path):
     assert runner.invoke(args=["export-ledger", str(tmp_path / "x.txt")]).exit_code != 0
     result = runner.invoke(args=["export-ledger", str(target), "--centre", "XX"])
     assert result.exit_code != 0 and "未知调解中心代码「XX」" in result.output
+
+
+# -- 法律服务案件 ----------------------------------------------------------------------------
+
+LEGAL_HEADER = ["案件编号", "承办单位", "服务类型", "受理日期", "受援职工人数", "特约律师",
+                "结果", "结案日期", "挽回金额", "备注"]  # fmt: skip
+LEGAL_ROWS = [
+    ["(2021)南里法援字第1号", "NH-LS", "仲裁代理", "2021-03-09", 3, "", "胜诉", "2021-05-20",
+     "12,345.67", ""],
+    ["(2021)南里法援字第2号", "NH-LS", "诉讼代理", "2021-03-15", 2, "", "办理中", None, None, ""],
+    ["(2021)禅张法援字第1号", "CC-ZC", "仲裁代理", "2021-03-20", 4, "", "调解结案", "2021-04-01",
+     3000, "工伤"],
+]  # fmt: skip
+LEGAL_TOTALS = {"cases": 3, "worker_times": 9, "recovered_fen": 1_534_567}
+
+
+def _both_sheets(legal_rows=LEGAL_ROWS) -> bytes:
+    workbook = openpyxl.Workbook()
+    mediation = workbook.active
+    mediation.title = "调解案件"
+    for line in csv.reader(io.StringIO(HEADER + GOOD_ROWS)):
+        mediation.append(line)
+    legal = workbook.create_sheet("法律服务案件")
+    legal.append(LEGAL_HEADER)
+    for row in legal_rows:
+        legal.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def legal_count(db) -> int:
+    return db.exec(select(func.count()).select_from(LegalCase)).one()
+
+
+def _legal_totals(client) -> dict[str, int]:
+    block = client.get("/api/stats?from=2021-03-01&to=2021-03-31").get_json()["legal_services"]
+    return {key: block[key] for key in LEGAL_TOTALS}
+
+
+def test_a_workbook_with_both_sheets_imports_and_the_statistics_agree(client, login_as, db):
+    login_as("admin")
+    preview_url = upload(client, _both_sheets(), "两类台账.xlsx").headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    assert '<strong id="ledger-new">2</strong>' in page
+    assert '<strong id="ledger-legal-new">3</strong>' in page
+    assert "确认导入 2 件案件、3 件法律服务案件" in page
+    assert legal_count(db) == 0
+    token = csrf_from(client, preview_url)
+    assert client.post(preview_url + "/confirm", data={"csrf_token": token}).status_code == 302
+    assert "法律服务案件导入 3 件" in client.get("/cases/").get_data(as_text=True)
+    assert (case_count(db), legal_count(db)) == (2, 3)
+    assert _legal_totals(client) == LEGAL_TOTALS
+
+    again = upload(client, _both_sheets(), "再次.xlsx").headers["Location"]
+    page = client.get(again).get_data(as_text=True)
+    assert '<span id="ledger-legal-skipped">3</span>' in page and "均已登记，无需导入" in page
+
+
+def test_broken_legal_rows_show_in_the_preview_and_nothing_is_written(client, login_as, db):
+    login_as("admin")
+    broken = [list(row) for row in LEGAL_ROWS]
+    broken[0][2] = "法律咨询"
+    broken[1][7] = "2021-03-20"
+    broken[2][4] = 0
+    preview_url = upload(client, _both_sheets(broken), "坏.xlsx").headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "发现 3 处问题，未导入任何案件" in page
+    assert "「法律服务案件」工作表第2行「服务类型」无效「法律咨询」" in page
+    assert "「法律服务案件」工作表第3行「结案日期」办理中的案件不填写结案日期" in page
+    assert "「法律服务案件」工作表第4行「受援职工人数」应为不小于1的整数" in page
+    token = csrf_from(client, preview_url)
+    response = client.post(preview_url + "/confirm", data={"csrf_token": token})
+    assert response.status_code == 422
+    assert (case_count(db), legal_count(db)) == (0, 0)
+
+
+def test_the_export_writes_legal_cases_and_they_import_again(client, login_as, db, app, tmp_path):
+    login_as("admin")
+    preview_url = upload(client, _both_sheets(), "两类台账.xlsx").headers["Location"]
+    client.post(preview_url + "/confirm", data={"csrf_token": csrf_from(client, preview_url)})
+    response = client.get("/ledger/export.xlsx", buffered=True)
+    workbook = openpyxl.load_workbook(io.BytesIO(response.get_data()))
+    rows = list(workbook["法律服务案件"].iter_rows(values_only=True))
+    assert rows[0] == tuple(LEGAL_HEADER)
+    assert [row[0] for row in rows[1:]] == [row[0] for row in LEGAL_ROWS]
+    assert rows[1][4] == 3 and rows[1][8] == 12345.67
+    # The CSV holds the mediation cases unless asked for the legal-service ones.
+    assert "受援职工人数" not in client.get("/ledger/export.csv").get_data(as_text=True)
+    legal = _csv(client.get("/ledger/export.csv?kind=legal&centre=CC-ZC"))
+    assert legal == [
+        {
+            **dict(zip(LEGAL_HEADER, map(str, LEGAL_ROWS[2]), strict=True)),
+            "挽回金额": "3000.00",
+        }
+    ]
+    logout(client)
+    login_as("mediator", "CC-ZC")
+    legal = _csv(client.get("/ledger/export.csv?kind=legal"))
+    assert [row["案件编号"] for row in legal] == ["(2021)禅张法援字第1号"]
+
+    # Round trip through the command line, into an empty legal-service table.
+    runner = app.test_cli_runner()
+    target = tmp_path / "法律服务.csv"
+    result = runner.invoke(args=["export-ledger", str(target), "--kind", "legal"])
+    assert result.exit_code == 0 and "已导出 3 件法律服务案件" in result.output
+    workbook_path = tmp_path / "全部.xlsx"
+    result = runner.invoke(args=["export-ledger", str(workbook_path)])
+    assert result.exit_code == 0 and "另有法律服务案件 3 件" in result.output
+    result = runner.invoke(args=["import-ledger", str(workbook_path)])
+    assert "跳过 2 件" in result.output and "法律服务案件导入 0 件" in result.output
+    db.exec(delete(LegalWorker))
+    db.exec(delete(LegalCase))
+    db.flush()
+    result = runner.invoke(args=["import-ledger", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "法律服务案件导入 3 件" in result.output
+    logout(client)
+    login_as("city_supervisor")
+    assert _legal_totals(client) == LEGAL_TOTALS
