@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from mediation import audit
 from mediation.agreements import worker_amounts
+from mediation.cases import find_employer
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
 from mediation.money import format_yuan
@@ -20,7 +21,9 @@ from models import (
     Case,
     CaseStatus,
     Centre,
+    Employer,
     Lawyer,
+    LawyerCentre,
     LegalCase,
     LegalOutcome,
     LegalStage,
@@ -152,6 +155,34 @@ def create_legal_case(
     )
     session.flush()
     return legal
+
+
+def lawyers_at(session: Session, centre_id: int) -> list[Lawyer]:
+    """Active lawyers stationed at the centre, by name: who may take a new legal case there."""
+    return list(
+        session.execute(
+            select(Lawyer)
+            .join(LawyerCentre, LawyerCentre.lawyer_id == Lawyer.id)
+            .where(LawyerCentre.centre_id == centre_id, Lawyer.active)
+            .order_by(Lawyer.name, Lawyer.id)
+        ).scalars()
+    )
+
+
+def employer_named(session: Session, name: str) -> Employer | None:
+    """The employer of a legal case typed by name: the one on file (find_employer), else a new
+    record with the name only. None for a blank name (advice is often given without one)."""
+    name = name.strip()
+    if not name:
+        return None
+    if len(name) > 200:
+        raise RuleViolation([("employer_name", "被申请单位名称不超过200个字符")])
+    employer = find_employer(session, name)
+    if employer is None:
+        employer = Employer(name=name)
+        session.add(employer)
+        session.flush()
+    return employer
 
 
 def convert_failed_mediation(
@@ -340,8 +371,9 @@ def next_hearing(session: Session, legal_ids: list[int], today: date) -> dict[in
 
 def legal_statistics(session: Session, period, centre_ids: list[int] | None) -> dict:
     """Arbitration and litigation cases accepted in the period (advice and drafting are not
-    legal-service cases), the workers represented in them (worker-times) and the amounts
-    recovered, with breakdowns by outcome and by lawyer. SQL aggregates only."""
+        legal-service cases), the workers represented in them (worker-times) and the amounts
+        recovered, with breakdowns by outcome and by lawyer; advice and drafting records accepted in
+    the period are counted apart under "other_services". SQL aggregates only."""
     conditions = [
         LegalCase.service_type.in_([s.value for s in COUNTED_SERVICES]),
         LegalCase.accepted_on >= period.start,
@@ -382,6 +414,16 @@ def legal_statistics(session: Session, period, centre_ids: list[int] | None) -> 
         .group_by(per_case.c.lawyer_id, Lawyer.name)
         .order_by(func.count(per_case.c.id).desc(), Lawyer.name)
     ).all()
+    other = dict(
+        session.execute(
+            select(LegalCase.service_type, func.count(LegalCase.id))
+            .where(
+                LegalCase.service_type.in_([ServiceType.ADVICE.value, ServiceType.DRAFTING.value]),
+                *conditions[1:],
+            )
+            .group_by(LegalCase.service_type)
+        ).all()
+    )
     return {
         "cases": int(cases),
         "worker_times": int(worker_times),
@@ -406,4 +448,9 @@ def legal_statistics(session: Session, period, centre_ids: list[int] | None) -> 
             }
             for lawyer_id, name, n, w, r in lawyer_rows
         ],
+        # Advice and drafting are counted apart: not legal-service cases, but still reported.
+        "other_services": {
+            "consultations": int(other.get(ServiceType.ADVICE.value, 0)),
+            "documents": int(other.get(ServiceType.DRAFTING.value, 0)),
+        },
     }

@@ -1,13 +1,21 @@
-"""Legal services (法律服务): the list, a legal case's page, the one-click conversion of a failed
-mediation, and the stage and result forms. Every legal case is loaded through the user's scope
-(404 outside it); lawyers see their own caseload."""
+"""Legal services (法律服务): the list, a new legal case, a legal case's page, the one-click
+conversion of a failed mediation, and the stage and result forms. Every legal case is loaded
+through the user's scope (404 outside it); lawyers see their own caseload."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from forms.legal import ConvertForm, StageForm, amounts_from, result_form
+from forms import select_choices
+from forms.legal import (
+    ConvertForm,
+    NewLegalForm,
+    StageForm,
+    amounts_from,
+    parse_worker_lines,
+    result_form,
+)
 from mediation import legal as legal_domain
 from mediation.dates import today
 from mediation.errors import RuleViolation, StaleEdit
@@ -91,8 +99,73 @@ def index():
     rows = db.execute(statement).all()
     hearings = legal_domain.next_hearing(db, [row[0].id for row in rows], today())
     return render_template(
-        "legal/index.html", rows=rows, hearings=hearings, lawyer_view=lawyer_view
+        "legal/index.html",
+        rows=rows,
+        hearings=hearings,
+        lawyer_view=lawyer_view,
+        may_create=can(current_user, Permission.CASE_WORK),
     )
+
+
+@bp.route("/legal/new", methods=["GET", "POST"])
+@require(Permission.CASE_WORK)
+def new():
+    """A legal case from scratch: mediators and centre supervisors at their own centre, admins
+    at an active centre they choose. The lawyer must be stationed at that centre."""
+    db = get_db()
+    chooses_centre = current_user.role == Role.ADMIN
+    own_centre = None if chooses_centre else db.get(Centre, current_user.centre_id)
+    if not chooses_centre and own_centre is None:
+        abort(403)
+    centres = (
+        list(db.execute(select(Centre).where(Centre.active).order_by(Centre.id)).scalars())
+        if chooses_centre
+        else [own_centre]
+    )
+    stationed = {c.id: legal_domain.lawyers_at(db, c.id) for c in centres}
+    lawyers = {lawyer.id: lawyer for group in stationed.values() for lawyer in group}
+    form = NewLegalForm() if request.method == "POST" else NewLegalForm(accepted_on=today())
+    if chooses_centre:
+        form.centre.choices = select_choices([(c.code, c.name) for c in centres], blank="请选择")
+    else:
+        del form.centre
+    form.lawyer_id.choices = select_choices(
+        [(str(lawyer.id), f"{lawyer.name}（{lawyer.firm_name}）") for lawyer in lawyers.values()],
+        blank="（暂不指派）",
+    )
+    if form.validate_on_submit():
+        centre = own_centre or next((c for c in centres if c.code == form.centre.data), None)
+        workers, problems = parse_worker_lines(form.workers.data)
+        lawyer_id = int(form.lawyer_id.data) if (form.lawyer_id.data or "").isdigit() else None
+        if centre is None:
+            form.centre.errors = [*form.centre.errors, "请选择调解中心"]
+        elif lawyer_id is not None and lawyer_id not in {s.id for s in stationed[centre.id]}:
+            form.lawyer_id.errors = [*form.lawyer_id.errors, "请选择派驻本调解中心的律师"]
+        form.workers.errors = [*form.workers.errors, *problems]
+        if centre is not None and not any(f.errors for f in form):
+            try:
+                employer = legal_domain.employer_named(db, form.employer_name.data or "")
+                legal = legal_domain.create_legal_case(
+                    db,
+                    current_user,
+                    centre,
+                    form.service_type.data,
+                    form.accepted_on.data,
+                    workers,
+                    lawyer_id=lawyer_id,
+                    employer_id=employer.id if employer is not None else None,
+                    note=form.note.data or "",
+                    today=today(),
+                )
+                db.commit()
+            except RuleViolation as violation:
+                db.rollback()
+                apply_violation(form, violation)
+            else:
+                flash(f"已登记法律服务案件 {legal.number}", "success")
+                return redirect(url_for("legal.detail", legal_id=legal.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("legal/new.html", form=form, own_centre=own_centre), status
 
 
 @bp.route("/legal/<int:legal_id>")

@@ -578,6 +578,9 @@ def test_legal_cases_round_trip_through_the_export(db, centres, lawyers, tmp_pat
     )
     period = Period(date(2021, 1, 1), date(2022, 12, 31))
     figures = legal_statistics(db, period, None)
+    # the advice record is counted apart and, not being exported, does not come back
+    assert figures["other_services"] == {"consultations": 1, "documents": 0}
+    figures["other_services"] = {"consultations": 0, "documents": 0}
     for model in (AuditEvent, LegalWorker, LegalCase):
         db.exec(delete(model))
     db.flush()

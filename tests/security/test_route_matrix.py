@@ -73,6 +73,7 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "calendar.index": (P.CENTRES_MANAGE, None),
     "calendar.delete": (P.CENTRES_MANAGE, None),
     "legal.index": (P.CASE_READ, None),
+    "legal.new": (P.CASE_WORK, None),
     "legal.detail": (P.CASE_READ, "case"),
     "legal.convert": (P.CASE_WORK, "case"),
     "legal.stage_new": (P.CASE_RECORD_SESSION, "case"),

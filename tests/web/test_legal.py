@@ -258,3 +258,115 @@ def test_lawyers_cannot_convert_or_record_results(client, login_as, db, make_cas
     login_as("lawyer", "NH-LS")
     assert 'id="legal-convert"' not in client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert db.get(Case, case.id).status == "failed"
+
+
+# --- A legal case registered from scratch ---------------------------------------------------
+
+VALID_ID = "440602199001011237"  # GB 11643 check character correct
+
+
+def _new(client, **data):
+    token = csrf_from(client, "/legal/new")
+    form = {
+        "csrf_token": token,
+        "service_type": "仲裁代理",
+        "accepted_on": "2021-03-15",
+        "lawyer_id": "",
+        "employer_name": "",
+        "workers": "",
+        "note": "",
+    }
+    return client.post("/legal/new", data=form | data)
+
+
+def test_a_mediator_registers_advice_and_representation_counted_apart(
+    client, login_as, db, centres
+):
+    lawyer = _lawyer(db, centres["NH-LS"])
+    login_as("mediator", "NH-LS")
+    listing = client.get("/legal").get_data(as_text=True)
+    assert "新建法律服务案件" in listing and 'href="/legal/new"' in listing
+
+    advice = _new(client, service_type="法律咨询", workers="李四")
+    assert advice.status_code == 302
+    consultation = db.exec(select(LegalCase).where(LegalCase.service_type == "法律咨询")).one()
+    assert advice.headers["Location"].endswith(f"/legal/{consultation.id}")
+    assert consultation.employer_id is None and consultation.centre_id == centres["NH-LS"].id
+
+    response = _new(
+        client,
+        lawyer_id=str(lawyer.id),
+        employer_name="佛山市某某制衣有限公司",
+        workers=f"张三，{VALID_ID}，12,000\n\n王五,,3000.50",
+        note="欠薪两个月",
+    )
+    assert response.status_code == 302
+    case = db.exec(select(LegalCase).where(LegalCase.service_type == "仲裁代理")).one()
+    assert case.lawyer_id == lawyer.id and case.note == "欠薪两个月"
+    workers = legal.workers_of(db, case)
+    assert [(w.name, w.id_number, w.claimed_fen) for w in workers] == [
+        ("张三", VALID_ID, 1_200_000),
+        ("王五", "", 300_050),
+    ]
+    detail = client.get(f"/legal/{case.id}").get_data(as_text=True)
+    assert "佛山市某某制衣有限公司" in detail and "王律师" in detail and "张三" in detail
+
+    # the same employer name again: the record on file is reused
+    _new(client, employer_name="佛山市某某制衣有限公司", workers="赵六")
+    employers = {c.employer_id for c in db.exec(select(LegalCase)).all()} - {None}
+    assert employers == {case.employer_id}
+
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
+    login_as("city_supervisor")
+    block = client.get("/api/stats?from=2021-03-01&to=2021-03-31").get_json()["legal_services"]
+    assert block["cases"] == 2 and block["worker_times"] == 3
+    assert block["other_services"] == {"consultations": 1, "documents": 0}
+    page = client.get("/stats?period=custom&from=2021-03-01&to=2021-03-31").get_data(as_text=True)
+    assert "另：法律咨询1件，代写文书0件（不计入上述案件数）" in page
+
+
+def test_a_bad_id_number_is_reported_at_its_line_with_the_input_kept(client, login_as, db):
+    login_as("mediator", "NH-LS")
+    typed = f"张三,{VALID_ID},1000\n李四,440602199001011234,2000"
+    response = _new(client, workers=typed, employer_name="某公司")
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "第2行：证件号码校验位错误" in text
+    assert "李四,440602199001011234,2000" in text and 'value="某公司"' in text
+    response = _new(client, workers="张三,,12元5角", accepted_on="2099-01-01")
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "第1行：请求金额格式不正确" in text
+    assert db.exec(select(LegalCase)).all() == []
+
+
+def test_future_dates_and_a_lawyer_from_elsewhere_are_refused(client, login_as, db, centres):
+    elsewhere = _lawyer(db, centres["CC-ZC"], name="李律师", certificate="14406202110000002")
+    login_as("mediator", "NH-LS")
+    assert "李律师" not in client.get("/legal/new").get_data(as_text=True)
+    response = _new(client, workers="张三", accepted_on="2099-01-01")
+    assert response.status_code == 422
+    assert "受理日期不能晚于今天" in response.get_data(as_text=True)
+    response = _new(client, workers="张三", lawyer_id=str(elsewhere.id))
+    assert response.status_code == 422
+    assert "请选择派驻本调解中心的律师" in response.get_data(as_text=True)
+    assert db.exec(select(LegalCase)).all() == []
+
+
+def test_an_admin_chooses_the_centre(client, login_as, db, centres):
+    login_as("admin")
+    assert 'name="centre"' in client.get("/legal/new").get_data(as_text=True)
+    response = _new(client, workers="张三")
+    assert response.status_code == 422
+    assert "请选择调解中心" in response.get_data(as_text=True)
+    assert _new(client, workers="张三", centre="CC-ZC").status_code == 302
+    assert db.exec(select(LegalCase)).one().centre_id == centres["CC-ZC"].id
+
+
+def test_supervisors_above_the_centre_cannot_register_legal_cases(client, login_as):
+    login_as("district_supervisor", None, "NH")
+    assert client.get("/legal/new").status_code == 403
+    assert "新建法律服务案件" not in client.get("/legal").get_data(as_text=True)
+    token = csrf_from(client, "/account/password")
+    response = client.post("/legal/new", data={"csrf_token": token, "workers": "张三"})
+    assert response.status_code == 403
