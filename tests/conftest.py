@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import text
@@ -294,3 +295,35 @@ def stats_dataset(db, make_case, make_user):
         "avg_days_to_close": 3.0,
         "overdue_open": 1,
     }
+
+
+class _TextOf(HTMLParser):
+    VOID = {"br", "input", "img", "meta", "link", "hr", "col"}
+
+    def __init__(self, element_id: str):
+        super().__init__()
+        self.element_id, self.depth, self.parts = element_id, 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        if self.depth:
+            self.depth += 1
+        elif dict(attrs).get("id") == self.element_id:
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if self.depth and tag not in self.VOID:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+
+def text_of(page: str, element_id: str) -> str:
+    """The visible text of the element with this id, spaces collapsed."""
+    parser = _TextOf(element_id)
+    parser.feed(page)
+    assert parser.parts, f"no #{element_id}"
+    return " ".join("".join(parser.parts).split())

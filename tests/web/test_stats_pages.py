@@ -3,49 +3,17 @@ list totals equal the numbers clicked, the .xlsx workbook, the printable report,
 
 import html
 import re
-from html.parser import HTMLParser
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
 
+from conftest import text_of
 from mediation.stats import DEFINITIONS
 
 MARCH = "/stats?period=2021-03"
 LINK_RE = re.compile(r'<a class="drill" href="([^"]+)">([\d,]+)</a>')
 TOTAL_RE = re.compile(r'id="case-total">(\d+)<')
-
-
-class _TextOf(HTMLParser):
-    VOID = {"br", "input", "img", "meta", "link", "hr", "col"}
-
-    def __init__(self, element_id: str):
-        super().__init__()
-        self.element_id, self.depth, self.parts = element_id, 0, []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.VOID:
-            return
-        if self.depth:
-            self.depth += 1
-        elif dict(attrs).get("id") == self.element_id:
-            self.depth = 1
-
-    def handle_endtag(self, tag):
-        if self.depth and tag not in self.VOID:
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if self.depth:
-            self.parts.append(data)
-
-
-def text_of(page: str, element_id: str) -> str:
-    """The visible text of the element with this id, spaces collapsed."""
-    parser = _TextOf(element_id)
-    parser.feed(page)
-    assert parser.parts, f"no #{element_id}"
-    return " ".join("".join(parser.parts).split())
 
 
 def drill_links(page: str) -> list[tuple[str, int]]:

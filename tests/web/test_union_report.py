@@ -2,50 +2,18 @@
 side by side, in the article's words, printable and exportable, inside the user's scope."""
 
 from datetime import date
-from html.parser import HTMLParser
 from io import BytesIO
 
 import pytest
 from openpyxl import load_workbook
 
+from conftest import text_of
 from mediation import legal
 from mediation.money import InvalidAmount, approximate_yuan
 from mediation.union import UNION_DEFINITIONS
 
 TODAY = date(2026, 11, 24)
 MARCH = "?period=2021-03"
-
-
-class _TextOf(HTMLParser):
-    VOID = {"br", "input", "img", "meta", "link", "hr", "col"}
-
-    def __init__(self, element_id: str):
-        super().__init__()
-        self.element_id, self.depth, self.parts = element_id, 0, []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.VOID:
-            return
-        if self.depth:
-            self.depth += 1
-        elif dict(attrs).get("id") == self.element_id:
-            self.depth = 1
-
-    def handle_endtag(self, tag):
-        if self.depth and tag not in self.VOID:
-            self.depth -= 1
-
-    def handle_data(self, data):
-        if self.depth:
-            self.parts.append(data)
-
-
-def text_of(page: str, element_id: str) -> str:
-    """The visible text of the element with this id, spaces collapsed."""
-    parser = _TextOf(element_id)
-    parser.feed(page)
-    assert parser.parts, f"no #{element_id}"
-    return " ".join("".join(parser.parts).split())
 
 
 def _legal(db, centre, service, accepted_on, workers, outcome=None, recovered=0):
