@@ -2,7 +2,10 @@
 
 import csv
 import io
+import shutil
+import subprocess
 
+import pytest
 from sqlmodel import select
 
 from mediation import lifecycle
@@ -46,3 +49,17 @@ def test_formula_payloads_are_neutralised_in_exports(client, db, login_as, make_
     rows = list(csv.reader(io.StringIO(export.lstrip("\ufeff"))))
     column = rows[0].index("被申请单位")
     assert rows[1][column].startswith("'=")
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) missing")
+def test_payloads_print_as_plain_text_in_pdfs(client, db, login_as, make_case, tmp_path):
+    case = accepted(db, make_case("NH-LS", employer=f"佛山市{PAYLOAD}有限公司", facts=PAYLOAD))
+    login_as("centre_supervisor", "NH-LS")
+    response = client.get(f"/cases/{case.id}/print/sheet.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    path = tmp_path / "sheet.pdf"
+    path.write_bytes(response.data)
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    assert "<script>" in "".join(text.split())  # shown as the letters typed, never markup
