@@ -299,6 +299,29 @@ def _check_payable(case: Case, paid_on: date, today: date) -> list:
     return []
 
 
+def _new_payment(
+    session: Session,
+    case: Case,
+    actor: User,
+    worker_id: int,
+    amount_fen: int,
+    paid_on: date,
+    method: str,
+    note: str,
+) -> Payment:
+    payment = Payment(
+        case_id=case.id,
+        worker_id=worker_id,
+        amount_fen=amount_fen,
+        paid_on=paid_on,
+        method=method.strip(),
+        note=note.strip(),
+        recorded_by_id=actor.id,
+    )
+    session.add(payment)
+    return payment
+
+
 def record_payment(
     session: Session,
     case: Case,
@@ -330,16 +353,7 @@ def record_payment(
         )
     if problems:
         raise RuleViolation(problems)
-    payment = Payment(
-        case_id=case.id,
-        worker_id=worker_id,
-        amount_fen=amount_fen,
-        paid_on=paid_on,
-        method=method.strip(),
-        note=note.strip(),
-        recorded_by_id=actor.id,
-    )
-    session.add(payment)
+    payment = _new_payment(session, case, actor, worker_id, amount_fen, paid_on, method, note)
     refresh_totals(session, case)
     audit.record_event(
         session,
@@ -372,16 +386,8 @@ def pay_outstanding(
     paid = 0
     for row in worker_amounts(session, case):
         if row.outstanding_fen:
-            session.add(
-                Payment(
-                    case_id=case.id,
-                    worker_id=row.worker.id,
-                    amount_fen=row.outstanding_fen,
-                    paid_on=paid_on,
-                    method=method.strip(),
-                    note=note.strip(),
-                    recorded_by_id=actor.id,
-                )
+            _new_payment(
+                session, case, actor, row.worker.id, row.outstanding_fen, paid_on, method, note
             )
             paid += row.outstanding_fen
     if not paid:

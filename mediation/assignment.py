@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from mediation import audit
 from mediation.cases import touch
+from mediation.employers import counsel_of
 from mediation.errors import RuleViolation
 from mediation.lifecycle import start_mediation_if_ready
 from models import (
@@ -31,15 +32,17 @@ class LawyerSuggestion:
     conflict: str  # why the lawyer should not act here, or ""
 
 
-def conflict_of(session: Session, lawyer: Lawyer, employer: Employer) -> str:
-    """Explain a conflict when the lawyer's firm is recorded as acting for this employer."""
-    for counsel in session.exec(
-        select(EmployerCounsel).where(EmployerCounsel.employer_id == employer.id)
-    ):
-        same_code = counsel.firm_credit_code and counsel.firm_credit_code == lawyer.firm_credit_code
-        if same_code or counsel.firm_name == lawyer.firm_name:
+def _conflict(counsel: list[EmployerCounsel], lawyer: Lawyer, employer: Employer) -> str:
+    for firm in counsel:
+        same_code = firm.firm_credit_code and firm.firm_credit_code == lawyer.firm_credit_code
+        if same_code or firm.firm_name == lawyer.firm_name:
             return f"{lawyer.firm_name}登记为{employer.name}的代理律所，存在利益冲突，应当回避"
     return ""
+
+
+def conflict_of(session: Session, lawyer: Lawyer, employer: Employer) -> str:
+    """Explain a conflict when the lawyer's firm is recorded as acting for this employer."""
+    return _conflict(counsel_of(session, employer), lawyer, employer)
 
 
 def suggest_lawyers(session: Session, case: Case) -> list[LawyerSuggestion]:
@@ -58,9 +61,8 @@ def suggest_lawyers(session: Session, case: Case) -> list[LawyerSuggestion]:
         .order_by(func.coalesce(open_counts.c.n, 0), Lawyer.name)
     ).all()
     employer = session.get(Employer, case.employer_id)
-    return [
-        LawyerSuggestion(lawyer, n, conflict_of(session, lawyer, employer)) for lawyer, n in rows
-    ]
+    counsel = counsel_of(session, employer)  # once, not once per lawyer
+    return [LawyerSuggestion(lawyer, n, _conflict(counsel, lawyer, employer)) for lawyer, n in rows]
 
 
 def mediators_of(session: Session, centre_id: int) -> list[User]:
