@@ -592,25 +592,37 @@ class _Reference:
 # -- one row ----------------------------------------------------------------------------------
 
 
+class _RowReader:
+    """Reads the cells of one row into `values`, recording one problem per bad or missing cell."""
+
+    def __init__(self, row: int, cells: dict[str, Any], report: LedgerReport):
+        self.row, self.cells, self.report = row, cells, report
+        self.values: dict[str, Any] = {}
+        self._problems_before = len(report.problems)
+
+    def take(self, column: str, parse, required: bool = False, requirement: str = "") -> None:
+        raw = self.cells.get(column)
+        self.values[column] = None
+        if _is_empty(raw):
+            if required:
+                self.report.add(self.row, column, "未填写" + requirement)
+            return
+        try:
+            self.values[column] = parse(raw)
+        except _Bad as error:
+            self.report.add(self.row, column, str(error))
+
+    @property
+    def failed(self) -> bool:
+        return len(self.report.problems) > self._problems_before
+
+
 def _parse_row(
     row: int, cells: dict[str, Any], ref: _Reference, report: LedgerReport
 ) -> LedgerRecord | None:
     """The normalised record of a row, or None with every problem of the row recorded."""
-    values: dict[str, Any] = {}
-    problems_before = len(report.problems)
-
-    def take(column: str, parse, required: bool = False, requirement: str = "") -> None:
-        raw = cells.get(column)
-        if _is_empty(raw):
-            if required:
-                report.add(row, column, "未填写" + requirement)
-            values[column] = None
-            return
-        try:
-            values[column] = parse(raw)
-        except _Bad as error:
-            report.add(row, column, str(error))
-            values[column] = None
+    reader = _RowReader(row, cells, report)
+    values, take = reader.values, reader.take
 
     def text(limit: int | None = None, label: str = ""):
         def parse(raw):
@@ -643,7 +655,7 @@ def _parse_row(
     take(NOTE, _text)
 
     _check_relations(row, values, ref.today, report)
-    if len(report.problems) > problems_before:
+    if reader.failed:
         return None
     accepted = values[ACCEPTED]
     reason = values[REASON] or ""
@@ -726,21 +738,8 @@ def _parse_legal_row(
     row: int, cells: dict[str, Any], ref: _Reference, report: LedgerReport
 ) -> LegalRecord | None:
     """The normalised legal-service record of a row, or None with its problems recorded."""
-    values: dict[str, Any] = {}
-    problems_before = len(report.problems)
-
-    def take(column: str, parse, required: bool = False, requirement: str = "") -> None:
-        raw = cells.get(column)
-        if _is_empty(raw):
-            if required:
-                report.add(row, column, "未填写" + requirement)
-            values[column] = None
-            return
-        try:
-            values[column] = parse(raw)
-        except _Bad as error:
-            report.add(row, column, str(error))
-            values[column] = None
+    reader = _RowReader(row, cells, report)
+    values, take = reader.values, reader.take
 
     def number(raw: Any) -> str:
         value = _text(raw)
@@ -776,7 +775,7 @@ def _parse_legal_row(
         report.add(row, CLOSED, f"{LEGAL_PENDING}的案件不填写结案日期")
     elif closed and accepted and closed < accepted:
         report.add(row, CLOSED, "不能早于受理日期")
-    if len(report.problems) > problems_before:
+    if reader.failed:
         return None
     lawyer = values[LAWYER]
     return LegalRecord(
