@@ -77,11 +77,12 @@ def deadlines(case: Case, calendar: WorkCalendar, today: date) -> list[Deadline]
     return found
 
 
-def mediation_deadline(case: Case, today: date) -> Deadline | None:
-    """The acceptance-based deadline of an open case, as lists show it."""
-    if case.status_enum.is_closed or case.mediation_due_on is None:
+def mediation_deadline(status: str, due_on: date | None, today: date) -> Deadline | None:
+    """The acceptance-based deadline (`Case.mediation_due_on`) of an open case, as lists show
+    it; lists pass the columns they read."""
+    if CaseStatus(status).is_closed or due_on is None:
         return None
-    return Deadline("调解期限", case.mediation_due_on, (case.mediation_due_on - today).days)
+    return Deadline("调解期限", due_on, (due_on - today).days)
 
 
 def is_overdue(case: Case, today: date) -> bool:

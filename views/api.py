@@ -156,7 +156,7 @@ def cases():
         cursor=request.args.get("cursor", type=int),
     )
     return jsonify(
-        items=[case_json(row.case, row.centre_code) for row in page.rows],
+        items=[case_json(row, row.centre_code) for row in page.rows],
         next=page.next_cursor,
         total=page.total,
     )

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user, login_required
 
 from mediation.errors import RuleViolation
@@ -40,4 +40,7 @@ def require(permission: Permission):
 
 
 def current_scope() -> Scope:
-    return scope_of(get_db(), current_user)
+    """The signed-in user's scope, worked out once per request."""
+    if "scope" not in g:
+        g.scope = scope_of(get_db(), current_user)
+    return g.scope

@@ -19,7 +19,7 @@ def test_paging_visits_every_case_once_and_totals_match(db, make_case, make_user
     while True:
         page = list_cases(db, scope, CaseFilter(), TODAY, cursor=cursor, limit=3)
         assert page.total == 7
-        seen += [row.case.id for row in page.rows]
+        seen += [row.id for row in page.rows]
         cursor = page.next_cursor
         if cursor is None:
             break
@@ -31,13 +31,13 @@ def test_filters(db, make_case, make_user):
     injury = make_case("NH-LS", category="工伤", employer="佛山市乙家具有限公司")
     city = scope_of(db, make_user("city_supervisor"))
     by_category = list_cases(db, city, CaseFilter(category="工伤"), TODAY)
-    assert [r.case.id for r in by_category.rows] == [injury.id]
+    assert [r.id for r in by_category.rows] == [injury.id]
     by_employer = list_cases(db, city, CaseFilter(text="甲陶瓷"), TODAY)
-    assert [r.case.id for r in by_employer.rows] == [wages.id]
+    assert [r.id for r in by_employer.rows] == [wages.id]
     by_worker = list_cases(db, city, CaseFilter(text="职工1"), TODAY)
-    assert {r.case.id for r in by_worker.rows} == {wages.id, injury.id}
+    assert {r.id for r in by_worker.rows} == {wages.id, injury.id}
     by_number = list_cases(db, city, CaseFilter(text=injury.number), TODAY)
-    assert [r.case.id for r in by_number.rows] == [injury.id]
+    assert [r.id for r in by_number.rows] == [injury.id]
     actor = db.get(User, wages.created_by_id)
     lifecycle.accept(db, wages, actor, date(2024, 5, 6), today=TODAY)
     overdue = CaseFilter(overdue=True)

@@ -104,7 +104,7 @@ def index():
     form = CaseFilterForm(request.args)
     form.centre.choices = select_choices(((c.code, c.name) for c in centres), blank="全部中心")
     form.validate()
-    districts = {d.code: d for d in db.exec(select(District))}
+    districts = {d.code: d for d in db.exec(select(District))} if form.district.data else {}
     case_filter = filter_from_args(form, {c.code: c for c in centres}, districts)
     cursor = request.args.get("cursor", type=int)
     page = list_cases(
