@@ -11,7 +11,7 @@ from mediation.errors import RuleViolation
 from mediation.permissions import Permission
 from models import Employer
 from views.db import get_db
-from views.helpers import apply_violation, current_scope, require
+from views.helpers import apply_violation, carried_args, current_scope, require
 
 bp = Blueprint("employers", __name__)
 
@@ -34,7 +34,7 @@ def index():
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PAGE_SIZE"],
     )
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = carried_args(form)
     return render_template("employers/index.html", form=form, page=page, args=args)
 
 

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort, g
+from flask import abort, g, request
 from flask_login import current_user, login_required
 
 from mediation.errors import RuleViolation
@@ -44,3 +44,10 @@ def current_scope() -> Scope:
     if "scope" not in g:
         g.scope = scope_of(get_db(), current_user)
     return g.scope
+
+
+def carried_args(form) -> dict[str, str]:
+    """The filters a list page carries into its pager and export links: the filter form's own
+    fields that are set. Anything else in the query string is dropped, so that it can neither
+    collide with url_for's own arguments (`endpoint`, `kind`, `_external`...) nor ride along."""
+    return {name: value for name, value in request.args.items() if name in form and value}

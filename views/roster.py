@@ -24,7 +24,7 @@ from mediation.roster import (
 from mediation.scope import visible_centres
 from models import Centre, Lawyer
 from views.db import get_db
-from views.helpers import apply_violation, current_scope, require
+from views.helpers import apply_violation, carried_args, current_scope, require
 
 bp = Blueprint("roster", __name__)
 
@@ -59,7 +59,7 @@ def index():
         page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PAGE_SIZE"],
     )
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    args = carried_args(form)
     return render_template(
         "roster/index.html", form=form, page=page, args=args, show_centre_filter=len(centres) > 1
     )

@@ -63,3 +63,19 @@ def test_payloads_print_as_plain_text_in_pdfs(client, db, login_as, make_case, t
         ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
     ).stdout
     assert "<script>" in "".join(text.split())  # shown as the letters typed, never markup
+
+
+def test_stray_query_arguments_neither_break_lists_nor_ride_along(client, login_as, make_case):
+    """url_for has arguments of its own (endpoint, kind, _external): a list page must not pass
+    the query string on to it wholesale."""
+    make_case("NH-LS")
+    login_as("centre_supervisor", "NH-LS")
+    junk = "endpoint=x&kind=x&_external=1&_anchor=x&cursor=x&page=x"
+    lists = (f"/cases/?status=open&{junk}", f"/employers?q=佛山&{junk}", f"/lawyers?q=律&{junk}")
+    for url in lists:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert "endpoint=x" not in html and "_anchor" not in html and "http://" not in html, url
+    listing = client.get(f"/cases/?status=open&{junk}").get_data(as_text=True)
+    assert "/ledger/export.csv?status=open" in listing  # the filter itself is carried

@@ -13,7 +13,7 @@ from mediation.scope import visible_centres
 from models import OPEN_STATUSES, CaseStatus, District, Employer, Lawyer
 from views.cases import bp
 from views.db import get_db
-from views.helpers import current_scope, require
+from views.helpers import carried_args, current_scope, require
 
 DRILL_DOWN_ARGS = ("period_from", "period_to", "statuses", "district", "lawyer", "employer")
 
@@ -110,7 +110,7 @@ def index():
     page = list_cases(
         db, scope, case_filter, today(), cursor=cursor, limit=current_app.config["PAGE_SIZE"]
     )
-    args = {k: v for k, v in request.args.items() if k != "cursor" and v}
+    args = carried_args(form)
     return render_template(
         "cases/index.html",
         form=form,
