@@ -2,6 +2,7 @@
 transaction that is rolled back (Warehouse's pattern). SQLite always; PostgreSQL too when
 TEST_DATABASE_URL is set, each run in a fresh schema so runs never collide."""
 
+import io
 import os
 import re
 import uuid
@@ -145,6 +146,25 @@ def csrf_from(client, url: str) -> str:
     match = CSRF_RE.search(page.get_data(as_text=True))
     assert match, f"no CSRF token on {url} ({page.status_code})"
     return match.group(1)
+
+
+# The smallest file the attachment upload takes for a PDF.
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def upload(client, case, content: bytes, filename: str, kind="signed_agreement", note=""):
+    """Attach a scan to the case through its page's upload form."""
+    token = csrf_from(client, f"/cases/{case.id}")
+    return client.post(
+        f"/cases/{case.id}/attachments/new",
+        data={
+            "kind": kind,
+            "note": note,
+            "file": (io.BytesIO(content), filename),
+            "csrf_token": token,
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def login(client, username: str, password: str = PASSWORD):

@@ -1,16 +1,14 @@
 """Scans of signed paper: upload (type by content, size), listing, download within scope, audit."""
 
-import io
 import struct
 import zlib
 
 import pytest
 from sqlmodel import select
 
-from conftest import csrf_from
+from conftest import PDF, csrf_from, upload
 from models import Attachment, AuditEvent
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
 
 
@@ -37,20 +35,6 @@ def folder(app, tmp_path, monkeypatch):
 @pytest.fixture
 def case(make_case, make_user):
     return make_case("NH-LS", workers=2, actor=make_user("mediator", "NH-LS"))
-
-
-def upload(client, case, content: bytes, filename: str, kind="signed_agreement", note=""):
-    token = csrf_from(client, f"/cases/{case.id}")
-    return client.post(
-        f"/cases/{case.id}/attachments/new",
-        data={
-            "kind": kind,
-            "note": note,
-            "file": (io.BytesIO(content), filename),
-            "csrf_token": token,
-        },
-        content_type="multipart/form-data",
-    )
 
 
 def rows(db, case) -> list[Attachment]:
