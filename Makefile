@@ -36,6 +36,19 @@ chromium:
 		echo "警告：未找到 chromium，浏览器端到端测试将跳过（root 可运行 apt-get install chromium）。" >&2; \
 	fi
 
+# The load benchmark drives gunicorn with wrk (Debian package), on loopback only.
+.PHONY: wrk bench-load
+wrk:
+	@if command -v wrk >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
+	else \
+		echo "需要 wrk：请以 root 运行 apt-get install wrk" >&2; exit 1; \
+	fi
+
+bench-load: $(STAMP) wrk
+	$(BIN)/python bench/load_bench.py $(BENCH_ARGS)
+
 instance/secret_key:
 	mkdir -p instance
 	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
