@@ -199,6 +199,12 @@ def main() -> None:
                 f"{yardstick['rps']:.1f} req/s: fraction {listing['rps'] / yardstick['rps']:.2f}"
                 f" (target ≥ 0.5)"
             )
+            same_rows = wrk(f"http://127.0.0.1:{bare_port}/cases", plain, short)
+            print(
+                f"  for comparison: bare page with the case list's 12-column rows "
+                f"{same_rows['rps']:.1f} req/s: fraction {listing['rps'] / same_rows['rps']:.2f}"
+                f" (what login, database, layout and filter form cost)"
+            )
         finally:
             for process in (app, bare):
                 process.terminate()
