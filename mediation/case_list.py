@@ -78,10 +78,6 @@ class CaseRow:
     employer_name: str
     due: Deadline | None  # the acceptance-based deadline of an open case
 
-    @property
-    def status_enum(self) -> CaseStatus:
-        return CaseStatus(self.status)
-
 
 @dataclass(frozen=True)
 class Page:

@@ -31,9 +31,9 @@ def yuan(fen: int | None) -> str:
 
 
 # Badges are filters rather than macros: the case list draws two on each of its 50 lines, and
-# a Jinja macro call (or Markup.format) costs ten times an f-string.
-def status_badge(status: str) -> Markup:
-    status = CaseStatus(status)
+# a Jinja macro call (or Markup.format) costs several times a function and an f-string.
+def status_badge(value: str) -> Markup:
+    status = CaseStatus(value)
     return Markup(f'<span class="badge {status.css_class}">{escape(status.label)}</span>')
 
 

@@ -15,7 +15,6 @@ import json
 import re
 import shutil
 import subprocess
-from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -117,7 +116,7 @@ def world(app, db, client, login_as, tmp_path, monkeypatch):
     admin = login_as("admin")
     succeeded = cases[CaseStatus.SUCCEEDED]
     assert upload(client, succeeded, PDF, "协议.pdf", note="签章").status_code == 302
-    add_stage(db, legal, admin, "开庭", date(2026, 12, 1), note="第一次开庭")
+    add_stage(db, legal, admin, "开庭", legal.accepted_on, note="第一次开庭")
     db.flush()
     poison(db)
     return {"cases": list(cases.values()), "legal": legal, "admin": admin}

@@ -50,6 +50,7 @@ def test_case_list_and_pages_only_in_scope(
     for code, case in made.items():
         visible = code in shown
         assert (case.number in listing) == visible, (code, visible)
+        assert (f'href="/cases/{case.id}"' in listing) == visible, (code, visible)
         assert client.get(f"/cases/{case.id}").status_code == (200 if visible else 404)
 
 
