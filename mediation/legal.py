@@ -369,32 +369,42 @@ def next_hearing(session: Session, legal_ids: list[int], today: date) -> dict[in
 # --- Statistics ---------------------------------------------------------------------------
 
 
-def legal_statistics(session: Session, period, centre_ids: list[int] | None) -> dict:
-    """Arbitration and litigation cases accepted in the period (advice and drafting are not
-        legal-service cases), the workers represented in them (worker-times) and the amounts
-        recovered, with breakdowns by outcome and by lawyer; advice and drafting records accepted in
-    the period are counted apart under "other_services". SQL aggregates only."""
-    conditions = [
-        LegalCase.service_type.in_([s.value for s in COUNTED_SERVICES]),
-        LegalCase.accepted_on >= period.start,
-        LegalCase.accepted_on <= period.end,
-    ]
+def _accepted_in(period, centre_ids: list[int] | None) -> list:
+    """Legal-service records accepted in the period, at the centres given (None: every one)."""
+    conditions = [LegalCase.accepted_on >= period.start, LegalCase.accepted_on <= period.end]
     if centre_ids is not None:
         conditions.append(LegalCase.centre_id.in_(centre_ids))
-    per_case = (
+    return conditions
+
+
+def counted_per_case(period, centre_ids: list[int] | None, *columns):
+    """A subquery with one row per legal-service case the statistics count (arbitration and
+    litigation accepted in the period): its id, the `columns` asked for, the workers it
+    represents (`workers`) and what was recovered for them (`recovered_fen`)."""
+    return (
         select(
             LegalCase.id.label("id"),
-            LegalCase.outcome.label("outcome"),
-            LegalCase.lawyer_id.label("lawyer_id"),
+            *columns,
             func.count(LegalWorker.id).label("workers"),
             sql_total(LegalWorker.recovered_fen).label("recovered_fen"),
         )
         .select_from(LegalCase)
         .join(LegalWorker, LegalWorker.legal_case_id == LegalCase.id, isouter=True)
-        .where(*conditions)
-        .group_by(LegalCase.id, LegalCase.outcome, LegalCase.lawyer_id)
+        .where(
+            LegalCase.service_type.in_([s.value for s in COUNTED_SERVICES]),
+            *_accepted_in(period, centre_ids),
+        )
+        .group_by(LegalCase.id, *columns)
         .subquery()
     )
+
+
+def legal_statistics(session: Session, period, centre_ids: list[int] | None) -> dict:
+    """Arbitration and litigation cases accepted in the period (advice and drafting are not
+        legal-service cases), the workers represented in them (worker-times) and the amounts
+        recovered, with breakdowns by outcome and by lawyer; advice and drafting records accepted in
+    the period are counted apart under "other_services". SQL aggregates only."""
+    per_case = counted_per_case(period, centre_ids, LegalCase.outcome, LegalCase.lawyer_id)
     measures = (
         func.count(per_case.c.id),
         sql_total(per_case.c.workers),
@@ -419,7 +429,7 @@ def legal_statistics(session: Session, period, centre_ids: list[int] | None) -> 
             select(LegalCase.service_type, func.count(LegalCase.id))
             .where(
                 LegalCase.service_type.in_([ServiceType.ADVICE.value, ServiceType.DRAFTING.value]),
-                *conditions[1:],
+                *_accepted_in(period, centre_ids),
             )
             .group_by(LegalCase.service_type)
         ).all()

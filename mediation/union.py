@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from mediation.legal import counted_per_case
 from mediation.money import approximate_yuan
 from mediation.reference import CITY_LEVEL_CODE, CITY_LEVEL_NAME
 from mediation.stats import Figures, Period, Statistics
-from models import COUNTED_SERVICES, Centre, District, LegalCase, LegalWorker
+from models import Centre, District, LegalCase
 from models.base import sql_total
 
 DISTRICT_ORDER = ["FS", "CC", "NH", "SD", "GM", "SS"]
@@ -64,26 +65,7 @@ def legal_by_centre(
 ) -> dict[int, LegalFigures]:
     """{centre id: legal-service figures} of the arbitration and litigation cases accepted in
     the period, as mediation.legal.legal_statistics counts them."""
-    conditions = [
-        LegalCase.service_type.in_([s.value for s in COUNTED_SERVICES]),
-        LegalCase.accepted_on >= period.start,
-        LegalCase.accepted_on <= period.end,
-    ]
-    if centre_ids is not None:
-        conditions.append(LegalCase.centre_id.in_(centre_ids))
-    per_case = (
-        select(
-            LegalCase.id.label("id"),
-            LegalCase.centre_id.label("centre_id"),
-            func.count(LegalWorker.id).label("workers"),
-            sql_total(LegalWorker.recovered_fen).label("recovered_fen"),
-        )
-        .select_from(LegalCase)
-        .join(LegalWorker, LegalWorker.legal_case_id == LegalCase.id, isouter=True)
-        .where(*conditions)
-        .group_by(LegalCase.id, LegalCase.centre_id)
-        .subquery()
-    )
+    per_case = counted_per_case(period, centre_ids, LegalCase.centre_id)
     rows = session.execute(
         select(
             per_case.c.centre_id,
