@@ -914,17 +914,22 @@ def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _plan(session: Session, records: list[LedgerRecord], report: LedgerReport) -> None:
-    """Cross-row and database checks; sets year/seq and the employer of each new record."""
-    by_number: dict[tuple[int, str], LedgerRecord] = {}
-    unique: list[LedgerRecord] = []
+def _first_of_each_number(records: list, report: LedgerReport) -> list:
+    """The records in file order, without the later rows that repeat a centre's case number
+    (each reported at its row)."""
+    first: dict[tuple[int, str], object] = {}
     for record in records:
         key = (record.centre_id, record.number)
-        if key in by_number:
-            report.add(record.row, NUMBER, f"与第{by_number[key].row}行重复")
-            continue
-        by_number[key] = record
-        unique.append(record)
+        if key in first:
+            report.add(record.row, NUMBER, f"与第{first[key].row}行重复")
+        else:
+            first[key] = record
+    return list(first.values())
+
+
+def _plan(session: Session, records: list[LedgerRecord], report: LedgerReport) -> None:
+    """Cross-row and database checks; sets year/seq and the employer of each new record."""
+    unique = _first_of_each_number(records, report)
 
     stored = _stored_ids(session, unique)
     new: list[LedgerRecord] = []
@@ -1064,15 +1069,8 @@ def _plan_employers(session: Session, records: list[LedgerRecord], report: Ledge
 def _plan_legal(session: Session, records: list[LegalRecord], report: LedgerReport) -> None:
     """Duplicates within the file; a stored case of the same centre and number is skipped when
     identical, a problem naming the fields otherwise."""
-    by_number: dict[tuple[int, str], LegalRecord] = {}
-    unique: list[LegalRecord] = []
-    for record in records:
-        key = (record.centre_id, record.number)
-        if key in by_number:
-            report.add(record.row, NUMBER, f"与第{by_number[key].row}行重复")
-            continue
-        by_number[key] = record
-        unique.append(record)
+    by_number = {(r.centre_id, r.number): r for r in _first_of_each_number(records, report)}
+    unique = list(by_number.values())
     stored: dict[tuple[int, str], LegalRecord] = {}
     numbers = sorted({r.number for r in unique})
     for chunk in _chunks(numbers):
@@ -1605,14 +1603,22 @@ def legal_export_conditions(
     centre_id: int | None = None,
     period_from: date | None = None,
     period_to: date | None = None,
+    centre_ids: list[int] | None = None,
+    district_id: int | None = None,
 ) -> list:
-    """The legal-service cases of a scope, centre and period of acceptance."""
+    """The legal-service cases of a scope, centre (or centres, or district) and period of
+    acceptance."""
     conditions = []
     scoped = scope.condition(LegalCase.centre_id)
     if scoped is not None:
         conditions.append(scoped)
     if centre_id is not None:
         conditions.append(LegalCase.centre_id == centre_id)
+    if centre_ids is not None:
+        conditions.append(LegalCase.centre_id.in_(centre_ids))
+    if district_id is not None:
+        district = select(Centre.id).where(Centre.district_id == district_id)
+        conditions.append(LegalCase.centre_id.in_(district))
     if period_from is not None:
         conditions.append(LegalCase.accepted_on >= period_from)
     if period_to is not None:

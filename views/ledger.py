@@ -32,8 +32,6 @@ from flask import (
 )
 from flask_login import current_user
 
-from forms import select_choices
-from forms.cases import CaseFilterForm
 from forms.ledger import LedgerConfirmForm, LedgerUploadForm
 from mediation import ledger
 from mediation.case_list import filter_conditions
@@ -41,7 +39,7 @@ from mediation.dates import today
 from mediation.permissions import Permission
 from mediation.scope import visible_centres
 from models import Category, Channel
-from views.cases.listing import filter_from_args
+from views.cases.listing import requested_filter
 from views.db import get_db
 from views.helpers import current_scope, require
 
@@ -200,13 +198,16 @@ def import_summary(report: ledger.LedgerReport) -> str:
 
 
 def _legal_conditions(case_filter, scope) -> list:
-    """The legal-service cases that go with the case list's filters: the same scope, centre and
-    period (of acceptance, or the statistics period of a drill-down)."""
+    """The legal-service cases that go with the case list's filters: the same scope, centres
+    (one, a district, or the city-level ones) and period (of acceptance, or the statistics
+    period of a drill-down)."""
     return ledger.legal_export_conditions(
         scope,
         centre_id=case_filter.centre_id,
         period_from=case_filter.accepted_from or case_filter.period_from,
         period_to=case_filter.accepted_to or case_filter.period_to,
+        centre_ids=case_filter.centre_ids,
+        district_id=case_filter.district_id,
     )
 
 
@@ -229,11 +230,7 @@ def export(kind: str):
     ?kind=legal with .csv: the legal-service cases instead."""
     db = get_db()
     scope = current_scope()
-    centres = visible_centres(db, scope)
-    form = CaseFilterForm(request.args)
-    form.centre.choices = select_choices(((c.code, c.name) for c in centres), blank="全部中心")
-    form.validate()
-    case_filter = filter_from_args(form, {c.code: c for c in centres})
+    _, case_filter = requested_filter(db, scope)
     conditions = filter_conditions(case_filter, scope, today())
     legal_conditions = _legal_conditions(case_filter, scope)
     if kind == "csv" and request.args.get("kind") == "legal":

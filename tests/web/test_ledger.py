@@ -198,6 +198,16 @@ def test_export_follows_the_case_list_filters_and_scope(client, login_as):
     assert [row["申请人"] for row in rows] == ["阿*、阿*", "陈*"]
 
 
+def test_export_of_a_district_drill_down_lists_that_district_only(client, login_as):
+    """The statistics page's district link opens the list; its export holds the same cases."""
+    login_as("admin")
+    _import(client, GOOD_ROWS + OTHER_CENTRE_ROW)
+    listing = client.get("/cases/?district=CC").get_data(as_text=True)
+    assert 'href="/ledger/export.csv?district=CC"' in listing
+    rows = _csv(client.get("/ledger/export.csv?district=CC"))
+    assert [row["案件编号"] for row in rows] == ["(2021)禅张调字第3号"]
+
+
 def test_export_as_xlsx(client, login_as):
     login_as("admin")
     _import(client, GOOD_ROWS)
@@ -384,6 +394,9 @@ def test_the_export_writes_legal_cases_and_they_import_again(client, login_as, d
             "挽回金额": "3000.00",
         }
     ]
+    # A district drill-down's legal-service cases are that district's.
+    legal = _csv(client.get("/ledger/export.csv?kind=legal&district=CC"))
+    assert [row["案件编号"] for row in legal] == ["(2021)禅张法援字第1号"]
     logout(client)
     login_as("mediator", "CC-ZC")
     legal = _csv(client.get("/ledger/export.csv?kind=legal"))

@@ -9,7 +9,7 @@ from mediation.case_list import CaseFilter, list_cases
 from mediation.dates import today
 from mediation.permissions import Permission
 from mediation.reference import CITY_LEVEL_CODE, CITY_LEVEL_NAME
-from mediation.scope import visible_centres
+from mediation.scope import Scope, visible_centres
 from models import OPEN_STATUSES, CaseStatus, District, Employer, Lawyer
 from views.cases import bp
 from views.db import get_db
@@ -19,7 +19,7 @@ DRILL_DOWN_ARGS = ("period_from", "period_to", "statuses", "district", "lawyer",
 
 
 def filter_from_args(
-    form: CaseFilterForm, centres_by_code: dict, districts_by_code: dict | None = None
+    form: CaseFilterForm, centres_by_code: dict, districts_by_code: dict
 ) -> CaseFilter:
     status = form.status.data or ""
     if status == "open":
@@ -39,7 +39,7 @@ def filter_from_args(
         overdue=bool(form.overdue.data),
         text=form.q.data or "",
     )
-    apply_drill_down(form, case_filter, centres_by_code, districts_by_code or {})
+    apply_drill_down(form, case_filter, centres_by_code, districts_by_code)
     return case_filter
 
 
@@ -95,17 +95,23 @@ def applied_drill_down(db, f: CaseFilter, form: CaseFilterForm) -> list[tuple[st
     return shown
 
 
-@bp.route("/")
-@require(Permission.CASE_READ)
-def index():
-    db = get_db()
-    scope = current_scope()
+def requested_filter(db, scope: Scope) -> tuple[CaseFilterForm, CaseFilter]:
+    """The case list's filter form read from the query string, and the filter it asks for. The
+    list and its ledger export both read it here, so an export holds the cases listed."""
     centres = visible_centres(db, scope)
     form = CaseFilterForm(request.args)
     form.centre.choices = select_choices(((c.code, c.name) for c in centres), blank="全部中心")
     form.validate()
     districts = {d.code: d for d in db.exec(select(District))} if form.district.data else {}
-    case_filter = filter_from_args(form, {c.code: c for c in centres}, districts)
+    return form, filter_from_args(form, {c.code: c for c in centres}, districts)
+
+
+@bp.route("/")
+@require(Permission.CASE_READ)
+def index():
+    db = get_db()
+    scope = current_scope()
+    form, case_filter = requested_filter(db, scope)
     cursor = request.args.get("cursor", type=int)
     page = list_cases(
         db, scope, case_filter, today(), cursor=cursor, limit=current_app.config["PAGE_SIZE"]
