@@ -141,6 +141,6 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from views.cli import register_commands
+    from cli import register_commands
 
     register_commands(app)

@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
-from mediation.reference import load_reference_data
-from mediation.rollup import rebuild_rollup
+from mediation.reference.districts import load_reference_data
+from mediation.statistics.rollup import rebuild_rollup
 from models import Case, Centre, Employer, Lawyer, LawyerCentre
 from models.db import make_engine, upgrade
 

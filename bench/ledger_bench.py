@@ -5,7 +5,7 @@
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python \\
         bench/ledger_bench.py                                    # on PostgreSQL (a fresh schema)
 
-Generates a ledger of --rows cases (CSV), imports it through mediation.ledger.import_ledger,
+Generates a ledger of --rows cases (CSV), imports it through the ledger import,
 grows the database to --export-rows cases by copying them in SQL, then exports them all to CSV
 and to .xlsx (--xlsx-rows of them; openpyxl writes about 20,000 rows a second). Each phase runs
 in a child process so that its peak resident memory (ru_maxrss) is its own; rows per second and
@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mediation.identifiers import credit_code_check_char  # noqa: E402
-from mediation.ledger import COLUMNS, OUTCOMES  # noqa: E402
+from mediation.ledger.importing import COLUMNS, OUTCOMES  # noqa: E402
 from mediation.money import format_yuan  # noqa: E402
 from models import Category, Channel  # noqa: E402
 
@@ -259,7 +259,7 @@ def _roster(url: str) -> tuple[dict[str, str], list[str]]:
 def _phase_import(url: str, path: str, queue) -> None:
     from sqlmodel import Session
 
-    from mediation.ledger import import_ledger
+    from mediation.ledger.importing import import_ledger
     from mediation.scope import Scope
 
     with Session(_engine(url)) as session:
@@ -288,7 +288,7 @@ def _phase_export(url: str, kind: str, limit: int | None, queue) -> None:
 
     from sqlmodel import Session
 
-    from mediation.ledger import NameVisibility, csv_chunks, ledger_rows, write_xlsx
+    from mediation.ledger.importing import NameVisibility, csv_chunks, ledger_rows, write_xlsx
 
     with Session(_engine(url)) as session:
         rows = ledger_rows(session, [], NameVisibility(everyone=True))
@@ -380,7 +380,7 @@ def _grow(url: str, total: int) -> int:
 def _prepare(url: str) -> None:
     from sqlmodel import Session
 
-    from mediation.reference import load_reference_data
+    from mediation.reference.districts import load_reference_data
     from models import Lawyer
     from models.db import upgrade
 

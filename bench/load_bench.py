@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.common import OUT, fresh_database, generate_cases  # noqa: E402
-from mediation import accounts  # noqa: E402
+from mediation.reference import accounts  # noqa: E402
 from models import Case, Centre  # noqa: E402
 from models.db import make_engine  # noqa: E402
 

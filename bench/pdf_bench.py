@@ -22,12 +22,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlmodel import Session, select  # noqa: E402
 
 from app import create_app  # noqa: E402
-from mediation import accounts, assignment, lifecycle  # noqa: E402
-from mediation.agreements import claim_lines, pay_outstanding, save_agreement  # noqa: E402
-from mediation.cases import ClaimData, EmployerData, IntakeData, WorkerData, intake  # noqa: E402
+from mediation.cases import assignment, lifecycle
+from mediation.cases.agreements import claim_lines, pay_outstanding, save_agreement  # noqa: E402
+from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake  # noqa: E402
 from mediation.dates import TZ  # noqa: E402
 from mediation.identifiers import resident_id_check_char  # noqa: E402
-from mediation.reference import load_reference_data  # noqa: E402
+from mediation.reference import accounts  # noqa: E402
+from mediation.reference.districts import load_reference_data  # noqa: E402
 from models import Centre  # noqa: E402
 from models.db import upgrade  # noqa: E402
 

@@ -20,8 +20,8 @@ from sqlmodel import Session  # noqa: E402
 
 from app import create_app  # noqa: E402
 from bench.common import fresh_database, generate_cases, median_seconds  # noqa: E402
-from mediation import accounts  # noqa: E402
-from mediation.rollup import month_of  # noqa: E402
+from mediation.reference import accounts  # noqa: E402
+from mediation.statistics.rollup import month_of  # noqa: E402
 from models import Case  # noqa: E402
 from models.db import make_engine  # noqa: E402
 

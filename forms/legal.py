@@ -1,7 +1,7 @@
 """Legal-service forms: a new legal case, the conversion of a failed mediation, a stage, the
 result.
 
-Syntax and presentation only; mediation.legal checks dates, outcomes and amounts."""
+Syntax and presentation only; mediation.legal.cases checks dates, outcomes and amounts."""
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
@@ -11,7 +11,7 @@ from forms import select_choices
 from forms.outcome import YuanField
 from mediation.dates import today
 from mediation.identifiers import IdType, InvalidIdentifier, normalize_id_number
-from mediation.legal import LegalWorkerData
+from mediation.legal.cases import LegalWorkerData
 from mediation.money import InvalidAmount, parse_yuan
 from models import LegalOutcome, LegalStageKind, ServiceType
 

@@ -71,7 +71,7 @@ class LawyerForm(FlaskForm):
         render_kw={"autocomplete": "off"},
     )
     phone = StringField("联系电话", validators=[Optional()])
-    # Which centres a user may tick is a rule of mediation.roster.save_lawyer.
+    # Which centres a user may tick is a rule of mediation.reference.roster.save_lawyer.
     centres = CheckboxListField("派驻调解中心", choices=[], validate_choice=False)
     active = BooleanField("在职（可被指派案件）", default=True)
     username = StringField(

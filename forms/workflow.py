@@ -1,7 +1,7 @@
 """The case workflow forms: decisions, assignment and closure.
 
 Syntax and presentation only; the dates of past events, reasons and conflicts of interest are
-checked by mediation.lifecycle and mediation.assignment. Every form carries the case's `version`
+checked by mediation.cases (lifecycle, assignment). Every form carries the case's `version`
 (optimistic locking).
 """
 
@@ -10,8 +10,8 @@ from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaF
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forms import select_choices
+from mediation.cases.lifecycle import MAX_EXTENSION_DAYS, MAX_REASON_LENGTH
 from mediation.dates import today
-from mediation.lifecycle import MAX_EXTENSION_DAYS, MAX_REASON_LENGTH
 from models import FailureReason
 
 DATE_MESSAGE = "日期格式不正确"

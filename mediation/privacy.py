@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from mediation.lifecycle import lawyer_of
+from mediation.cases.lifecycle import lawyer_of
 from mediation.permissions import Permission, can
 from models import Case, Role, User
 

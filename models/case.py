@@ -201,7 +201,7 @@ class Case(SQLModel, table=True):
     arbitration_applied_on: date | None = None  # interrupts the limitation period (art.27)
     imported_from: str = Field(default="", max_length=200)
     note: str = Field(default="", sa_type=Text)
-    # Derived totals, kept equal to the lines by mediation.cases.refresh_totals on every write
+    # Derived totals, kept equal to the lines by mediation.cases refresh_totals on every write
     # so that lists and statistics never have to sum workers, claims and payments per row.
     worker_count: int = Field(default=0)
     claimed_fen: int = Field(default=0, sa_type=BigInteger)

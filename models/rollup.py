@@ -2,7 +2,7 @@
 
 Each case contributes to one row per breakdown `kind` ("all", "category", "channel", "lawyer")
 for its centre, statistics month and status; statistics add up these rows instead of scanning
-the cases. See mediation.rollup for how it is maintained.
+the cases. See mediation.statistics.rollup for how it is maintained.
 """
 
 from datetime import date

@@ -16,9 +16,10 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from app import create_app
-from mediation import accounts, lifecycle
-from mediation.agreements import claim_lines, pay_outstanding, save_agreement
-from mediation.reference import load_reference_data
+from mediation.cases import lifecycle
+from mediation.cases.agreements import claim_lines, pay_outstanding, save_agreement
+from mediation.reference import accounts
+from mediation.reference.districts import load_reference_data
 from models import Centre, District, User  # noqa: F401
 from models.db import make_engine, upgrade
 
@@ -200,7 +201,7 @@ def make_case(db, make_user, centres):
     """Register a case through the domain's intake, as a mediator of the centre would."""
     from datetime import date
 
-    from mediation.cases import ClaimData, EmployerData, IntakeData, WorkerData, intake
+    from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 
     counter = iter(range(1, 100_000))
 

@@ -6,10 +6,10 @@ from sqlmodel import select
 
 from forms import select_choices
 from forms.admin import CentreForm, EmptyForm, ResetPasswordForm, UserForm
-from mediation import accounts
-from mediation.centres import save_centre
 from mediation.errors import RuleViolation
 from mediation.permissions import Permission
+from mediation.reference import accounts
+from mediation.reference.centres import save_centre
 from models import Centre, District, User, utcnow
 from views.db import get_db
 from views.helpers import apply_violation, require

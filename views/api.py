@@ -7,16 +7,16 @@ from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 from sqlmodel import select
 
-from mediation import agreements
-from mediation.case_list import CaseFilter, list_cases
-from mediation.cases import get_case
+from mediation.cases import agreements
+from mediation.cases.intake import get_case
+from mediation.cases.listing import CaseFilter, list_cases
 from mediation.dates import today
 from mediation.identifiers import mask_id_number, mask_phone
-from mediation.legal import legal_statistics
+from mediation.legal.cases import legal_statistics
 from mediation.permissions import Permission
 from mediation.privacy import shows_personal_data
 from mediation.scope import OutOfScope, UnknownCode, narrow
-from mediation.stats import Period, by_district, statistics
+from mediation.statistics.figures import Period, by_district, statistics
 from models import CaseStatus, Centre
 from views.db import get_db
 from views.helpers import current_scope, require

@@ -24,7 +24,7 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forms import select_choices
-from mediation import attachments
+from mediation.cases import attachments
 from mediation.errors import RuleViolation
 from mediation.permissions import Permission, can
 from models import AttachmentKind

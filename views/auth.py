@@ -6,8 +6,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, LoginForm
-from mediation import accounts
 from mediation.errors import RuleViolation
+from mediation.reference import accounts
 from views.db import get_db
 from views.helpers import apply_violation
 

@@ -7,7 +7,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forms.admin import EmptyForm
 from forms.roster import CalendarDayForm, CalendarYearForm, DeleteDayForm
-from mediation.calendar import (
+from mediation.cases.deadlines import ACCEPTANCE_WORKING_DAYS
+from mediation.dates import today
+from mediation.errors import RuleViolation
+from mediation.permissions import Permission
+from mediation.reference.calendar import (
     calendar_years,
     days_of_year,
     delete_day,
@@ -16,10 +20,6 @@ from mediation.calendar import (
     official_years,
     save_day,
 )
-from mediation.dates import today
-from mediation.deadlines import ACCEPTANCE_WORKING_DAYS
-from mediation.errors import RuleViolation
-from mediation.permissions import Permission
 from models import DayKind
 from views.db import get_db
 from views.helpers import apply_violation, require

@@ -5,10 +5,10 @@ a union lawyer of such a firm recuse (回避) on assignment."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
 from forms.roster import CounselForm, EmployerForm, EmployerSearchForm, RemoveCounselForm
-from mediation import employers as registry
-from mediation.cases import EmployerData
+from mediation.cases.intake import EmployerData
 from mediation.errors import RuleViolation
 from mediation.permissions import Permission
+from mediation.reference import employers as registry
 from models import Employer
 from views.db import get_db
 from views.helpers import apply_violation, carried_args, current_scope, require

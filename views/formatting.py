@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
+from mediation.cases.deadlines import Deadline
 from mediation.dates import TZ
-from mediation.deadlines import Deadline
 from mediation.identifiers import mask_id_number, mask_phone
 from mediation.money import format_yuan, to_chinese_capital
 from models import CaseStatus

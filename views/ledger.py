@@ -33,9 +33,9 @@ from flask import (
 from flask_login import current_user
 
 from forms.ledger import LedgerConfirmForm, LedgerUploadForm
-from mediation import ledger
-from mediation.case_list import filter_conditions
+from mediation.cases.listing import filter_conditions
 from mediation.dates import today
+from mediation.ledger import importing as ledger
 from mediation.permissions import Permission
 from mediation.scope import visible_centres
 from models import Category, Channel

@@ -16,11 +16,11 @@ from forms.legal import (
     parse_worker_lines,
     result_form,
 )
-from mediation import legal as legal_domain
+from mediation.cases.lifecycle import lawyer_of
 from mediation.dates import today
 from mediation.errors import RuleViolation, StaleEdit
 from mediation.identifiers import mask_id_number, mask_phone
-from mediation.lifecycle import lawyer_of
+from mediation.legal import cases as legal_domain
 from mediation.permissions import Permission, can
 from mediation.privacy import shows_personal_data
 from models import Case, Centre, Employer, Lawyer, LegalCase, LegalWorker, Role

@@ -5,11 +5,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from mediation.case_list import status_counts
+from mediation.cases.listing import status_counts
+from mediation.cases.workload import workload
 from mediation.dates import today
 from mediation.permissions import Permission, can
 from mediation.scope import visible_centres
-from mediation.workload import workload
 from views.db import database, get_db
 from views.helpers import current_scope
 

@@ -12,7 +12,7 @@ from forms import select_choices
 from forms.roster import LawyerFilterForm, LawyerForm
 from mediation.errors import RuleViolation
 from mediation.permissions import Permission
-from mediation.roster import (
+from mediation.reference.roster import (
     LawyerData,
     lawyer_visible,
     linked_username,

@@ -11,7 +11,8 @@ from urllib.parse import quote
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from flask_login import current_user
 
-from mediation import audit, documents
+from mediation import audit
+from mediation.documents import case_documents as documents
 from mediation.permissions import Permission
 from views.cases import load_case
 from views.db import get_db

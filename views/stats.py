@@ -2,7 +2,7 @@
 
 All three read the same query (`period`, `from`, `to`, `district`, `centre`) and show the same
 figures. Every count on the page links to the case list behind it, filtered by the period, the
-scope and the statuses that make up the count (mediation.stats.COUNT_STATUSES), so the list's
+scope and the statuses that make up the count (mediation.statistics COUNT_STATUSES), so the list's
 total equals the number clicked.
 """
 
@@ -17,13 +17,14 @@ from wtforms.fields.choices import SelectChoice
 
 from forms import select_choices
 from forms.stats import StatsFilterForm
-from mediation import charts
 from mediation.dates import now, today
-from mediation.legal import legal_statistics
+from mediation.legal.cases import legal_statistics
 from mediation.permissions import Permission
-from mediation.reference import CITY_LEVEL_NAME
+from mediation.reference.districts import CITY_LEVEL_NAME
 from mediation.scope import Narrowed, OutOfScope, Scope, UnknownCode, narrow, visible_centres
-from mediation.stats import (
+from mediation.statistics import charts
+from mediation.statistics.export import Header, write_union_workbook, write_workbook
+from mediation.statistics.figures import (
     CLOSED,
     COUNT_STATUSES,
     COUNTS,
@@ -41,8 +42,7 @@ from mediation.stats import (
     statistics,
     top_employers,
 )
-from mediation.stats_export import Header, write_union_workbook, write_workbook
-from mediation.union import UNION_DEFINITIONS, summary_sentence, union_report
+from mediation.statistics.union import UNION_DEFINITIONS, summary_sentence, union_report
 from models import Centre, District
 from views.db import get_db
 from views.helpers import current_scope, require
@@ -214,7 +214,7 @@ def build_charts(report: Report) -> dict[str, Markup]:
                 [row.label for row in breakdown.rows],
                 series([row.figures for row in breakdown.rows]),
             )
-    # The markup is built by mediation.charts, which escapes every label it writes.
+    # The markup is built by mediation.statistics.charts, which escapes every label it writes.
     return {key: Markup(svg) for key, svg in found.items()}
 
 

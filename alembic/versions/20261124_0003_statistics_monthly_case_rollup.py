@@ -41,7 +41,7 @@ def upgrade() -> None:
     # The rollup is derived data: fill it from the cases already there, with today's definition.
     from sqlalchemy.orm import Session
 
-    from mediation.rollup import rebuild_rollup
+    from mediation.statistics.rollup import rebuild_rollup
 
     rebuild_rollup(Session(bind=op.get_bind()))
 

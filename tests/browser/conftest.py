@@ -17,8 +17,8 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from conftest import BACKENDS, fresh_database
-from mediation import accounts
-from mediation.reference import load_reference_data
+from mediation.reference import accounts
+from mediation.reference.districts import load_reference_data
 from models.db import make_engine, upgrade
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

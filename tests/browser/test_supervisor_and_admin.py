@@ -8,8 +8,8 @@ from datetime import date
 from openpyxl import load_workbook
 from sqlmodel import Session, select
 
-from mediation import lifecycle
-from mediation.cases import ClaimData, EmployerData, IntakeData, WorkerData, intake
+from mediation.cases import lifecycle
+from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from models import Centre, User
 from models.db import make_engine
 from tests.browser.conftest import PASSWORD, log_in

@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 
 from app import create_app
 from conftest import fresh_database
-from mediation.accounts import create_user
-from mediation.reference import load_reference_data
+from mediation.reference.accounts import create_user
+from mediation.reference.districts import load_reference_data
 from models import Case
 from models.db import make_engine, upgrade
 

@@ -11,8 +11,8 @@ from sqlmodel import Session, func, select
 
 from app import create_app
 from conftest import BACKENDS, csrf_from, fresh_database
-from mediation.accounts import create_user
-from mediation.reference import load_reference_data
+from mediation.reference.accounts import create_user
+from mediation.reference.districts import load_reference_data
 from models import AuditEvent, Case
 from models.db import make_engine, upgrade
 

@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from sqlmodel import select
 
-from mediation import lifecycle
+from mediation.cases import lifecycle
 from models import User
 
 

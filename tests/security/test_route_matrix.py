@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import select
 
 from conftest import csrf_from
-from mediation import legal, lifecycle
+from mediation.cases import lifecycle
+from mediation.legal import cases as legal
 from mediation.permissions import Permission, can
 from models import Centre, User
 

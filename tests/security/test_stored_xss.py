@@ -23,8 +23,8 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel, select
 
 from conftest import PDF, upload
-from mediation import documents
-from mediation.legal import add_stage
+from mediation.documents import case_documents as documents
+from mediation.legal.cases import add_stage
 from models import (
     Attachment,
     Case,

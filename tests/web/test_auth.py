@@ -4,7 +4,7 @@ import contextlib
 from datetime import timedelta
 
 from conftest import PASSWORD, csrf_from, login
-from mediation import accounts
+from mediation.reference import accounts
 from models import utcnow
 
 

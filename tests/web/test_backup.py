@@ -6,8 +6,8 @@ from sqlmodel import Session, func, select
 
 from app import create_app
 from conftest import BACKENDS, fresh_database
-from mediation.accounts import create_user
-from mediation.reference import load_reference_data
+from mediation.reference.accounts import create_user
+from mediation.reference.districts import load_reference_data
 from models import Centre, User
 from models.db import make_engine, upgrade
 

@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import select
 
 from conftest import csrf_from
-from mediation.calendar import load_calendar, official_days
-from mediation.deadlines import acceptance_due
+from mediation.cases.deadlines import acceptance_due
+from mediation.reference.calendar import load_calendar, official_days
 from models import CalendarDay
 
 URL = "/admin/calendar"

@@ -8,13 +8,12 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import select
 
-from mediation.agreements import PaymentState, agreement_of, payment_state
+from mediation.cases.agreements import PaymentState, agreement_of, payment_state
+from mediation.cases.workload import workload
 from mediation.dates import today
-from mediation.demo import ARTICLE_EMPLOYER
 from mediation.identifiers import normalize_credit_code, normalize_id_number, normalize_phone
-from mediation.rollup import rollup_drift
 from mediation.scope import scope_of
-from mediation.workload import workload
+from mediation.statistics.rollup import rollup_drift
 from models import (
     CalendarDay,
     Case,
@@ -28,6 +27,7 @@ from models import (
     User,
     Worker,
 )
+from seed.demo import ARTICLE_EMPLOYER
 
 
 def count(db, model) -> int:

@@ -6,9 +6,9 @@ import re
 from sqlmodel import select
 
 from conftest import csrf_from
-from mediation.assignment import conflict_of
+from mediation.cases.assignment import conflict_of
 from mediation.identifiers import credit_code_check_char
-from mediation.roster import LawyerData, save_lawyer
+from mediation.reference.roster import LawyerData, save_lawyer
 from models import Employer, EmployerCounsel
 
 REPEAT = "佛山市南海区重复五金有限公司"

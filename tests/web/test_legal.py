@@ -8,7 +8,8 @@ import pytest
 from sqlmodel import select
 
 from conftest import csrf_from
-from mediation import legal, lifecycle
+from mediation.cases import lifecycle
+from mediation.legal import cases as legal
 from models import Case, Lawyer, LawyerCentre, LegalCase, LegalStage, LegalWorker, User
 
 TODAY = date(2026, 11, 24)

@@ -5,7 +5,7 @@ import pytest
 from sqlmodel import select
 
 from conftest import csrf_from
-from mediation.roster import LawyerData, save_lawyer, stationed_centre_ids
+from mediation.reference.roster import LawyerData, save_lawyer, stationed_centre_ids
 from models import Lawyer
 
 CERT = "14406201810012345"

@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import select
 
 from conftest import TODAY, resident_id
-from mediation import assignment, lifecycle
-from mediation.agreements import claim_lines, pay_outstanding, save_agreement
-from mediation.cases import ClaimData, EmployerData, IntakeData, WorkerData, intake
+from mediation.cases import assignment, lifecycle
+from mediation.cases.agreements import claim_lines, pay_outstanding, save_agreement
+from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from mediation.dates import TZ
 from mediation.identifiers import credit_code_check_char
 from models import AuditEvent

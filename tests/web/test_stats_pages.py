@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import text_of
-from mediation.stats import DEFINITIONS
+from mediation.statistics.figures import DEFINITIONS
 
 MARCH = "/stats?period=2021-03"
 LINK_RE = re.compile(r'<a class="drill" href="([^"]+)">([\d,]+)</a>')

@@ -8,9 +8,9 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import text_of
-from mediation import legal
+from mediation.legal import cases as legal
 from mediation.money import InvalidAmount, approximate_yuan
-from mediation.union import UNION_DEFINITIONS
+from mediation.statistics.union import UNION_DEFINITIONS
 
 TODAY = date(2026, 11, 24)
 MARCH = "?period=2021-03"

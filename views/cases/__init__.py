@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from mediation.cases import check_version, get_case
+from mediation.cases.intake import check_version, get_case
 from mediation.errors import RuleViolation, StaleEdit
 from models import Case
 from views.db import get_db

@@ -3,8 +3,8 @@
 from flask import render_template
 from flask_login import current_user
 
+from mediation.cases.overview import overview
 from mediation.dates import today
-from mediation.overview import overview
 from mediation.permissions import Permission
 from views.cases import bp, load_case
 from views.db import get_db

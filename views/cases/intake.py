@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from forms import select_choices
 from forms.intake import AMOUNT_COLUMNS, MAX_WORKERS, IntakeForm, parse_pasted_rows
-from mediation.cases import (
+from mediation.cases.intake import (
     ClaimData,
     EmployerData,
     IntakeData,
@@ -19,7 +19,7 @@ from mediation.cases import (
     find_employer,
     repeat_claims,
 )
-from mediation.cases import intake as register
+from mediation.cases.intake import intake as register
 from mediation.dates import today
 from mediation.errors import RuleViolation
 from mediation.identifiers import (

@@ -5,10 +5,10 @@ from sqlmodel import select
 
 from forms import select_choices
 from forms.cases import CaseFilterForm
-from mediation.case_list import CaseFilter, list_cases
+from mediation.cases.listing import CaseFilter, list_cases
 from mediation.dates import today
 from mediation.permissions import Permission
-from mediation.reference import CITY_LEVEL_CODE, CITY_LEVEL_NAME
+from mediation.reference.districts import CITY_LEVEL_CODE, CITY_LEVEL_NAME
 from mediation.scope import Scope, visible_centres
 from models import OPEN_STATUSES, CaseStatus, District, Employer, Lawyer
 from views.cases import bp

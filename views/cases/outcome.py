@@ -19,10 +19,10 @@ from forms.outcome import (
     SessionForm,
     agreement_form_class,
 )
-from mediation import actions, agreements
+from mediation.cases import actions, agreements
+from mediation.cases.lifecycle import record_session
 from mediation.dates import TZ, today
 from mediation.errors import RuleViolation
-from mediation.lifecycle import record_session
 from mediation.money import format_yuan
 from models import Case, CaseStatus, Centre, MediationSession
 from views.cases import bp, handle_case_form, load_case

@@ -1,6 +1,6 @@
 """Routes: the workflow forms that decide, assign and close a case.
 
-One view per action of mediation.actions.ACTIONS (the endpoint name is the action's name). Each
+One view per action of mediation.cases.actions.ACTIONS (the endpoint is the action's name). Each
 requires the action's permission, loads the case in the user's scope (404 outside it), refuses
 an action the case's status does not admit (the case page with a message on GET, the form with
 the message and status 422 on POST), answers 403 when the status admits it but this user may
@@ -22,8 +22,8 @@ from forms.workflow import (
     VoidForm,
     WithdrawForm,
 )
-from mediation import actions, assignment, lifecycle
-from mediation.lifecycle import MAX_EXTENSION_DAYS
+from mediation.cases import actions, assignment, lifecycle
+from mediation.cases.lifecycle import MAX_EXTENSION_DAYS
 from models import Case
 from views.cases import bp, handle_case_form, load_case
 from views.db import get_db

@@ -1,0 +1,11 @@
+"""`flask --app app …` commands: thin wrappers over mediation/ functions, one module per area."""
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    from cli import database, ledger, ops
+
+    for module in (database, ops, ledger):
+        for command in module.COMMANDS:
+            app.cli.add_command(command)

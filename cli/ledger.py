@@ -1,0 +1,160 @@
+"""`flask --app app import-ledger FILE [--dry-run] [--user USERNAME]` and
+`flask --app app export-ledger FILE [--from DATE] [--to DATE] [--centre CODE] [--kind legal]`.
+
+Thin wrappers over mediation.ledger. Without --user an import runs with the whole city in scope
+and its audit events name the command line ("命令行 import-ledger"). The export is the server
+operator's: every case of the period (or centre), worker names unmasked. An .xlsx holds both
+sheets (调解案件 and 法律服务案件); a .csv holds the mediation cases, or with --kind legal the
+legal-service cases.
+"""
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlmodel import select
+
+from mediation.cases.listing import CaseFilter, filter_conditions
+from mediation.dates import InvalidDate, parse_date_text, today
+from mediation.ledger import importing as ledger
+from mediation.permissions import Permission, can
+from mediation.scope import Scope, scope_of
+from models import Centre, User
+from views.db import database
+from views.ledger import import_summary
+
+MAX_PROBLEMS_SHOWN = 10_000
+
+
+def _session():
+    return database().session_factory()
+
+
+def _echo_report(report: ledger.LedgerReport) -> None:
+    for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
+        click.echo(str(problem), err=True)
+    hidden = len(report.problems) - MAX_PROBLEMS_SHOWN
+    if hidden > 0:
+        click.echo(f"……另有 {hidden} 处问题未列出", err=True)
+
+
+@click.command("import-ledger")
+@with_appcontext
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="只检查，不写入")
+@click.option("--user", "username", help="以该用户的名义和管理范围导入（审计记录写其姓名）")
+def import_ledger_command(file: Path, dry_run: bool, username: str | None):
+    """Import a ledger (台账) file: .xlsx or .csv. Exits non-zero if any row has a problem;
+    then nothing is written."""
+    with _session() as session:
+        actor = None
+        scope = Scope(centre_ids=None)
+        if username:
+            actor = session.exec(select(User).where(User.username == username)).first()
+            if actor is None or not actor.active:
+                raise click.ClickException(f"未知用户或已停用「{username}」")
+            if not can(actor, Permission.LEDGER_IMPORT):
+                raise click.ClickException(f"用户「{username}」无权导入台账")
+            scope = scope_of(session, actor)
+        report = ledger.import_ledger(
+            session,
+            file,
+            file.name,
+            actor=actor,
+            scope=scope,
+            actor_name=None if actor else ledger.CLI_ACTOR,
+            dry_run=dry_run,
+        )
+        if not report.ok:
+            session.rollback()
+            _echo_report(report)
+            click.echo(
+                f"台账「{report.filename}」有 {len(report.problems)} 处问题，未导入任何案件。",
+                err=True,
+            )
+            raise SystemExit(1)
+        if dry_run:
+            session.rollback()
+            legal = (
+                f"法律服务案件可新增 {len(report.legal_new)} 件，跳过 {report.legal_skipped} 件。"
+                if report.has_legal
+                else ""
+            )
+            click.echo(
+                f"检查通过（试运行，未写入）：共 {report.rows} 行，"
+                f"可新增 {len(report.new)} 件，与已登记案件相同而跳过 {report.skipped} 件。" + legal
+            )
+            return
+        session.commit()
+        click.echo(import_summary(report))
+
+
+def _date_option(_ctx, _param, value):
+    if value is None:
+        return None
+    try:
+        return parse_date_text(value)
+    except InvalidDate as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@click.command("export-ledger")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--from", "period_from", callback=_date_option, help="受理（或不予受理决定）日期自")
+@click.option("--to", "period_to", callback=_date_option, help="受理（或不予受理决定）日期至")
+@click.option("--centre", "centre_code", help="调解中心代码，如 NH-LS")
+@click.option(
+    "--kind",
+    type=click.Choice(["mediation", "legal"]),
+    default="mediation",
+    help="CSV 导出的台账类型：mediation（调解案件，默认）或 legal（法律服务案件）；"
+    ".xlsx 总是包含两个工作表",
+)
+def export_ledger_command(
+    file: Path, period_from, period_to, centre_code: str | None, kind: str = "mediation"
+):
+    """Export cases as a ledger: .csv (UTF-8 with BOM) or .xlsx, by the file's extension."""
+    sheet_kind = kind
+    kind = file.suffix.lower().lstrip(".")
+    if kind not in ("csv", "xlsx"):
+        raise click.ClickException("导出文件须以 .csv 或 .xlsx 结尾")
+    with _session() as session:
+        case_filter = CaseFilter(period_from=period_from, period_to=period_to)
+        if centre_code:
+            centre = session.exec(select(Centre).where(Centre.code == centre_code)).first()
+            if centre is None:
+                raise click.ClickException(f"未知调解中心代码「{centre_code}」")
+            case_filter.centre_id = centre.id
+        conditions = filter_conditions(case_filter, Scope(centre_ids=None), today())
+        legal_conditions = ledger.legal_export_conditions(
+            Scope(centre_ids=None), case_filter.centre_id, period_from, period_to
+        )
+        legal_counter = [0]
+        legal_rows = _counted(ledger.legal_ledger_rows(session, legal_conditions), legal_counter)
+        if kind == "csv" and sheet_kind == "legal":
+            with open(file, "wb") as handle:
+                for chunk in ledger.csv_chunks(legal_rows, columns=ledger.LEGAL_COLUMNS):
+                    handle.write(chunk)
+            click.echo(f"已导出 {legal_counter[0]} 件法律服务案件到 {file}")
+            return
+        rows = ledger.ledger_rows(session, conditions, ledger.NameVisibility(everyone=True))
+        if kind == "csv":
+            counter = [0]
+            with open(file, "wb") as handle:
+                for chunk in ledger.csv_chunks(_counted(rows, counter)):
+                    handle.write(chunk)
+            count = counter[0]
+            click.echo(f"已导出 {count} 件案件到 {file}")
+            return
+        count = ledger.write_xlsx(rows, file, legal_rows)
+    click.echo(f"已导出 {count} 件案件（另有法律服务案件 {legal_counter[0]} 件）到 {file}")
+
+
+def _counted(rows, counter: list[int]):
+    for row in rows:
+        counter[0] += 1
+        yield row
+
+
+COMMANDS = (import_ledger_command, export_ledger_command)

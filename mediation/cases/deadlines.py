@@ -1,0 +1,119 @@
+"""Statutory and practice deadlines of a case, and what the mediator must do next.
+
+- Acceptance decision: 3 working days after receipt (practice; weekends and the holiday table
+  skipped).
+- Statutory: 15 days after the centre received the application (law art.14): after that either
+  party may go to arbitration.
+- Practice: 15 days after acceptance, extendable once by both parties' consent by at most 15
+  days; only this deadline moves with an extension.
+Day one is the day after the start date. Expiry never closes a case by itself.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from mediation.dates import add_days
+from mediation.reference.calendar import WorkCalendar
+from models import Case, CaseStatus
+
+ACCEPTANCE_WORKING_DAYS = 3
+STATUTORY_DAYS = 15
+MEDIATION_DAYS = 15
+
+
+@dataclass(frozen=True)
+class Deadline:
+    label: str
+    due: date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left < 0
+
+    @property
+    def text(self) -> str:
+        return f"超期{-self.days_left}天" if self.days_left < 0 else f"剩{self.days_left}天"
+
+    @property
+    def css_class(self) -> str:
+        if self.days_left < 0:
+            return "bad"
+        return "warn" if self.days_left <= 3 else "ok"
+
+
+def acceptance_due(case: Case, calendar: WorkCalendar) -> date:
+    return calendar.add_working_days(case.received_on, ACCEPTANCE_WORKING_DAYS)
+
+
+def statutory_due(case: Case) -> date:
+    return add_days(case.received_on, STATUTORY_DAYS)
+
+
+def mediation_due(case: Case) -> date | None:
+    """The acceptance-based deadline, including any consented extension."""
+    if case.accepted_on is None:
+        return None
+    return add_days(case.accepted_on, MEDIATION_DAYS + case.extension_days)
+
+
+def deadlines(case: Case, calendar: WorkCalendar, today: date) -> list[Deadline]:
+    """The deadlines that still matter for an open case (none for a closed one)."""
+    status = case.status_enum
+    if status.is_closed:
+        return []
+    found = []
+    if status is CaseStatus.RECEIVED:
+        due = acceptance_due(case, calendar)
+        found.append(Deadline("受理决定期限（3个工作日）", due, (due - today).days))
+    due = statutory_due(case)
+    found.append(Deadline("法定调解期限（收到申请后15日）", due, (due - today).days))
+    due = mediation_due(case)
+    if due is not None:
+        label = "调解期限（受理后15日" + (
+            f"，已延长{case.extension_days}日）" if case.extension_days else "）"
+        )
+        found.append(Deadline(label, due, (due - today).days))
+    return found
+
+
+def mediation_deadline(status: str, due_on: date | None, today: date) -> Deadline | None:
+    """The acceptance-based deadline (`Case.mediation_due_on`) of an open case, as lists show
+    it; lists pass the columns they read."""
+    if CaseStatus(status).is_closed or due_on is None:
+        return None
+    return Deadline("调解期限", due_on, (due_on - today).days)
+
+
+def is_overdue(case: Case, today: date) -> bool:
+    """Open and past the acceptance-based deadline (the statistics' `overdue_open`)."""
+    due = mediation_due(case)
+    return not case.status_enum.is_closed and due is not None and due < today
+
+
+def next_step(case: Case, calendar: WorkCalendar, today: date, has_agreement: bool) -> str:
+    """One sentence telling the mediator what the case needs now."""
+    status = case.status_enum
+    if status is CaseStatus.RECEIVED:
+        due = acceptance_due(case, calendar)
+        return f"请在{due:%Y-%m-%d}前作出受理或不予受理决定。"
+    if status is CaseStatus.ACCEPTED:
+        return "请指派调解员和特约律师，或安排调解。"
+    if status is CaseStatus.IN_MEDIATION:
+        due = mediation_due(case)
+        if due is not None and due < today:
+            if case.extension_days:
+                return "调解期限已届满：请录入调解协议，或以调解不成结案并告知申请人可申请仲裁。"
+            return "调解期限已届满：请以调解不成结案，或经双方同意延长期限。"
+        if has_agreement:
+            return "请在双方当事人、调解员签名并加盖调解组织印章后录入各方签章日期，协议即生效。"
+        return "请记录调解情况；达成协议的录入调解协议，不能达成的以调解不成结案。"
+    if status is CaseStatus.SUCCEEDED:
+        if case.paid_fen >= case.agreed_fen:
+            return "协议已全部履行，已结案。"
+        return "请跟踪协议履行情况，登记各申请人收到的款项。"
+    if status is CaseStatus.FAILED:
+        if case.arbitration_applied_on is None:
+            return "请向申请人送达调解不成告知书，并登记其申请仲裁的日期。"
+        return "已结案。"
+    return "已结案。"

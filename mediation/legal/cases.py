@@ -1,0 +1,466 @@
+"""Legal services beyond mediation (法律服务): union lawyers represent workers in arbitration and
+litigation, give advice and draft documents. A failed mediation converts in one step; statistics
+count arbitration and litigation cases only (DOMAIN.md, "The figures the tracker must be able
+to reproduce": 2,473 cases, 8,815 worker-times)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from mediation import audit
+from mediation.cases.agreements import worker_amounts
+from mediation.cases.intake import find_employer
+from mediation.dates import today as local_today
+from mediation.errors import RuleViolation
+from mediation.money import format_yuan
+from mediation.scope import Scope
+from models import (
+    COUNTED_SERVICES,
+    Case,
+    CaseStatus,
+    Centre,
+    Employer,
+    Lawyer,
+    LawyerCentre,
+    LegalCase,
+    LegalOutcome,
+    LegalStage,
+    LegalStageKind,
+    LegalWorker,
+    ServiceType,
+    User,
+)
+from models.base import sql_total
+
+
+@dataclass
+class LegalWorkerData:
+    name: str
+    id_type: str = "resident"
+    id_number: str = ""
+    phone: str = ""
+    claimed_fen: int = 0
+
+
+def number_for(session: Session, centre: Centre, year: int) -> str:
+    """(2021)南里法援字第3号: the next free number of the centre's legal cases in the year."""
+    prefix = f"({year}){centre.short_name}法援字第"
+    taken = session.execute(
+        select(func.count())
+        .select_from(LegalCase)
+        .where(LegalCase.centre_id == centre.id, LegalCase.number.like(prefix + "%"))
+    ).scalar_one()
+    seq = taken + 1
+    while session.execute(
+        select(LegalCase.id).where(
+            LegalCase.centre_id == centre.id, LegalCase.number == f"{prefix}{seq}号"
+        )
+    ).first():
+        seq += 1
+    return f"{prefix}{seq}号"
+
+
+def get_legal_case(session: Session, scope: Scope, legal_id: int) -> LegalCase | None:
+    """The legal case if it exists inside the scope; None otherwise (404 either way)."""
+    legal = session.get(LegalCase, legal_id)
+    if legal is None or not scope.includes(legal.centre_id):
+        return None
+    return legal
+
+
+def convertible(case: Case) -> bool:
+    """Only a failed mediation (调解不成) goes on to arbitration or litigation."""
+    return case.status_enum is CaseStatus.FAILED
+
+
+def legal_case_of(session: Session, case: Case) -> LegalCase | None:
+    """The legal case a mediation case was converted into, if any."""
+    return session.execute(
+        select(LegalCase).where(LegalCase.mediation_case_id == case.id)
+    ).scalar_one_or_none()
+
+
+def _summary(legal: LegalCase, text: str) -> str:
+    return f"法律服务案件 {legal.number}：{text}"
+
+
+def create_legal_case(
+    session: Session,
+    actor: User | None,
+    centre: Centre,
+    service_type: str,
+    accepted_on: date,
+    workers: list[LegalWorkerData],
+    lawyer_id: int | None = None,
+    employer_id: int | None = None,
+    note: str = "",
+    today: date | None = None,
+    mediation_case: Case | None = None,
+    limitation_interrupted_on: date | None = None,
+) -> LegalCase:
+    today = today or local_today()
+    problems: list[tuple[str | None, str]] = []
+    if service_type not in {s.value for s in ServiceType}:
+        problems.append(("service_type", "请选择法律服务类型"))
+    if accepted_on is None:
+        problems.append(("accepted_on", "请填写受理日期"))
+    elif accepted_on > today:
+        problems.append(("accepted_on", "受理日期不能晚于今天"))
+    if not workers:
+        problems.append(("workers", "请至少登记一名职工"))
+    for worker in workers:
+        if not worker.name.strip():
+            problems.append(("workers", "职工姓名不能为空"))
+        if worker.claimed_fen < 0:
+            problems.append(("workers", "请求金额不能为负数"))
+    if lawyer_id is not None and session.get(Lawyer, lawyer_id) is None:
+        problems.append(("lawyer_id", "请选择名册中的律师"))
+    if problems:
+        raise RuleViolation(problems)
+    legal = LegalCase(
+        centre_id=centre.id,
+        number=number_for(session, centre, accepted_on.year),
+        service_type=service_type,
+        lawyer_id=lawyer_id,
+        employer_id=employer_id,
+        mediation_case_id=mediation_case.id if mediation_case is not None else None,
+        accepted_on=accepted_on,
+        limitation_interrupted_on=limitation_interrupted_on,
+        note=note.strip(),
+        created_by_id=actor.id if actor is not None else None,
+    )
+    session.add(legal)
+    session.flush()
+    for position, worker in enumerate(workers):
+        session.add(
+            LegalWorker(
+                legal_case_id=legal.id,
+                position=position,
+                name=worker.name.strip(),
+                id_type=worker.id_type,
+                id_number=worker.id_number,
+                phone=worker.phone,
+                claimed_fen=worker.claimed_fen,
+            )
+        )
+    origin = f"（由调解案件 {mediation_case.number} 转入）" if mediation_case is not None else ""
+    audit.record_event(
+        session,
+        mediation_case,
+        actor,
+        "legal_create",
+        _summary(legal, f"受理{service_type}，职工{len(workers)}人{origin}"),
+    )
+    session.flush()
+    return legal
+
+
+def lawyers_at(session: Session, centre_id: int) -> list[Lawyer]:
+    """Active lawyers stationed at the centre, by name: who may take a new legal case there."""
+    return list(
+        session.execute(
+            select(Lawyer)
+            .join(LawyerCentre, LawyerCentre.lawyer_id == Lawyer.id)
+            .where(LawyerCentre.centre_id == centre_id, Lawyer.active)
+            .order_by(Lawyer.name, Lawyer.id)
+        ).scalars()
+    )
+
+
+def employer_named(session: Session, name: str) -> Employer | None:
+    """The employer of a legal case typed by name: the one on file (find_employer), else a new
+    record with the name only. None for a blank name (advice is often given without one)."""
+    name = name.strip()
+    if not name:
+        return None
+    if len(name) > 200:
+        raise RuleViolation([("employer_name", "被申请单位名称不超过200个字符")])
+    employer = find_employer(session, name)
+    if employer is None:
+        employer = Employer(name=name)
+        session.add(employer)
+        session.flush()
+    return employer
+
+
+def convert_failed_mediation(
+    session: Session,
+    case: Case,
+    actor: User | None,
+    service_type: str = ServiceType.ARBITRATION.value,
+    accepted_on: date | None = None,
+    today: date | None = None,
+) -> LegalCase:
+    """One step from a failed mediation to representation: the workers with their ids, phones and
+    claimed totals, the employer and the case's lawyer carry over; the application for mediation
+    interrupted the arbitration limitation period (law art.27), so its date is recorded."""
+    today = today or local_today()
+    accepted_on = accepted_on or today
+    if not convertible(case):
+        raise RuleViolation(
+            [
+                (
+                    None,
+                    f"只有调解不成的案件才能转为法律服务，本案当前状态为「{case.status_enum.label}」",
+                )
+            ]
+        )
+    existing = legal_case_of(session, case)
+    if existing is not None:
+        raise RuleViolation([(None, f"本案已转为法律服务案件 {existing.number}，不能重复转入")])
+    if service_type not in {ServiceType.ARBITRATION.value, ServiceType.LITIGATION.value}:
+        raise RuleViolation([("service_type", "调解不成转入的案件应为仲裁代理或诉讼代理")])
+    if case.closed_on and accepted_on < case.closed_on:
+        raise RuleViolation([("accepted_on", "受理日期不能早于调解终止日期")])
+    workers = [
+        LegalWorkerData(
+            name=row.worker.name,
+            id_type=row.worker.id_type,
+            id_number=row.worker.id_number,
+            phone=row.worker.phone,
+            claimed_fen=row.claimed_fen,
+        )
+        for row in worker_amounts(session, case)
+        if not row.worker.placeholder
+    ]
+    if not workers:
+        raise RuleViolation([(None, "本案没有登记申请职工，无法转为法律服务")])
+    return create_legal_case(
+        session,
+        actor,
+        session.get(Centre, case.centre_id),
+        service_type,
+        accepted_on,
+        workers,
+        lawyer_id=case.lawyer_id,
+        employer_id=case.employer_id,
+        today=today,
+        mediation_case=case,
+        limitation_interrupted_on=case.received_on,
+    )
+
+
+def _mediation_case(session: Session, legal: LegalCase) -> Case | None:
+    return session.get(Case, legal.mediation_case_id) if legal.mediation_case_id else None
+
+
+def add_stage(
+    session: Session,
+    legal: LegalCase,
+    actor: User | None,
+    stage: str,
+    on: date | None,
+    note: str = "",
+) -> LegalStage:
+    """A step of the proceedings (申请仲裁, 立案, 开庭...). A hearing may be scheduled ahead."""
+    problems: list[tuple[str | None, str]] = []
+    if stage not in {s.value for s in LegalStageKind}:
+        problems.append(("stage", "请选择办理环节"))
+    if on is None:
+        problems.append(("on", "请填写日期"))
+    elif on < legal.accepted_on:
+        problems.append(("on", "日期不能早于受理日期"))
+    if len(note) > 500:
+        problems.append(("note", "说明不能超过500字"))
+    if problems:
+        raise RuleViolation(problems)
+    record = LegalStage(legal_case_id=legal.id, stage=stage, on=on, note=note.strip())
+    session.add(record)
+    audit.record_event(
+        session,
+        _mediation_case(session, legal),
+        actor,
+        "legal_stage",
+        _summary(legal, f"{on}{stage}"),
+    )
+    session.flush()
+    return record
+
+
+def stages(session: Session, legal: LegalCase) -> list[LegalStage]:
+    return list(
+        session.execute(
+            select(LegalStage)
+            .where(LegalStage.legal_case_id == legal.id)
+            .order_by(LegalStage.on, LegalStage.id)
+        ).scalars()
+    )
+
+
+def workers_of(session: Session, legal: LegalCase) -> list[LegalWorker]:
+    return list(
+        session.execute(
+            select(LegalWorker)
+            .where(LegalWorker.legal_case_id == legal.id)
+            .order_by(LegalWorker.position, LegalWorker.id)
+        ).scalars()
+    )
+
+
+def record_result(
+    session: Session,
+    legal: LegalCase,
+    actor: User | None,
+    outcome: str,
+    closed_on: date | None,
+    amounts: dict[int, tuple[int, int]],
+    today: date | None = None,
+) -> None:
+    """The outcome, the closing date and per worker {worker id: (awarded fen, recovered fen)}.
+    「办理中」 reopens: the closing date is cleared."""
+    today = today or local_today()
+    problems: list[tuple[str | None, str]] = []
+    if outcome not in {o.value for o in LegalOutcome}:
+        problems.append(("outcome", "请选择办理结果"))
+    elif outcome == LegalOutcome.PENDING.value:
+        closed_on = None
+    elif closed_on is None:
+        problems.append(("closed_on", "请填写结案日期"))
+    elif closed_on > today:
+        problems.append(("closed_on", "结案日期不能晚于今天"))
+    elif closed_on < legal.accepted_on:
+        problems.append(("closed_on", "结案日期不能早于受理日期"))
+    workers = {w.id: w for w in workers_of(session, legal)}
+    for worker_id, (awarded, recovered) in amounts.items():
+        worker = workers.get(worker_id)
+        if worker is None:
+            problems.append(("workers", "请选择本案代理的职工"))
+        elif awarded < 0 or recovered < 0:
+            problems.append(("workers", f"{worker.name}的金额不能为负数"))
+    if problems:
+        raise RuleViolation(problems)
+    before = audit.snapshot(legal, ["outcome", "closed_on"])
+    legal.outcome, legal.closed_on = outcome, closed_on
+    for worker_id, (awarded, recovered) in amounts.items():
+        worker = workers[worker_id]
+        worker.awarded_fen, worker.recovered_fen = awarded, recovered
+        session.add(worker)
+    session.add(legal)
+    recovered_total = sum(r for _, r in amounts.values())
+    audit.record_event(
+        session,
+        _mediation_case(session, legal),
+        actor,
+        "legal_result",
+        _summary(legal, f"{outcome}，挽回 {format_yuan(recovered_total)} 元"),
+        audit.changes_between(before, audit.snapshot(legal, ["outcome", "closed_on"])),
+    )
+    session.flush()
+
+
+def next_hearing(session: Session, legal_ids: list[int], today: date) -> dict[int, date]:
+    """{legal case id: the next 开庭 date on or after today}."""
+    if not legal_ids:
+        return {}
+    rows = session.execute(
+        select(LegalStage.legal_case_id, func.min(LegalStage.on))
+        .where(
+            LegalStage.legal_case_id.in_(legal_ids),
+            LegalStage.stage == LegalStageKind.HEARING.value,
+            LegalStage.on >= today,
+        )
+        .group_by(LegalStage.legal_case_id)
+    ).all()
+    return dict(rows)
+
+
+# --- Statistics ---------------------------------------------------------------------------
+
+
+def _accepted_in(period, centre_ids: list[int] | None) -> list:
+    """Legal-service records accepted in the period, at the centres given (None: every one)."""
+    conditions = [LegalCase.accepted_on >= period.start, LegalCase.accepted_on <= period.end]
+    if centre_ids is not None:
+        conditions.append(LegalCase.centre_id.in_(centre_ids))
+    return conditions
+
+
+def counted_per_case(period, centre_ids: list[int] | None, *columns):
+    """A subquery with one row per legal-service case the statistics count (arbitration and
+    litigation accepted in the period): its id, the `columns` asked for, the workers it
+    represents (`workers`) and what was recovered for them (`recovered_fen`)."""
+    return (
+        select(
+            LegalCase.id.label("id"),
+            *columns,
+            func.count(LegalWorker.id).label("workers"),
+            sql_total(LegalWorker.recovered_fen).label("recovered_fen"),
+        )
+        .select_from(LegalCase)
+        .join(LegalWorker, LegalWorker.legal_case_id == LegalCase.id, isouter=True)
+        .where(
+            LegalCase.service_type.in_([s.value for s in COUNTED_SERVICES]),
+            *_accepted_in(period, centre_ids),
+        )
+        .group_by(LegalCase.id, *columns)
+        .subquery()
+    )
+
+
+def legal_statistics(session: Session, period, centre_ids: list[int] | None) -> dict:
+    """Arbitration and litigation cases accepted in the period (advice and drafting are not
+        legal-service cases), the workers represented in them (worker-times) and the amounts
+        recovered, with breakdowns by outcome and by lawyer; advice and drafting records accepted in
+    the period are counted apart under "other_services". SQL aggregates only."""
+    per_case = counted_per_case(period, centre_ids, LegalCase.outcome, LegalCase.lawyer_id)
+    measures = (
+        func.count(per_case.c.id),
+        sql_total(per_case.c.workers),
+        sql_total(per_case.c.recovered_fen),
+    )
+    cases, worker_times, recovered = session.execute(select(*measures)).one()
+    by_outcome = {
+        outcome: (n, w, r)
+        for outcome, n, w, r in session.execute(
+            select(per_case.c.outcome, *measures).group_by(per_case.c.outcome)
+        ).all()
+    }
+    lawyer_rows = session.execute(
+        select(per_case.c.lawyer_id, Lawyer.name, *measures)
+        .select_from(per_case)
+        .join(Lawyer, Lawyer.id == per_case.c.lawyer_id, isouter=True)
+        .group_by(per_case.c.lawyer_id, Lawyer.name)
+        .order_by(func.count(per_case.c.id).desc(), Lawyer.name)
+    ).all()
+    other = dict(
+        session.execute(
+            select(LegalCase.service_type, func.count(LegalCase.id))
+            .where(
+                LegalCase.service_type.in_([ServiceType.ADVICE.value, ServiceType.DRAFTING.value]),
+                *_accepted_in(period, centre_ids),
+            )
+            .group_by(LegalCase.service_type)
+        ).all()
+    )
+    return {
+        "cases": int(cases),
+        "worker_times": int(worker_times),
+        "recovered_fen": int(recovered),
+        "by_outcome": [
+            {
+                "outcome": o.value,
+                "cases": int(by_outcome[o.value][0]),
+                "worker_times": int(by_outcome[o.value][1]),
+                "recovered_fen": int(by_outcome[o.value][2]),
+            }
+            for o in LegalOutcome
+            if o.value in by_outcome
+        ],
+        "by_lawyer": [
+            {
+                "lawyer_id": lawyer_id,
+                "name": name or "未指派",
+                "cases": int(n),
+                "worker_times": int(w),
+                "recovered_fen": int(r),
+            }
+            for lawyer_id, name, n, w, r in lawyer_rows
+        ],
+        # Advice and drafting are counted apart: not legal-service cases, but still reported.
+        "other_services": {
+            "consultations": int(other.get(ServiceType.ADVICE.value, 0)),
+            "documents": int(other.get(ServiceType.DRAFTING.value, 0)),
+        },
+    }
