@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from forms import select_choices
 from forms.outcome import YuanField
 from mediation.dates import today
-from mediation.identifiers import IdType, InvalidIdentifier, normalize_id_number
+from mediation.identifiers import InvalidIdentifier, id_type_of, normalize_id_number
 from mediation.legal.cases import LegalWorkerData
 from mediation.money import InvalidAmount, parse_yuan
 from models import LegalOutcome, LegalStageKind, ServiceType
@@ -78,15 +78,6 @@ class NewLegalForm(FlaskForm):
     note = TextAreaField("备注", validators=[Length(max=500, message="备注不超过500字")])
 
 
-def _id_type_of(number: str) -> IdType:
-    """GB 11643 numbers name their document type by their prefix."""
-    if number.startswith("9"):
-        return IdType.FOREIGN_PR
-    if number.startswith(("81", "82", "83")):
-        return IdType.HMT_PERMIT
-    return IdType.RESIDENT
-
-
 def parse_worker_lines(text: str) -> tuple[list[LegalWorkerData], list[str]]:
     """The workers typed one per line as "姓名[,证件号码][,请求金额]" (full-width commas and tabs
     also separate; the amount may keep its thousands separators). Blank lines are skipped.
@@ -106,7 +97,7 @@ def parse_worker_lines(text: str) -> tuple[list[LegalWorkerData], list[str]]:
             continue
         worker = LegalWorkerData(name=name)
         if id_number:
-            id_type = _id_type_of(id_number)
+            id_type = id_type_of(id_number)
             try:
                 worker.id_number = normalize_id_number(id_type, id_number)
                 worker.id_type = id_type.value

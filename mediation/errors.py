@@ -23,3 +23,10 @@ class StaleEdit(RuleViolation):
 
     def __init__(self):
         super().__init__("该案件已被他人修改：请核对最新内容后再保存，您填写的内容已保留。")
+
+
+def check_version(record, submitted_version: int | str | None) -> None:
+    """Refuse a save based on a form opened before someone else saved the record (a Case or a
+    LegalCase: both carry a `version` counted by the ORM)."""
+    if submitted_version not in (None, "") and int(submitted_version) != record.version:
+        raise StaleEdit()

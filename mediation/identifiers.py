@@ -78,14 +78,21 @@ def _check_gb11643(number: str, today: date) -> None:
         raise InvalidIdentifier("校验位错误")
 
 
+def id_type_of(number: str) -> IdType:
+    """The document type an 18-character GB 11643 number names by its prefix: 9… a foreigner's
+    permanent residence card (2023 layout), 810000/820000/830000 a Hong Kong, Macao or Taiwan
+    residence permit, anything else (81… with another area code among them) a resident ID."""
+    number = _clean(number)
+    if number.startswith("9"):
+        return IdType.FOREIGN_PR
+    if number.startswith(_HMT_PREFIXES):
+        return IdType.HMT_PERMIT
+    return IdType.RESIDENT
+
+
 def _wrong_type(number: str, chosen: IdType) -> str | None:
     """A message naming the right document type when the number belongs to another one."""
-    if number.startswith("9"):
-        actual = IdType.FOREIGN_PR
-    elif number.startswith(_HMT_PREFIXES):
-        actual = IdType.HMT_PERMIT
-    else:
-        actual = IdType.RESIDENT
+    actual = id_type_of(number)
     if actual == chosen:
         return None
     return f"该号码为{actual.label}，请选择对应证件类型"

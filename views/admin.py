@@ -6,13 +6,12 @@ from sqlmodel import select
 
 from forms import select_choices
 from forms.admin import CentreForm, EmptyForm, ResetPasswordForm, UserForm
-from mediation.errors import RuleViolation
 from mediation.permissions import Permission
 from mediation.reference import accounts
 from mediation.reference.centres import save_centre
 from models import Centre, District, User, utcnow
 from views.db import get_db
-from views.helpers import apply_violation, require
+from views.helpers import form_status, require, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -65,44 +64,37 @@ def edit_user(user_id: int | None = None):
         form.active.data = user.active
         form.centre.data = db.get(Centre, user.centre_id).code if user.centre_id else ""
         form.district.data = db.get(District, user.district_id).code if user.district_id else ""
-    if form.validate_on_submit():
-        try:
-            if user is None:
-                user = accounts.create_user(
-                    db,
-                    form.username.data,
-                    form.password.data or "",
-                    form.role.data,
-                    centre_code=form.centre.data or None,
-                    district_code=form.district.data or None,
-                    display_name=form.display_name.data or "",
-                )
-                user.active = form.active.data
-                message = f"已创建用户「{user.username}」"
-            else:
-                if user.id == current_user.id and (
-                    not form.active.data or form.role.data != user.role
-                ):
-                    raise RuleViolation([("role", "不能停用自己或修改自己的角色")])
-                accounts.update_user(
-                    db,
-                    user,
-                    form.role.data,
-                    form.centre.data or None,
-                    form.district.data or None,
-                    form.display_name.data or "",
-                    form.active.data,
-                )
-                message = f"已保存用户「{user.username}」"
-        except RuleViolation as violation:
-            db.rollback()
-            apply_violation(form, violation)
-        else:
-            db.commit()
-            flash(message, "success")
-            return redirect(url_for("admin.users"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/user_form.html", form=form, user=user), status
+
+    def save() -> User:
+        if user is not None:
+            accounts.update_user(
+                db,
+                user,
+                form.role.data,
+                form.centre.data or None,
+                form.district.data or None,
+                form.display_name.data or "",
+                form.active.data,
+                actor=current_user,
+            )
+            return user
+        created = accounts.create_user(
+            db,
+            form.username.data,
+            form.password.data or "",
+            form.role.data,
+            centre_code=form.centre.data or None,
+            district_code=form.district.data or None,
+            display_name=form.display_name.data or "",
+        )
+        created.active = form.active.data
+        return created
+
+    if saved := submit(form, save):
+        verb = "保存" if user is not None else "创建"
+        flash(f"已{verb}用户「{saved.value.username}」", "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user), form_status()
 
 
 @bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
@@ -111,19 +103,15 @@ def reset_password(user_id: int):
     db = get_db()
     user = _get_or_404(User, user_id)
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.set_password(db, user, form.password.data)
-            accounts.unlock(db, user)
-        except RuleViolation as violation:
-            db.rollback()
-            apply_violation(form, violation)
-        else:
-            db.commit()
-            flash(f"已重置「{user.username}」的密码，该用户需用新密码重新登录", "success")
-            return redirect(url_for("admin.users"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/reset_password.html", form=form, user=user), status
+
+    def reset():
+        accounts.set_password(db, user, form.password.data)
+        accounts.unlock(db, user)
+
+    if submit(form, reset):
+        flash(f"已重置「{user.username}」的密码，该用户需用新密码重新登录", "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/reset_password.html", form=form, user=user), form_status()
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
@@ -160,25 +148,21 @@ def edit_centre(centre_id: int | None = None):
     form.district.choices = _district_choices()
     if centre and request.method == "GET":
         form.district.data = db.get(District, centre.district_id).code if centre.district_id else ""
-    if form.validate_on_submit():
-        try:
-            centre = save_centre(
-                db,
-                centre,
-                code=form.code.data,
-                name=form.name.data,
-                short_name=form.short_name.data,
-                district_code=form.district.data or None,
-                address=form.address.data or "",
-                phone=form.phone.data or "",
-                active=form.active.data,
-            )
-        except RuleViolation as violation:
-            db.rollback()
-            apply_violation(form, violation)
-        else:
-            db.commit()
-            flash(f"已保存「{centre.name}」", "success")
-            return redirect(url_for("admin.centres"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/centre_form.html", form=form, centre=centre), status
+    saved = submit(
+        form,
+        lambda: save_centre(
+            db,
+            centre,
+            code=form.code.data,
+            name=form.name.data,
+            short_name=form.short_name.data,
+            district_code=form.district.data or None,
+            address=form.address.data or "",
+            phone=form.phone.data or "",
+            active=form.active.data,
+        ),
+    )
+    if saved:
+        flash(f"已保存「{saved.value.name}」", "success")
+        return redirect(url_for("admin.centres"))
+    return render_template("admin/centre_form.html", form=form, centre=centre), form_status()

@@ -25,12 +25,11 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forms import select_choices
 from mediation.cases import attachments
-from mediation.errors import RuleViolation
 from mediation.permissions import Permission, can
 from models import AttachmentKind
 from views.cases import load_case
 from views.db import get_db
-from views.helpers import apply_violation, require
+from views.helpers import require, submit
 from views.sheets import record_read
 
 bp = Blueprint("attachments", __name__, url_prefix="/cases")
@@ -64,37 +63,33 @@ def _max_bytes() -> int:
 def upload(case_id: int):
     case = load_case(case_id)
     form = AttachmentForm()
-    if form.validate_on_submit():
-        db, folder, stored = get_db(), upload_folder(), None
+    folder, stored = upload_folder(), []
+
+    def add():
         data = form.file.data.stream.read(_max_bytes() + 1)
-        try:
-            file_type = attachments.check_upload(
-                data, form.kind.data, form.note.data or "", _max_bytes()
-            )
-            stored = attachments.save_file(folder, data, file_type)
-            attachments.add_attachment(
-                db,
-                case,
-                current_user,
-                kind=form.kind.data,
-                original_name=form.file.data.filename,
-                file_type=file_type,
-                data=data,
-                stored_name=stored,
-                note=form.note.data or "",
-            )
-            db.commit()
-        except RuleViolation as violation:
-            db.rollback()
-            attachments.remove_file(folder, stored)
-            apply_violation(form, violation)
-        except Exception:
-            db.rollback()
-            attachments.remove_file(folder, stored)
-            raise
-        else:
-            flash("附件已上传", "success")
-            return redirect(url_for("cases.detail", case_id=case.id, _anchor="attachments"))
+        file_type = attachments.check_upload(
+            data, form.kind.data, form.note.data or "", _max_bytes()
+        )
+        stored.append(attachments.save_file(folder, data, file_type))
+        attachments.add_attachment(
+            get_db(),
+            case,
+            current_user,
+            kind=form.kind.data,
+            original_name=form.file.data.filename,
+            file_type=file_type,
+            data=data,
+            stored_name=stored[0],
+            note=form.note.data or "",
+        )
+
+    def discard():  # the scan written to disk before the transaction failed
+        for name in stored:
+            attachments.remove_file(folder, name)
+
+    if submit(form, add, cleanup=discard):
+        flash("附件已上传", "success")
+        return redirect(url_for("cases.detail", case_id=case.id, _anchor="attachments"))
     status = 422 if form.is_submitted() else 200
     return render_template("attachments/upload.html", form=form, case=case), status
 

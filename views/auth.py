@@ -6,10 +6,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, LoginForm
-from mediation.errors import RuleViolation
 from mediation.reference import accounts
 from views.db import get_db
-from views.helpers import apply_violation
+from views.helpers import form_status, submit
 
 bp = Blueprint("auth", __name__)
 
@@ -71,18 +70,14 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        db = get_db()
-        try:
-            accounts.change_own_password(
-                db, current_user, form.current_password.data, form.new_password.data
-            )
-        except RuleViolation as violation:
-            apply_violation(form, violation)
-        else:
-            db.commit()
-            login_user(current_user)  # the cookie must carry the new session version
-            flash("密码已修改，其他设备上的登录已失效", "success")
-            return redirect(url_for("main.home"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("auth/password.html", form=form), status
+    changed = submit(
+        form,
+        lambda: accounts.change_own_password(
+            get_db(), current_user, form.current_password.data, form.new_password.data
+        ),
+    )
+    if changed:
+        login_user(current_user)  # the cookie must carry the new session version
+        flash("密码已修改，其他设备上的登录已失效", "success")
+        return redirect(url_for("main.home"))
+    return render_template("auth/password.html", form=form), form_status()

@@ -9,7 +9,6 @@ from forms.admin import EmptyForm
 from forms.roster import CalendarDayForm, CalendarYearForm, DeleteDayForm
 from mediation.cases.deadlines import ACCEPTANCE_WORKING_DAYS
 from mediation.dates import today
-from mediation.errors import RuleViolation
 from mediation.permissions import Permission
 from mediation.reference.calendar import (
     calendar_years,
@@ -22,7 +21,7 @@ from mediation.reference.calendar import (
 )
 from models import DayKind
 from views.db import get_db
-from views.helpers import apply_violation, require
+from views.helpers import form_status, require, submit
 
 bp = Blueprint("calendar", __name__)
 
@@ -46,17 +45,12 @@ def index():
     if request.method == "POST" and OFFICIAL_BUTTON in request.form:
         return _load_official()
     form = CalendarDayForm()
-    if form.validate_on_submit():
-        try:
-            record = save_day(db, form.day.data, form.kind.data, form.name.data or "")
-        except RuleViolation as violation:
-            db.rollback()
-            apply_violation(form, violation)
-        else:
-            db.commit()
-            what = " ".join(filter(None, [DayKind(record.kind).label, record.name]))
-            flash(f"已保存 {record.day:%Y-%m-%d}：{what}", "success")
-            return redirect(url_for("calendar.index", year=record.day.year))
+    saved = submit(form, lambda: save_day(db, form.day.data, form.kind.data, form.name.data or ""))
+    if saved:
+        record = saved.value
+        what = " ".join(filter(None, [DayKind(record.kind).label, record.name]))
+        flash(f"已保存 {record.day:%Y-%m-%d}：{what}", "success")
+        return redirect(url_for("calendar.index", year=record.day.year))
     year = form.day.data.year if form.day.data and request.method == "POST" else _year()
     day = today()
     return render_template(
@@ -72,7 +66,7 @@ def index():
         official_years=OFFICIAL_YEARS,
         official_button=OFFICIAL_BUTTON,
         example=(day, load_calendar(db).add_working_days(day, ACCEPTANCE_WORKING_DAYS)),
-    ), (422 if request.method == "POST" else 200)
+    ), form_status()
 
 
 def _load_official():

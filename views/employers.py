@@ -6,12 +6,11 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 
 from forms.roster import CounselForm, EmployerForm, EmployerSearchForm, RemoveCounselForm
 from mediation.cases.intake import EmployerData
-from mediation.errors import RuleViolation
 from mediation.permissions import Permission
 from mediation.reference import employers as registry
 from models import Employer
 from views.db import get_db
-from views.helpers import apply_violation, carried_args, current_scope, require
+from views.helpers import carried_args, current_scope, form_status, require, submit
 
 bp = Blueprint("employers", __name__)
 
@@ -60,7 +59,8 @@ def edit(employer_id: int):
     db = get_db()
     employer = _load_employer(employer_id)
     form = EmployerForm(obj=employer)
-    if form.validate_on_submit():
+
+    def save():
         data = EmployerData(
             name=form.name.data or "",
             credit_code=form.credit_code.data or "",
@@ -68,17 +68,12 @@ def edit(employer_id: int):
             address=form.address.data or "",
             phone=form.phone.data or "",
         )
-        try:
-            registry.update_employer(db, employer, data)
-        except RuleViolation as violation:
-            db.rollback()
-            apply_violation(form, violation)
-        else:
-            db.commit()
-            flash(f"已保存被申请单位「{employer.name}」", "success")
-            return redirect(url_for("employers.edit", employer_id=employer.id))
-    status = 422 if request.method == "POST" else 200
-    return _render_edit(employer, form, CounselForm(formdata=None), status)
+        registry.update_employer(db, employer, data)
+
+    if submit(form, save):
+        flash(f"已保存被申请单位「{employer.name}」", "success")
+        return redirect(url_for("employers.edit", employer_id=employer.id))
+    return _render_edit(employer, form, CounselForm(formdata=None), form_status())
 
 
 @bp.route("/employers/<int:employer_id>/counsel", methods=["POST"])
@@ -87,18 +82,15 @@ def add_counsel(employer_id: int):
     db = get_db()
     employer = _load_employer(employer_id)
     counsel_form = CounselForm()
-    if counsel_form.validate_on_submit():
-        try:
-            counsel = registry.add_counsel(
-                db, employer, counsel_form.firm_name.data, counsel_form.firm_credit_code.data or ""
-            )
-        except RuleViolation as violation:
-            db.rollback()
-            apply_violation(counsel_form, violation)
-        else:
-            db.commit()
-            flash(f"已登记「{counsel.firm_name}」为{employer.name}的代理律所", "success")
-            return redirect(url_for("employers.edit", employer_id=employer.id) + "#counsel")
+    added = submit(
+        counsel_form,
+        lambda: registry.add_counsel(
+            db, employer, counsel_form.firm_name.data, counsel_form.firm_credit_code.data or ""
+        ),
+    )
+    if added:
+        flash(f"已登记「{added.value.firm_name}」为{employer.name}的代理律所", "success")
+        return redirect(url_for("employers.edit", employer_id=employer.id) + "#counsel")
     return _render_edit(employer, EmployerForm(formdata=None, obj=employer), counsel_form, 422)
 
 

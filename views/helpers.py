@@ -1,11 +1,16 @@
-"""Small helpers shared by the blueprints."""
+"""Small helpers shared by the blueprints, and `submit`, the one way a view runs a form-backed
+operation: validate, call the domain, commit once; or roll back and show the reasons."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from flask import abort, g, request
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 
-from mediation.errors import RuleViolation
+from mediation.errors import RuleViolation, StaleEdit, check_version
 from mediation.permissions import Permission, can
 from mediation.scope import Scope, scope_of
 from views.db import get_db
@@ -21,6 +26,55 @@ def apply_violation(form, violation: RuleViolation) -> None:
             field.errors.append(message)
         else:
             form.form_errors.append(message)
+
+
+@dataclass(frozen=True)
+class Done:
+    """A form-backed operation that ran and was committed; `value` is what it returned."""
+
+    value: Any = None
+
+
+def submit(
+    form,
+    operation: Callable[[], Any],
+    *,
+    versioned=None,
+    place: Callable[[Any, RuleViolation], None] = apply_violation,
+    cleanup: Callable[[], None] | None = None,
+) -> Done | None:
+    """Validate `form`, run `operation()` (a domain call that flushes) and commit once: Done.
+
+    With `versioned` (a Case or LegalCase), the form's hidden `version` must still be the
+    record's (optimistic locking). A RuleViolation or a stale edit rolls back and puts the reasons
+    on the form with `place`, keeping the user's input: None, and the view shows the form again
+    with `form_status()`. `cleanup` runs when anything fails (e.g. remove a file just written).
+    """
+    if not form.validate_on_submit():
+        return None
+    db = get_db()
+    try:
+        if versioned is not None:
+            check_version(versioned, form.version.data)
+        value = operation()
+        db.commit()
+    except (RuleViolation, StaleDataError) as error:
+        db.rollback()
+        if cleanup:
+            cleanup()
+        place(form, error if isinstance(error, RuleViolation) else StaleEdit())
+        return None
+    except Exception:
+        db.rollback()
+        if cleanup:
+            cleanup()
+        raise
+    return Done(value)
+
+
+def form_status() -> int:
+    """The status of a page showing a form: 422 when it was sent and refused, else 200."""
+    return 422 if request.method == "POST" else 200
 
 
 def require(permission: Permission):

@@ -4,8 +4,7 @@ through the user's scope (404 outside it); lawyers see their own caseload."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import select
 
 from forms import select_choices
 from forms.legal import (
@@ -18,16 +17,15 @@ from forms.legal import (
 )
 from mediation.cases.lifecycle import lawyer_of
 from mediation.dates import today
-from mediation.errors import RuleViolation, StaleEdit
 from mediation.identifiers import mask_id_number, mask_phone
 from mediation.legal import cases as legal_domain
+from mediation.legal.listing import list_legal_cases
 from mediation.permissions import Permission, can
 from mediation.privacy import shows_personal_data
-from models import Case, Centre, Employer, Lawyer, LegalCase, LegalWorker, Role
-from models.base import sql_total
+from models import Case, Centre, Employer, Lawyer, LegalCase, Role
 from views.cases import load_case
 from views.db import get_db
-from views.helpers import apply_violation, current_scope, require
+from views.helpers import current_scope, form_status, require, submit
 
 bp = Blueprint("legal", __name__)
 
@@ -65,42 +63,21 @@ def inject_legal_helpers():
 @require(Permission.CASE_READ)
 def index():
     db = get_db()
-    scope = current_scope()
-    totals = (
-        select(
-            LegalWorker.legal_case_id.label("id"),
-            func.count(LegalWorker.id).label("workers"),
-            sql_total(LegalWorker.recovered_fen).label("recovered_fen"),
-        )
-        .group_by(LegalWorker.legal_case_id)
-        .subquery()
-    )
-    statement = (
-        select(
-            LegalCase,
-            Centre.name,
-            Lawyer.name,
-            Employer.name,
-            totals.c.workers,
-            totals.c.recovered_fen,
-        )
-        .join(Centre, Centre.id == LegalCase.centre_id)
-        .join(Lawyer, Lawyer.id == LegalCase.lawyer_id, isouter=True)
-        .join(Employer, Employer.id == LegalCase.employer_id, isouter=True)
-        .join(totals, totals.c.id == LegalCase.id, isouter=True)
-        .order_by(LegalCase.accepted_on.desc(), LegalCase.id.desc())
-        .limit(500)
-    )
-    statement = scope.apply(statement, LegalCase.centre_id)
     lawyer_view = current_user.role == Role.LAWYER
-    if lawyer_view:  # a lawyer's own caseload, across the centres where they are stationed
-        own = lawyer_of(db, current_user)
-        statement = statement.where(LegalCase.lawyer_id == (own.id if own else -1))
-    rows = db.execute(statement).all()
-    hearings = legal_domain.next_hearing(db, [row[0].id for row in rows], today())
+    own = lawyer_of(db, current_user) if lawyer_view else None
+    cursor = request.args.get("cursor") or None
+    page = list_legal_cases(
+        db,
+        current_scope(),
+        lawyer_id=own.id if own else None,
+        only_lawyer=lawyer_view,  # a lawyer's own caseload, across the centres where stationed
+        cursor=cursor,
+    )
+    hearings = legal_domain.next_hearing(db, [row.legal.id for row in page.rows], today())
     return render_template(
         "legal/index.html",
-        rows=rows,
+        page=page,
+        cursor=cursor,
         hearings=hearings,
         lawyer_view=lawyer_view,
         may_create=can(current_user, Permission.CASE_WORK),
@@ -136,36 +113,31 @@ def new():
     if form.validate_on_submit():
         centre = own_centre or next((c for c in centres if c.code == form.centre.data), None)
         workers, problems = parse_worker_lines(form.workers.data)
-        lawyer_id = int(form.lawyer_id.data) if (form.lawyer_id.data or "").isdigit() else None
+        form.workers.errors = [*form.workers.errors, *problems]
         if centre is None:
             form.centre.errors = [*form.centre.errors, "请选择调解中心"]
-        elif lawyer_id is not None and lawyer_id not in {s.id for s in stationed[centre.id]}:
-            form.lawyer_id.errors = [*form.lawyer_id.errors, "请选择派驻本调解中心的律师"]
-        form.workers.errors = [*form.workers.errors, *problems]
-        if centre is not None and not any(f.errors for f in form):
-            try:
-                employer = legal_domain.employer_named(db, form.employer_name.data or "")
-                legal = legal_domain.create_legal_case(
-                    db,
-                    current_user,
-                    centre,
-                    form.service_type.data,
-                    form.accepted_on.data,
-                    workers,
-                    lawyer_id=lawyer_id,
-                    employer_id=employer.id if employer is not None else None,
-                    note=form.note.data or "",
-                    today=today(),
-                )
-                db.commit()
-            except RuleViolation as violation:
-                db.rollback()
-                apply_violation(form, violation)
-            else:
-                flash(f"已登记法律服务案件 {legal.number}", "success")
-                return redirect(url_for("legal.detail", legal_id=legal.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("legal/new.html", form=form, own_centre=own_centre), status
+
+    def create():
+        lawyer_id = int(form.lawyer_id.data) if (form.lawyer_id.data or "").isdigit() else None
+        employer = legal_domain.employer_named(db, form.employer_name.data or "")
+        return legal_domain.create_legal_case(
+            db,
+            current_user,
+            centre,
+            form.service_type.data,
+            form.accepted_on.data,
+            workers,
+            lawyer_id=lawyer_id,
+            employer_id=employer.id if employer is not None else None,
+            note=form.note.data or "",
+            today=today(),
+        )
+
+    checked = request.method == "POST" and not any(f.errors for f in form)
+    if checked and (created := submit(form, create)):
+        flash(f"已登记法律服务案件 {created.value.number}", "success")
+        return redirect(url_for("legal.detail", legal_id=created.value.id))
+    return render_template("legal/new.html", form=form, own_centre=own_centre), form_status()
 
 
 @bp.route("/legal/<int:legal_id>")
@@ -216,23 +188,21 @@ def convert(case_id: int):
     db = get_db()
     case = load_case(case_id)
     form = ConvertForm()
-    if form.validate_on_submit():
-        try:
-            legal = legal_domain.convert_failed_mediation(
-                db,
-                case,
-                current_user,
-                service_type=form.service_type.data,
-                accepted_on=form.accepted_on.data,
-                today=today(),
-            )
-            db.commit()
-        except RuleViolation as violation:
-            db.rollback()
-            apply_violation(form, violation)
-        else:
-            flash(f"已转为法律服务案件 {legal.number}，申请职工和请求金额已带入", "success")
-            return redirect(url_for("legal.detail", legal_id=legal.id))
+    converted = submit(
+        form,
+        lambda: legal_domain.convert_failed_mediation(
+            db,
+            case,
+            current_user,
+            service_type=form.service_type.data,
+            accepted_on=form.accepted_on.data,
+            today=today(),
+        ),
+    )
+    if converted:
+        legal = converted.value
+        flash(f"已转为法律服务案件 {legal.number}，申请职工和请求金额已带入", "success")
+        return redirect(url_for("legal.detail", legal_id=legal.id))
     return render_template("legal/convert.html", form=form, case=case), 422
 
 
@@ -243,21 +213,17 @@ def stage_new(legal_id: int):
     if not _may_stage(legal):
         abort(403)  # lawyers record stages only on the cases they handle
     form = StageForm()
-    if form.validate_on_submit():
-        db = get_db()
-        try:
-            legal_domain.add_stage(
-                db, legal, current_user, form.stage.data, form.on.data, form.note.data or ""
-            )
-            db.commit()
-        except RuleViolation as violation:
-            db.rollback()
-            apply_violation(form, violation)
-        else:
-            flash("已登记办理环节", "success")
-            return redirect(url_for("legal.detail", legal_id=legal.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("legal/form.html", form=form, legal=legal, title="登记办理环节"), status
+    added = submit(
+        form,
+        lambda: legal_domain.add_stage(
+            get_db(), legal, current_user, form.stage.data, form.on.data, form.note.data or ""
+        ),
+    )
+    if added:
+        flash("已登记办理环节", "success")
+        return redirect(url_for("legal.detail", legal_id=legal.id))
+    page = render_template("legal/form.html", form=form, legal=legal, title="登记办理环节")
+    return page, form_status()
 
 
 @bp.route("/legal/<int:legal_id>/result", methods=["GET", "POST"])
@@ -273,30 +239,21 @@ def result(legal_id: int):
         form.closed_on.data = legal.closed_on
         for worker, awarded, recovered in form.worker_rows:
             awarded.data, recovered.data = worker.awarded_fen, worker.recovered_fen
-    if form.validate_on_submit():
-        try:
-            if form.version.data and int(form.version.data) != legal.version:
-                raise StaleEdit()
-            legal_domain.record_result(
-                db,
-                legal,
-                current_user,
-                form.outcome.data,
-                form.closed_on.data,
-                amounts_from(form),
-                today=today(),
-            )
-            db.commit()
-        except StaleDataError:
-            db.rollback()
-            apply_violation(form, StaleEdit())
-        except RuleViolation as violation:
-            db.rollback()
-            apply_violation(form, violation)
-        else:
-            flash("已登记办理结果", "success")
-            return redirect(url_for("legal.detail", legal_id=legal.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template(
-        "legal/result.html", form=form, legal=legal, title="登记办理结果"
-    ), status
+    recorded = submit(
+        form,
+        lambda: legal_domain.record_result(
+            db,
+            legal,
+            current_user,
+            form.outcome.data,
+            form.closed_on.data,
+            amounts_from(form),
+            today=today(),
+        ),
+        versioned=legal,
+    )
+    if recorded:
+        flash("已登记办理结果", "success")
+        return redirect(url_for("legal.detail", legal_id=legal.id))
+    page = render_template("legal/result.html", form=form, legal=legal, title="登记办理结果")
+    return page, form_status()

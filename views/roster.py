@@ -10,7 +10,6 @@ from sqlmodel import select
 
 from forms import select_choices
 from forms.roster import LawyerFilterForm, LawyerForm
-from mediation.errors import RuleViolation
 from mediation.permissions import Permission
 from mediation.reference.roster import (
     LawyerData,
@@ -24,7 +23,7 @@ from mediation.reference.roster import (
 from mediation.scope import visible_centres
 from models import Centre, Lawyer
 from views.db import get_db
-from views.helpers import apply_violation, carried_args, current_scope, require
+from views.helpers import carried_args, current_scope, form_status, require, submit
 
 bp = Blueprint("roster", __name__)
 
@@ -104,19 +103,13 @@ def edit(lawyer_id: int | None = None):
             centre_ids=tuple(sorted((set(form.centres.data or ()) & known) | locked)),
             username=form.username.data or "",
         )
-        try:
-            saved = save_lawyer(db, lawyer, data, managed)
-        except RuleViolation as violation:
-            db.rollback()
-            apply_violation(form, violation)
-        else:
-            db.commit()
-            state = "" if saved.active else "（已停用，不再被指派新案件）"
-            flash(f"已保存特约律师「{saved.name}」{state}", "success")
+        if done := submit(form, lambda: save_lawyer(db, lawyer, data, managed)):
+            state = "" if done.value.active else "（已停用，不再被指派新案件）"
+            flash(f"已保存特约律师「{done.value.name}」{state}", "success")
             return redirect(url_for("roster.index"))
     if request.method == "POST":
         form.centres.data = sorted(set(form.centres.data or ()) | locked)
-    status = 422 if request.method == "POST" else 200
+    status = form_status()
     return render_template(
         "roster/edit.html",
         form=form,

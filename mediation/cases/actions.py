@@ -62,7 +62,11 @@ def refusal(case: Case, name: str) -> str:
     action = BY_NAME[name]
     status = case.status_enum
     if status not in action.statuses:
-        return f"案件当前状态为「{status.label}」，不能进行「{action.label}」操作"
+        allowed = "、".join(s.label for s in CaseStatus if s in action.statuses)
+        return (
+            f"案件当前状态为「{status.label}」，不能进行「{action.label}」操作"
+            f"（仅适用于{allowed}的案件）"
+        )
     if name == "extend":
         return extension_refusal(case)
     return ""

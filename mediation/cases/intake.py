@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from mediation import audit
 from mediation.dates import today as local_today
-from mediation.errors import RuleViolation, StaleEdit
+from mediation.errors import RuleViolation
 from mediation.identifiers import (
     IdType,
     InvalidIdentifier,
@@ -87,12 +87,6 @@ def get_case(session: Session, scope: Scope, case_id: int) -> Case | None:
     if case is None or not scope.includes(case.centre_id):
         return None
     return case
-
-
-def check_version(case: Case, submitted_version: int | None) -> None:
-    """Refuse a save based on a form opened before someone else saved the case."""
-    if submitted_version is not None and int(submitted_version) != case.version:
-        raise StaleEdit()
 
 
 def touch(case: Case) -> None:

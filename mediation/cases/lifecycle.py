@@ -40,10 +40,6 @@ MAX_EXTENSION_DAYS = 15
 MAX_REASON_LENGTH = 200  # refusal_reason and void_reason columns
 
 
-def can_move(case: Case, target: CaseStatus) -> bool:
-    return target in TRANSITIONS[case.status_enum]
-
-
 def _move(case: Case, target: CaseStatus) -> None:
     current = case.status_enum
     if target not in TRANSITIONS[current]:

@@ -115,8 +115,11 @@ def create_legal_case(
             problems.append(("workers", "职工姓名不能为空"))
         if worker.claimed_fen < 0:
             problems.append(("workers", "请求金额不能为负数"))
-    if lawyer_id is not None and session.get(Lawyer, lawyer_id) is None:
-        problems.append(("lawyer_id", "请选择名册中的律师"))
+    if lawyer_id is not None and not is_stationed(session, lawyer_id, centre.id):
+        lawyer = session.get(Lawyer, lawyer_id)
+        who = f"特约律师{lawyer.name}" if lawyer is not None else "所选律师"
+        message = f"{who}未派驻{centre.name}或已停用，请选择派驻本调解中心的律师"
+        problems.append(("lawyer_id", message))
     if problems:
         raise RuleViolation(problems)
     legal = LegalCase(
@@ -157,16 +160,24 @@ def create_legal_case(
     return legal
 
 
-def lawyers_at(session: Session, centre_id: int) -> list[Lawyer]:
-    """Active lawyers stationed at the centre, by name: who may take a new legal case there."""
-    return list(
-        session.execute(
-            select(Lawyer)
-            .join(LawyerCentre, LawyerCentre.lawyer_id == Lawyer.id)
-            .where(LawyerCentre.centre_id == centre_id, Lawyer.active)
-            .order_by(Lawyer.name, Lawyer.id)
-        ).scalars()
+def _stationed_at(centre_id: int):
+    """Active lawyers stationed at the centre: who may take a new legal case there."""
+    return (
+        select(Lawyer)
+        .join(LawyerCentre, LawyerCentre.lawyer_id == Lawyer.id)
+        .where(LawyerCentre.centre_id == centre_id, Lawyer.active)
     )
+
+
+def lawyers_at(session: Session, centre_id: int) -> list[Lawyer]:
+    return list(
+        session.execute(_stationed_at(centre_id).order_by(Lawyer.name, Lawyer.id)).scalars()
+    )
+
+
+def is_stationed(session: Session, lawyer_id: int, centre_id: int) -> bool:
+    statement = _stationed_at(centre_id).where(Lawyer.id == lawyer_id)
+    return session.execute(statement).first() is not None
 
 
 def employer_named(session: Session, name: str) -> Employer | None:

@@ -186,9 +186,12 @@ def update_user(
     district_code: str | None,
     display_name: str,
     active: bool,
+    actor: User | None = None,
 ) -> None:
     """Change role, scope, name or active flag; a changed role, scope or deactivation logs
-    the user out everywhere."""
+    the user out everywhere. An admin (`actor`) can neither deactivate nor demote themselves."""
+    if actor is not None and actor.id == user.id and (not active or role != user.role):
+        raise RuleViolation([("role", "不能停用自己或修改自己的角色")])
     centre_id, district_id = resolve_scope(session, role, centre_code, district_code)
     scope_changed = (user.role, user.centre_id, user.district_id) != (role, centre_id, district_id)
     deactivated = user.active and not active

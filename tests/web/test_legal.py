@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from conftest import csrf_from
 from mediation.cases import lifecycle
+from mediation.identifiers import resident_id_check_char
 from mediation.legal import cases as legal
 from models import Case, Lawyer, LawyerCentre, LegalCase, LegalStage, LegalWorker, User
 
@@ -371,3 +372,57 @@ def test_supervisors_above_the_centre_cannot_register_legal_cases(client, login_
     token = csrf_from(client, "/account/password")
     response = client.post("/legal/new", data={"csrf_token": token, "workers": "张三"})
     assert response.status_code == 403
+
+
+def test_the_legal_list_is_paged_newest_accepted_first(client, login_as, db, centres):
+    nh = centres["NH-LS"]
+    for day in range(1, 28):
+        for _ in range(2):
+            _legal(db, nh, "仲裁代理", date(2021, 3, day), 1)
+    db.flush()
+    login_as("mediator", "NH-LS")
+    first = client.get("/legal").get_data(as_text=True)
+    assert '<strong id="legal-total">54</strong>' in first
+    numbers = re.findall(r'href="/legal/(\d+)"', first)
+    assert len(numbers) == 50
+    link = re.search(r'href="(/legal\?cursor=[^"]+)">下一页', first)
+    assert link, "a second page is linked"
+    second = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    rest = re.findall(r'href="/legal/(\d+)"', second)
+    assert len(rest) == 4 and not set(rest) & set(numbers)
+    assert "2021-03-01" in second and "2021-03-27" not in second
+    assert "下一页" not in second and "第一页" in second
+
+
+def test_a_conversion_is_refused_when_the_cases_lawyer_is_not_stationed_here(
+    client, login_as, db, make_case, centres
+):
+    elsewhere = _lawyer(db, centres["CC-ZC"], name="李律师", certificate="14406202110000002")
+    case = _failed_case(db, make_case, lawyer=elsewhere)
+    login_as("mediator", "NH-LS")
+    response = _convert(client, case)
+    assert response.status_code == 422
+    assert "特约律师李律师未派驻" in response.get_data(as_text=True)
+    assert db.exec(select(LegalCase)).all() == []
+
+
+def test_a_lawyer_no_longer_active_is_refused_from_the_form(client, login_as, db, centres):
+    gone = _lawyer(db, centres["NH-LS"])
+    gone.active = False
+    db.add(gone)
+    db.flush()
+    login_as("mediator", "NH-LS")
+    response = _new(client, workers="张三", lawyer_id=str(gone.id))
+    assert response.status_code == 422
+    assert "请选择派驻本调解中心的律师" in response.get_data(as_text=True)
+    assert db.exec(select(LegalCase)).all() == []
+
+
+def test_an_81_number_outside_810000_is_a_resident_id_as_at_intake(client, login_as, db):
+    # 81… with an area code other than 810000: a resident ID, not a Hong Kong residence permit
+    first17 = "81123419900101123"
+    number = first17 + resident_id_check_char(first17)
+    login_as("mediator", "NH-LS")
+    assert _new(client, workers=f"张三，{number}").status_code == 302
+    worker = db.exec(select(LegalWorker)).one()
+    assert (worker.id_number, worker.id_type) == (number, "resident")

@@ -5,6 +5,8 @@ The worker table works without JavaScript: `add_row`, `remove_row` (value = row 
 claims first (open cases already naming one of the workers) and asks for confirmation.
 """
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
@@ -34,7 +36,7 @@ from mediation.privacy import shows_personal_data
 from models import Centre, ClaimKind, Role
 from views.cases import bp
 from views.db import get_db
-from views.helpers import apply_violation, require
+from views.helpers import apply_violation, require, submit
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -66,15 +68,11 @@ def intake():
     context["repeats"] = _repeats(db, data)
     if context["repeats"] and not form.confirm_repeat.data:
         return _render(form, context, 422)
-    try:
-        case = register(db, current_user, centre, data)
-        db.commit()
-    except RuleViolation as violation:
-        db.rollback()
-        _place_problems(form, positions, violation)
-        return _render(form, context, 422)
-    flash(f"已登记 {case.number}", "success")
-    return redirect(url_for("cases.detail", case_id=case.id))
+    place = partial(_place_problems, positions=positions)
+    if registered := submit(form, lambda: register(db, current_user, centre, data), place=place):
+        flash(f"已登记 {registered.value.number}", "success")
+        return redirect(url_for("cases.detail", case_id=registered.value.id))
+    return _render(form, context, 422)
 
 
 def _active_centres(db) -> list[Centre]:
@@ -178,7 +176,7 @@ def _repeats(db, data: IntakeData) -> list[tuple[str, str, str]]:
     ]
 
 
-def _place_problems(form: IntakeForm, positions: list[int], violation: RuleViolation) -> None:
+def _place_problems(form: IntakeForm, violation: RuleViolation, positions: list[int]) -> None:
     """Put the domain's problems on the form: `workers-<i>-<field>` at the row's cell (i counts
     the non-blank rows sent), `workers` on the form, the rest at their fields."""
     rows = form.rows()

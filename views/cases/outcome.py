@@ -1,13 +1,13 @@
 """Routes: mediation sessions, the agreement, its follow-up filings and payments.
 
-Each view loads the case in scope (404), checks the action's permission (403), sends the user
-back to the case page when the case's status does not allow the action, refuses (403) a user who
-may not act on this case (a lawyer not assigned to it), then runs `handle_case_form`.
+Each view loads the case in scope (404), checks the action's permission (403), is guarded by
+`refuse_action` (the reason with 422 when the case does not admit the action; 403 for a user who
+may not act on this case, a lawyer not assigned to it), then runs `handle_case_form`.
 """
 
 from datetime import datetime
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from forms import select_choices
@@ -24,26 +24,10 @@ from mediation.cases.lifecycle import record_session
 from mediation.dates import TZ, today
 from mediation.errors import RuleViolation
 from mediation.money import format_yuan
-from models import Case, CaseStatus, Centre, MediationSession
-from views.cases import bp, handle_case_form, load_case
+from models import Case, Centre, MediationSession
+from views.cases import bp, handle_case_form, load_case, refuse_action
 from views.db import get_db
 from views.helpers import require
-
-
-def _refusal(case: Case, name: str):
-    """None when the user may take the action on this case now; else the response to send."""
-    action = actions.BY_NAME[name]
-    if case.status_enum not in action.statuses:
-        allowed = "、".join(s.label for s in CaseStatus if s in action.statuses)
-        flash(
-            f"案件状态为「{case.status_enum.label}」，「{action.label}」仅适用于{allowed}的案件",
-            "warning",
-        )
-        return redirect(url_for("cases.detail", case_id=case.id))
-    if not actions.allowed(get_db(), current_user, case, name):
-        abort(403)
-    return None
-
 
 # --- sessions -------------------------------------------------------------------------------
 
@@ -65,7 +49,7 @@ def session_edit(case_id: int, session_id: int):
 
 
 def _session_page(case: Case, record: MediationSession | None):
-    if (refused := _refusal(case, "session_new")) is not None:
+    if (refused := refuse_action(case, "session_new")) is not None:
         return refused
     db = get_db()
     if record is not None:
@@ -156,7 +140,7 @@ def _place_schedule_errors(form: AgreementForm, rows: list, violation: RuleViola
 @require(actions.BY_NAME["agreement"].permission)
 def agreement(case_id: int):
     case = load_case(case_id)
-    if (refused := _refusal(case, "agreement")) is not None:
+    if (refused := refuse_action(case, "agreement")) is not None:
         return refused
     db = get_db()
     lines = agreements.claim_lines(db, case)
@@ -225,7 +209,7 @@ def _render_agreement(case: Case, form: AgreementForm, context: dict):
 @require(actions.BY_NAME["filings"].permission)
 def filings(case_id: int):
     case = load_case(case_id)
-    if (refused := _refusal(case, "filings")) is not None:
+    if (refused := refuse_action(case, "filings")) is not None:
         return refused
     db = get_db()
     current = agreements.agreement_of(db, case)
@@ -272,7 +256,7 @@ def filings(case_id: int):
 
 def _payment_page(case: Case, submitted: str):
     """The payment page with its two forms; `submitted` names the one this request handles."""
-    if (refused := _refusal(case, "payment")) is not None:
+    if (refused := refuse_action(case, "payment")) is not None:
         return refused
     db = get_db()
     rows = agreements.worker_amounts(db, case)

@@ -2,12 +2,12 @@
 
 One view per action of mediation.cases.actions.ACTIONS (the endpoint is the action's name). Each
 requires the action's permission, loads the case in the user's scope (404 outside it), refuses
-an action the case's status does not admit (the case page with a message on GET, the form with
-the message and status 422 on POST), answers 403 when the status admits it but this user may
-not, then runs the domain operation through `handle_case_form`.
+an action the case's status does not admit (`refuse_action`: the reason, 422), answers 403 when
+the status admits it but this user may not, then runs the domain operation through
+`handle_case_form`.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import request
 from flask_login import current_user
 
 from forms import select_choices
@@ -25,25 +25,10 @@ from forms.workflow import (
 from mediation.cases import actions, assignment, lifecycle
 from mediation.cases.lifecycle import MAX_EXTENSION_DAYS
 from models import Case
-from views.cases import bp, handle_case_form, load_case
+from views.cases import bp, handle_case_form, load_case, refuse_action
 from views.db import get_db
 from views.formatting import chinese_date
 from views.helpers import require
-
-
-def _guard(case: Case, name: str, form, template: str = "cases/action.html", **context):
-    """None when the user may take the action now; otherwise the response refusing it."""
-    refusal = actions.refusal(case, name)
-    if refusal:
-        if request.method != "POST":
-            flash(refusal, "error")
-            return redirect(url_for("cases.detail", case_id=case.id))
-        form.form_errors.append(refusal)
-        page = render_template(template, form=form, case=case, user=current_user, **context)
-        return page, 422
-    if not actions.allowed(get_db(), current_user, case, name):
-        abort(403)
-    return None
 
 
 def _action_view(name: str, case_id: int, form_class, operation, success: str, **context):
@@ -54,8 +39,7 @@ def _action_view(name: str, case_id: int, form_class, operation, success: str, *
     intro = context.get("intro")
     if callable(intro):
         context["intro"] = intro(case)
-    refused = _guard(case, name, form, **context)
-    if refused is not None:
+    if (refused := refuse_action(case, name)) is not None:
         return refused
     return handle_case_form(case, form, lambda: operation(get_db(), case, form), success, **context)
 
@@ -247,8 +231,7 @@ def assign(case_id: int):
         "suggestions": suggestions,
         "template": "cases/assign.html",
     }
-    refused = _guard(case, "assign", form, **context)
-    if refused is not None:
+    if (refused := refuse_action(case, "assign")) is not None:
         return refused
     return handle_case_form(
         case,

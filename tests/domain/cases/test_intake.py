@@ -14,11 +14,10 @@ from mediation.cases.intake import (
     EmployerData,
     IntakeData,
     WorkerData,
-    check_version,
     intake,
     repeat_claims,
 )
-from mediation.errors import RuleViolation, StaleEdit
+from mediation.errors import RuleViolation, StaleEdit, check_version
 from mediation.numbering import next_number, parse_number, raise_counter
 from mediation.reference.districts import load_reference_data
 from models import AuditEvent, Case, Centre, ClaimLine, Worker

@@ -412,3 +412,19 @@ def test_admin_chooses_the_centre(client, login_as, db, centres):
     case = db.get(Case, int(response.headers["Location"].rsplit("/", 1)[1]))
     assert case.centre_id == centres["CC-ZC"].id
     assert re.fullmatch(rf"\({today().year}\)禅张调字第\d+号", case.number)
+
+
+def test_an_81_number_outside_810000_is_a_resident_id_as_in_the_legal_form(client, login_as, db):
+    first17 = "81123419900101123"
+    number = first17 + resident_id_check_char(first17)
+    login_as("mediator", "NH-LS")
+    row = {**worker_rows(1)[0], "id_number": number, "id_type": "hmt_permit"}
+    response = client.post(URL, data=form_data(csrf_from(client, URL), [row]))
+    assert response.status_code == 422
+    assert errors_at(response.get_data(as_text=True), "workers-0-id_number") == [
+        "该号码为居民身份证，请选择对应证件类型"
+    ]
+    row["id_type"] = "resident"
+    assert client.post(URL, data=form_data(csrf_from(client, URL), [row])).status_code == 302
+    worker = db.exec(select(Worker).where(Worker.id_number == number)).one()
+    assert worker.id_type == "resident"

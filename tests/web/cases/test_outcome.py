@@ -137,10 +137,10 @@ def test_the_articles_case_from_session_to_payment(client, db, login_as, centres
     db.refresh(case)
     assert case.paid_fen == 22_767_500
 
-    # A succeeded case takes no more agreement edits: back to the case page with the reason.
+    # A succeeded case takes no more agreement edits: the action's page says why.
     response = client.get(f"/cases/{case.id}/agreement")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/cases/{case.id}")
+    assert response.status_code == 422
+    assert "不能进行「调解协议」操作" in response.get_data(as_text=True)
 
 
 def test_a_draft_agreement_keeps_the_case_in_mediation(client, db, login_as, centres):
@@ -408,12 +408,14 @@ def test_other_centres_mediator_gets_404_and_district_supervisor_403(
         assert response.status_code == status
 
 
-def test_wrong_status_sends_back_to_the_case_with_the_reason(client, db, login_as, centres):
+def test_wrong_status_answers_with_the_reason(client, db, login_as, centres):
     mediator = login_as("mediator", "NH-LS")
     case = new_case(db, mediator, centres["NH-LS"], names=["阿永"])  # accepted, no session yet
-    response = client.get(f"/cases/{case.id}/payments/new", follow_redirects=False)
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith(f"/cases/{case.id}")
-    with client.session_transaction() as flask_session:
-        messages = [message for _, message in flask_session["_flashes"]]
-    assert "案件状态为「已受理」，「登记付款」仅适用于调解成功的案件" in messages[-1]
+    reason = "案件当前状态为「已受理」，不能进行「登记付款」操作（仅适用于调解成功的案件）"
+    response = client.get(f"/cases/{case.id}/payments/new")
+    assert response.status_code == 422
+    assert reason in response.get_data(as_text=True)
+    token = csrf_from(client, f"/cases/{case.id}")
+    response = client.post(f"/cases/{case.id}/payments/new", data={"csrf_token": token})
+    assert response.status_code == 422
+    assert reason in response.get_data(as_text=True)
