@@ -288,10 +288,11 @@ def _phase_export(url: str, kind: str, limit: int | None, queue) -> None:
 
     from sqlmodel import Session
 
-    from mediation.ledger.importing import NameVisibility, csv_chunks, ledger_rows, write_xlsx
+    from mediation.ledger.importing import csv_chunks, ledger_rows, write_xlsx
+    from mediation.privacy import FULL_ACCESS
 
     with Session(_engine(url)) as session:
-        rows = ledger_rows(session, [], NameVisibility(everyone=True))
+        rows = ledger_rows(session, [], FULL_ACCESS)
         if limit is not None:
             rows = islice(rows, limit)
         started, cpu = time.perf_counter(), _cpu()

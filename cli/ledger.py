@@ -18,6 +18,7 @@ from mediation.cases.listing import CaseFilter, filter_conditions
 from mediation.dates import InvalidDate, parse_date_text, today
 from mediation.ledger import importing as ledger
 from mediation.permissions import Permission, can
+from mediation.privacy import FULL_ACCESS
 from mediation.scope import Scope, scope_of
 from models import Centre, User
 from views.db import database
@@ -138,7 +139,7 @@ def export_ledger_command(
                     handle.write(chunk)
             click.echo(f"已导出 {legal_counter[0]} 件法律服务案件到 {file}")
             return
-        rows = ledger.ledger_rows(session, conditions, ledger.NameVisibility(everyone=True))
+        rows = ledger.ledger_rows(session, conditions, FULL_ACCESS)
         if kind == "csv":
             counter = [0]
             with open(file, "wb") as handle:

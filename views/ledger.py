@@ -37,6 +37,7 @@ from mediation.cases.listing import filter_conditions
 from mediation.dates import today
 from mediation.ledger import importing as ledger
 from mediation.permissions import Permission
+from mediation.privacy import personal_data_access
 from mediation.scope import visible_centres
 from models import Category, Channel
 from views.cases.listing import requested_filter
@@ -240,7 +241,7 @@ def export(kind: str):
         )
         response = Response(stream_with_context(chunks), mimetype="text/csv; charset=utf-8")
         return _attachment(response, filename)
-    rows = ledger.ledger_rows(db, conditions, ledger.names_visible_to(db, current_user))
+    rows = ledger.ledger_rows(db, conditions, personal_data_access(db, current_user))
     filename = ledger.ledger_filename(kind, today())
     if kind == "csv":
         response = Response(

@@ -49,13 +49,13 @@ from sqlmodel import Session, select
 from mediation import audit
 from mediation.cases.deadlines import MEDIATION_DAYS
 from mediation.cases.intake import COLLECTIVE_THRESHOLD
-from mediation.cases.lifecycle import MAX_REASON_LENGTH, lawyer_of
+from mediation.cases.lifecycle import MAX_REASON_LENGTH
 from mediation.dates import InvalidDate, add_days, parse_date_text
 from mediation.dates import today as local_today
 from mediation.identifiers import InvalidIdentifier, normalize_credit_code
 from mediation.money import InvalidAmount, fen_to_decimal, parse_yuan
 from mediation.numbering import parse_number, raise_counter
-from mediation.permissions import Permission, can
+from mediation.privacy import PersonalDataAccess
 from mediation.scope import Scope
 from mediation.statistics.rollup import add_contributions
 from models import (
@@ -78,7 +78,6 @@ from models import (
     LegalOutcome,
     LegalWorker,
     Payment,
-    Role,
     ServiceType,
     User,
     Worker,
@@ -1432,30 +1431,6 @@ def _raise_counters(session: Session, records: list[LedgerRecord]) -> None:
 # -- export -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NameVisibility:
-    """Whose worker names the export shows: all, none (masked as 张*), or a lawyer's cases."""
-
-    everyone: bool
-    lawyer_id: int | None = None
-
-    def shows(self, case_lawyer_id: int | None) -> bool:
-        return self.everyone or (self.lawyer_id is not None and case_lawyer_id == self.lawyer_id)
-
-
-def names_visible_to(session: Session, user: User | None) -> NameVisibility:
-    """As mediation.privacy decides per case: roles without PERSONAL_DATA never see names,
-    lawyers see them on cases assigned to them. None (the command line) sees everything."""
-    if user is None:
-        return NameVisibility(everyone=True)
-    if not can(user, Permission.PERSONAL_DATA):
-        return NameVisibility(everyone=False)
-    if user.role == Role.LAWYER:
-        lawyer = lawyer_of(session, user)
-        return NameVisibility(everyone=False, lawyer_id=lawyer.id if lawyer else None)
-    return NameVisibility(everyone=True)
-
-
 def mask_name(name: str) -> str:
     """张三 → 张*, 欧阳娜娜 → 欧*: the first character and one star, so length is not told."""
     return (name[:1] + "*") if len(name) > 1 else "*"
@@ -1587,15 +1562,16 @@ def export_conditions(case_conditions: list) -> list:
 
 
 def ledger_rows(
-    session: Session, conditions: list, names: NameVisibility, batch: int = BATCH_SIZE
+    session: Session, conditions: list, access: PersonalDataAccess, batch: int = BATCH_SIZE
 ) -> Iterator[list[Any]]:
     """Every case matching the conditions as a ledger row, oldest first, read in batches from a
-    server-side cursor (yield_per) so that memory stays flat however many there are."""
+    server-side cursor (yield_per) so that memory stays flat however many there are. Worker
+    names are masked (mask_name) on the cases where `access` shows no personal data."""
     statement = _export_statement(export_conditions(conditions))
     result = session.exec(statement, execution_options={"yield_per": batch})
     for partition in result.partitions():
         for row, worker_names in _with_names(session, list(partition)):
-            yield _cells(row, _record_of(row, worker_names), names.shows(row.lawyer_id))
+            yield _cells(row, _record_of(row, worker_names), access.shows(row.lawyer_id))
 
 
 def legal_export_conditions(

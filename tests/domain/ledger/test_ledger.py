@@ -23,6 +23,7 @@ from mediation.ledger import importing as ledger
 from mediation.legal.cases import LegalWorkerData, create_legal_case, legal_statistics
 from mediation.money import fen_to_decimal
 from mediation.numbering import next_number
+from mediation.privacy import FULL_ACCESS, personal_data_access
 from mediation.scope import Scope, scope_of
 from mediation.statistics.figures import Period
 from mediation.statistics.rollup import rollup_drift
@@ -76,9 +77,9 @@ def run(db, path: Path, scope: Scope = CITY, actor=None, dry_run=False):
     )
 
 
-def export_csv(db, case_filter: CaseFilter | None = None, names=None) -> list[dict[str, str]]:
+def export_csv(db, case_filter: CaseFilter | None = None, access=FULL_ACCESS) -> list[dict]:
     conditions = filter_conditions(case_filter or CaseFilter(), CITY, TODAY)
-    rows = ledger.ledger_rows(db, conditions, names or ledger.NameVisibility(everyone=True))
+    rows = ledger.ledger_rows(db, conditions, access)
     data = b"".join(ledger.csv_chunks(rows))
     assert data.startswith(b"\xef\xbb\xbf")
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
@@ -161,11 +162,7 @@ def test_a_generated_ledger_round_trips_with_every_field_intact(db, centres, law
 
     # The exported file imports again as "nothing new": every row identical, all skipped.
     again = tmp_path / "导出.csv"
-    again.write_bytes(
-        b"".join(
-            ledger.csv_chunks(ledger.ledger_rows(db, [], ledger.NameVisibility(everyone=True)))
-        )
-    )
+    again.write_bytes(b"".join(ledger.csv_chunks(ledger.ledger_rows(db, [], FULL_ACCESS))))
     before = counts(db)
     second = run(db, again)
     assert second.ok and (second.skipped, second.imported) == (ROWS, 0)
@@ -572,7 +569,7 @@ def test_legal_cases_round_trip_through_the_export(db, centres, lawyers, tmp_pat
     # Into an empty database: the same cases and figures again.
     workbook_path = tmp_path / "导出.xlsx"
     ledger.write_xlsx(
-        ledger.ledger_rows(db, [], ledger.NameVisibility(True)),
+        ledger.ledger_rows(db, [], FULL_ACCESS),
         workbook_path,
         ledger.legal_ledger_rows(db, []),
     )
@@ -628,7 +625,7 @@ def test_export_escapes_formulas_and_import_strips_the_quote(db, centres, tmp_pa
     assert (row["申请人"], row["被申请单位"], row["备注"]) == ("'@张三", "'=1+2", "'+86 来电")
 
     workbook_path = tmp_path / "导出.xlsx"
-    ledger.write_xlsx(ledger.ledger_rows(db, [], ledger.NameVisibility(True)), workbook_path)
+    ledger.write_xlsx(ledger.ledger_rows(db, [], FULL_ACCESS), workbook_path)
     sheet = openpyxl.load_workbook(workbook_path)["调解案件"]
     assert sheet["A2"].data_type == "s" and sheet["A2"].value == '\'=HYPERLINK("x")'
     assert sheet["K2"].value == Decimal("100") or sheet["K2"].value == 100
@@ -645,10 +642,10 @@ def test_names_are_masked_for_roles_without_personal_data(db, centres, make_user
         encoding="utf-8",
     )
     assert run(db, path).ok
-    city = ledger.names_visible_to(db, make_user("city_supervisor"))
-    mediator = ledger.names_visible_to(db, make_user("mediator", "NH-LS"))
-    assert export_csv(db, names=city)[0]["申请人"] == "张*、欧*"
-    assert export_csv(db, names=mediator)[0]["申请人"] == "张三、欧阳娜娜"
+    city = personal_data_access(db, make_user("city_supervisor"))
+    mediator = personal_data_access(db, make_user("mediator", "NH-LS"))
+    assert export_csv(db, access=city)[0]["申请人"] == "张*、欧*"
+    assert export_csv(db, access=mediator)[0]["申请人"] == "张三、欧阳娜娜"
 
 
 def test_export_leaves_out_unaccepted_and_voided_cases(db, make_case, make_user):
