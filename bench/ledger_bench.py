@@ -11,7 +11,7 @@ and to .xlsx (--xlsx-rows of them; openpyxl writes about 20,000 rows a second). 
 in a child process so that its peak resident memory (ru_maxrss) is its own; rows per second and
 the peak are printed per phase. The export's peak should not grow with the number of rows.
 
-`generate_rows` and `write_csv`/`write_xlsx` are also used by tests/domain/test_ledger.py.
+`generate_rows` and `write_csv`/`write_xlsx` are also used by tests/domain/ledger/test_ledger.py.
 """
 
 import argparse
@@ -31,7 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mediation.identifiers import credit_code_check_char  # noqa: E402
-from mediation.ledger.importing import COLUMNS, OUTCOMES  # noqa: E402
+from mediation.ledger.columns import COLUMNS, OUTCOMES  # noqa: E402
 from mediation.money import format_yuan  # noqa: E402
 from models import Category, Channel  # noqa: E402
 
@@ -288,10 +288,11 @@ def _phase_export(url: str, kind: str, limit: int | None, queue) -> None:
 
     from sqlmodel import Session
 
-    from mediation.ledger.importing import NameVisibility, csv_chunks, ledger_rows, write_xlsx
+    from mediation.ledger.exporting import csv_chunks, ledger_rows, write_xlsx
+    from mediation.privacy import FULL_ACCESS
 
     with Session(_engine(url)) as session:
-        rows = ledger_rows(session, [], NameVisibility(everyone=True))
+        rows = ledger_rows(session, [], FULL_ACCESS)
         if limit is not None:
             rows = islice(rows, limit)
         started, cpu = time.perf_counter(), _cpu()

@@ -16,8 +16,12 @@ from sqlmodel import select
 
 from mediation.cases.listing import CaseFilter, filter_conditions
 from mediation.dates import InvalidDate, parse_date_text, today
-from mediation.ledger import importing as ledger
+from mediation.ledger.columns import LEGAL_COLUMNS, LedgerReport
+from mediation.ledger.exporting import csv_chunks, ledger_rows, legal_ledger_rows, write_xlsx
+from mediation.ledger.importing import CLI_ACTOR, import_ledger
+from mediation.ledger.stored import legal_export_conditions
 from mediation.permissions import Permission, can
+from mediation.privacy import FULL_ACCESS
 from mediation.scope import Scope, scope_of
 from models import Centre, User
 from views.db import database
@@ -30,7 +34,7 @@ def _session():
     return database().session_factory()
 
 
-def _echo_report(report: ledger.LedgerReport) -> None:
+def _echo_report(report: LedgerReport) -> None:
     for problem in report.problems[:MAX_PROBLEMS_SHOWN]:
         click.echo(str(problem), err=True)
     hidden = len(report.problems) - MAX_PROBLEMS_SHOWN
@@ -56,13 +60,13 @@ def import_ledger_command(file: Path, dry_run: bool, username: str | None):
             if not can(actor, Permission.LEDGER_IMPORT):
                 raise click.ClickException(f"用户「{username}」无权导入台账")
             scope = scope_of(session, actor)
-        report = ledger.import_ledger(
+        report = import_ledger(
             session,
             file,
             file.name,
             actor=actor,
             scope=scope,
-            actor_name=None if actor else ledger.CLI_ACTOR,
+            actor_name=None if actor else CLI_ACTOR,
             dry_run=dry_run,
         )
         if not report.ok:
@@ -127,27 +131,27 @@ def export_ledger_command(
                 raise click.ClickException(f"未知调解中心代码「{centre_code}」")
             case_filter.centre_id = centre.id
         conditions = filter_conditions(case_filter, Scope(centre_ids=None), today())
-        legal_conditions = ledger.legal_export_conditions(
+        legal_conditions = legal_export_conditions(
             Scope(centre_ids=None), case_filter.centre_id, period_from, period_to
         )
         legal_counter = [0]
-        legal_rows = _counted(ledger.legal_ledger_rows(session, legal_conditions), legal_counter)
+        legal_rows = _counted(legal_ledger_rows(session, legal_conditions), legal_counter)
         if kind == "csv" and sheet_kind == "legal":
             with open(file, "wb") as handle:
-                for chunk in ledger.csv_chunks(legal_rows, columns=ledger.LEGAL_COLUMNS):
+                for chunk in csv_chunks(legal_rows, columns=LEGAL_COLUMNS):
                     handle.write(chunk)
             click.echo(f"已导出 {legal_counter[0]} 件法律服务案件到 {file}")
             return
-        rows = ledger.ledger_rows(session, conditions, ledger.NameVisibility(everyone=True))
+        rows = ledger_rows(session, conditions, FULL_ACCESS)
         if kind == "csv":
             counter = [0]
             with open(file, "wb") as handle:
-                for chunk in ledger.csv_chunks(_counted(rows, counter)):
+                for chunk in csv_chunks(_counted(rows, counter)):
                     handle.write(chunk)
             count = counter[0]
             click.echo(f"已导出 {count} 件案件到 {file}")
             return
-        count = ledger.write_xlsx(rows, file, legal_rows)
+        count = write_xlsx(rows, file, legal_rows)
     click.echo(f"已导出 {count} 件案件（另有法律服务案件 {legal_counter[0]} 件）到 {file}")
 
 

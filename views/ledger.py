@@ -35,8 +35,19 @@ from flask_login import current_user
 from forms.ledger import LedgerConfirmForm, LedgerUploadForm
 from mediation.cases.listing import filter_conditions
 from mediation.dates import today
-from mediation.ledger import importing as ledger
+from mediation.ledger.checking import check_ledger, clean_filename
+from mediation.ledger.columns import LEGAL_COLUMNS, OUTCOMES, SHEET_LEGAL_SERVICE, LedgerReport
+from mediation.ledger.exporting import (
+    csv_chunks,
+    ledger_filename,
+    ledger_rows,
+    legal_ledger_rows,
+    write_xlsx,
+)
+from mediation.ledger.importing import import_ledger
+from mediation.ledger.stored import legal_export_conditions
 from mediation.permissions import Permission
+from mediation.privacy import personal_data_access
 from mediation.scope import visible_centres
 from models import Category, Channel
 from views.cases.listing import requested_filter
@@ -78,7 +89,7 @@ def _save(storage) -> str:
     folder = _folder()
     _sweep(folder)
     token = secrets.token_urlsafe(24)
-    filename = ledger.clean_filename(storage.filename or "台账")
+    filename = clean_filename(storage.filename or "台账")
     suffix = Path(filename).suffix.lower()
     storage.save(folder / f"{token}{suffix}")
     note = {"user_id": current_user.id, "filename": filename, "suffix": suffix}
@@ -107,7 +118,7 @@ def _discard(upload: Upload) -> None:
     upload.note.unlink(missing_ok=True)
 
 
-def _render_preview(upload: Upload, report: ledger.LedgerReport, status: int = 200):
+def _render_preview(upload: Upload, report: LedgerReport, status: int = 200):
     centres = {c.id: c for c in visible_centres(get_db(), current_scope())}
     return (
         render_template(
@@ -138,7 +149,7 @@ def index():
             form=form,
             channels=[c.value for c in Channel],
             categories=[c.value for c in Category],
-            outcomes=ledger.OUTCOMES,
+            outcomes=OUTCOMES,
         ),
         status,
     )
@@ -148,7 +159,7 @@ def index():
 @require(Permission.LEDGER_IMPORT)
 def preview(token: str):
     upload = _load(token)
-    report = ledger.check_ledger(get_db(), upload.path, upload.filename, current_scope())
+    report = check_ledger(get_db(), upload.path, upload.filename, current_scope())
     return _render_preview(upload, report)
 
 
@@ -160,7 +171,7 @@ def confirm(token: str):
     if not form.validate_on_submit():
         abort(400)
     db = get_db()
-    report = ledger.import_ledger(
+    report = import_ledger(
         db, upload.path, upload.filename, actor=current_user, scope=current_scope()
     )
     if not report.ok:  # the data changed since the preview
@@ -183,7 +194,7 @@ def discard(token: str):
     return redirect(url_for("ledger.index"))
 
 
-def import_summary(report: ledger.LedgerReport) -> str:
+def import_summary(report: LedgerReport) -> str:
     """The message after an import, with the legal-service cases when the file had any."""
     text = (
         f"已从「{report.filename}」导入 {report.imported} 件案件；"
@@ -201,7 +212,7 @@ def _legal_conditions(case_filter, scope) -> list:
     """The legal-service cases that go with the case list's filters: the same scope, centres
     (one, a district, or the city-level ones) and period (of acceptance, or the statistics
     period of a drill-down)."""
-    return ledger.legal_export_conditions(
+    return legal_export_conditions(
         scope,
         centre_id=case_filter.centre_id,
         period_from=case_filter.accepted_from or case_filter.period_from,
@@ -234,22 +245,20 @@ def export(kind: str):
     conditions = filter_conditions(case_filter, scope, today())
     legal_conditions = _legal_conditions(case_filter, scope)
     if kind == "csv" and request.args.get("kind") == "legal":
-        filename = ledger.ledger_filename(kind, today(), ledger.SHEET_LEGAL_SERVICE)
-        chunks = ledger.csv_chunks(
-            ledger.legal_ledger_rows(db, legal_conditions), columns=ledger.LEGAL_COLUMNS
-        )
+        filename = ledger_filename(kind, today(), SHEET_LEGAL_SERVICE)
+        chunks = csv_chunks(legal_ledger_rows(db, legal_conditions), columns=LEGAL_COLUMNS)
         response = Response(stream_with_context(chunks), mimetype="text/csv; charset=utf-8")
         return _attachment(response, filename)
-    rows = ledger.ledger_rows(db, conditions, ledger.names_visible_to(db, current_user))
-    filename = ledger.ledger_filename(kind, today())
+    rows = ledger_rows(db, conditions, personal_data_access(db, current_user))
+    filename = ledger_filename(kind, today())
     if kind == "csv":
         response = Response(
-            stream_with_context(ledger.csv_chunks(rows)), mimetype="text/csv; charset=utf-8"
+            stream_with_context(csv_chunks(rows)), mimetype="text/csv; charset=utf-8"
         )
         return _attachment(response, filename)
     # openpyxl's write-only mode spools rows to a temporary file as they come; the finished
     # workbook is then sent from disk and the file removed when the response closes.
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it)
-    ledger.write_xlsx(rows, handle, ledger.legal_ledger_rows(db, legal_conditions))
+    write_xlsx(rows, handle, legal_ledger_rows(db, legal_conditions))
     handle.seek(0)
     return _attachment(send_file(handle, mimetype=XLSX_MIMETYPE), filename)

@@ -15,13 +15,13 @@ from forms.legal import (
     parse_worker_lines,
     result_form,
 )
-from mediation.cases.lifecycle import lawyer_of
 from mediation.dates import today
 from mediation.identifiers import mask_id_number, mask_phone
 from mediation.legal import cases as legal_domain
 from mediation.legal.listing import list_legal_cases
 from mediation.permissions import Permission, can
-from mediation.privacy import shows_personal_data
+from mediation.privacy import is_assigned_lawyer, shows_personal_data
+from mediation.reference.roster import lawyer_of
 from models import Case, Centre, Employer, Lawyer, LegalCase, Role
 from views.cases import load_case
 from views.db import get_db
@@ -35,11 +35,6 @@ def load_legal(legal_id: int) -> LegalCase:
     if legal is None:
         abort(404)
     return legal
-
-
-def _is_assigned_lawyer(legal: LegalCase) -> bool:
-    lawyer = lawyer_of(get_db(), current_user)
-    return lawyer is not None and legal.lawyer_id == lawyer.id
 
 
 @bp.app_context_processor
@@ -179,7 +174,7 @@ def detail(legal_id: int):
 def _may_stage(legal: LegalCase) -> bool:
     if not can(current_user, Permission.CASE_RECORD_SESSION):
         return False
-    return current_user.role != Role.LAWYER or _is_assigned_lawyer(legal)
+    return current_user.role != Role.LAWYER or is_assigned_lawyer(get_db(), current_user, legal)
 
 
 @bp.route("/cases/<int:case_id>/legal", methods=["POST"])

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from mediation.cases.lifecycle import TRANSITIONS, extension_refusal, lawyer_of
+from mediation.cases.lifecycle import TRANSITIONS, extension_refusal
 from mediation.permissions import Permission, can
+from mediation.privacy import is_assigned_lawyer
 from models import CLOSED_STATUSES, Case, CaseStatus, Role, User
 
 S = CaseStatus
@@ -50,11 +51,6 @@ ACTIONS = [
     Action("reopen", "重新打开", Permission.CASE_CORRECT, frozenset(CLOSED_STATUSES)),
 ]
 BY_NAME = {action.name: action for action in ACTIONS}
-
-
-def is_assigned_lawyer(session: Session, user: User, case: Case) -> bool:
-    lawyer = lawyer_of(session, user)
-    return lawyer is not None and case.lawyer_id == lawyer.id
 
 
 def refusal(case: Case, name: str) -> str:

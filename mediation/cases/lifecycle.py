@@ -20,7 +20,6 @@ from models import (
     Case,
     CaseStatus,
     FailureReason,
-    Lawyer,
     MediationSession,
     User,
 )
@@ -295,10 +294,6 @@ def record_session(
         start_mediation_if_ready(session, case, actor)
     session.flush()
     return record
-
-
-def lawyer_of(session: Session, user: User) -> Lawyer | None:
-    return session.exec(select(Lawyer).where(Lawyer.user_id == user.id)).first()
 
 
 def _finish(

@@ -1,2 +1,11 @@
 """The ledger (台账): the centres' spreadsheet of cases, read, checked and imported all or
-nothing, and streamed out in the same columns so that export → import round-trips."""
+nothing, and streamed out in the same columns so that export → import round-trips.
+
+- columns: the format (sheets, columns, outcomes, cell limits, escaping) and its records
+- reading: opening .xlsx and .csv files; the cell parsers
+- rows: one row into a normalised record, with its problems
+- checking: a whole file against itself and the stored cases (check_ledger)
+- importing: writing a file without problems (import_ledger)
+- stored: stored cases read back as ledger records, for the check and the export
+- exporting: ledger rows out as CSV or .xlsx
+"""

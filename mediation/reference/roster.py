@@ -27,6 +27,11 @@ class LawyerData:
     username: str = ""  # optional link to a user with role lawyer
 
 
+def lawyer_of(session: Session, user: User) -> Lawyer | None:
+    """The roster entry linked to this user account (a user with the role lawyer), if any."""
+    return session.exec(select(Lawyer).where(Lawyer.user_id == user.id)).first()
+
+
 def stationed_centre_ids(session: Session, lawyer: Lawyer) -> set[int]:
     return set(
         session.exec(select(LawyerCentre.centre_id).where(LawyerCentre.lawyer_id == lawyer.id))

@@ -19,10 +19,14 @@ from sqlmodel import select
 
 from bench.ledger_bench import LedgerCase, generate_rows, write_csv, write_xlsx
 from mediation.cases.listing import CaseFilter, filter_conditions
-from mediation.ledger import importing as ledger
+from mediation.ledger.columns import LEGAL_COLUMNS, escape_cell
+from mediation.ledger.exporting import csv_chunks, ledger_rows, legal_ledger_rows
+from mediation.ledger.exporting import write_xlsx as export_xlsx
+from mediation.ledger.importing import import_ledger
 from mediation.legal.cases import LegalWorkerData, create_legal_case, legal_statistics
 from mediation.money import fen_to_decimal
 from mediation.numbering import next_number
+from mediation.privacy import FULL_ACCESS, personal_data_access
 from mediation.scope import Scope, scope_of
 from mediation.statistics.figures import Period
 from mediation.statistics.rollup import rollup_drift
@@ -71,15 +75,15 @@ def counts(db) -> dict[str, int]:
 
 
 def run(db, path: Path, scope: Scope = CITY, actor=None, dry_run=False):
-    return ledger.import_ledger(
+    return import_ledger(
         db, path, path.name, actor=actor, scope=scope, today=TODAY, dry_run=dry_run
     )
 
 
-def export_csv(db, case_filter: CaseFilter | None = None, names=None) -> list[dict[str, str]]:
+def export_csv(db, case_filter: CaseFilter | None = None, access=FULL_ACCESS) -> list[dict]:
     conditions = filter_conditions(case_filter or CaseFilter(), CITY, TODAY)
-    rows = ledger.ledger_rows(db, conditions, names or ledger.NameVisibility(everyone=True))
-    data = b"".join(ledger.csv_chunks(rows))
+    rows = ledger_rows(db, conditions, access)
+    data = b"".join(csv_chunks(rows))
     assert data.startswith(b"\xef\xbb\xbf")
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
@@ -109,8 +113,8 @@ def expected_cells(case: LedgerCase) -> dict[str, str]:
         "协议金额": yuan(case.agreed_fen),
         "实际到位金额": yuan(case.paid_fen or None),
         "新就业形态": "是" if case.new_employment else "否",
-        "原因": ledger.escape_cell(reason),
-        "备注": ledger.escape_cell(case.note),
+        "原因": escape_cell(reason),
+        "备注": escape_cell(case.note),
     }
 
 
@@ -161,11 +165,7 @@ def test_a_generated_ledger_round_trips_with_every_field_intact(db, centres, law
 
     # The exported file imports again as "nothing new": every row identical, all skipped.
     again = tmp_path / "导出.csv"
-    again.write_bytes(
-        b"".join(
-            ledger.csv_chunks(ledger.ledger_rows(db, [], ledger.NameVisibility(everyone=True)))
-        )
-    )
+    again.write_bytes(b"".join(csv_chunks(ledger_rows(db, [], FULL_ACCESS))))
     before = counts(db)
     second = run(db, again)
     assert second.ok and (second.skipped, second.imported) == (ROWS, 0)
@@ -555,9 +555,7 @@ def test_legal_cases_round_trip_through_the_export(db, centres, lawyers, tmp_pat
     create_legal_case(
         db, None, nh, "法律咨询", date(2022, 1, 6), [LegalWorkerData("李四")], today=TODAY
     )
-    data = b"".join(
-        ledger.csv_chunks(ledger.legal_ledger_rows(db, []), columns=ledger.LEGAL_COLUMNS)
-    )
+    data = b"".join(csv_chunks(legal_ledger_rows(db, []), columns=LEGAL_COLUMNS))
     exported = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert [row["案件编号"] for row in exported] == [*(r[0] for r in LEGAL_ROWS), made.number]
     assert exported[0] == {
@@ -571,10 +569,10 @@ def test_legal_cases_round_trip_through_the_export(db, centres, lawyers, tmp_pat
 
     # Into an empty database: the same cases and figures again.
     workbook_path = tmp_path / "导出.xlsx"
-    ledger.write_xlsx(
-        ledger.ledger_rows(db, [], ledger.NameVisibility(True)),
+    export_xlsx(
+        ledger_rows(db, [], FULL_ACCESS),
         workbook_path,
-        ledger.legal_ledger_rows(db, []),
+        legal_ledger_rows(db, []),
     )
     period = Period(date(2021, 1, 1), date(2022, 12, 31))
     figures = legal_statistics(db, period, None)
@@ -628,7 +626,7 @@ def test_export_escapes_formulas_and_import_strips_the_quote(db, centres, tmp_pa
     assert (row["申请人"], row["被申请单位"], row["备注"]) == ("'@张三", "'=1+2", "'+86 来电")
 
     workbook_path = tmp_path / "导出.xlsx"
-    ledger.write_xlsx(ledger.ledger_rows(db, [], ledger.NameVisibility(True)), workbook_path)
+    export_xlsx(ledger_rows(db, [], FULL_ACCESS), workbook_path)
     sheet = openpyxl.load_workbook(workbook_path)["调解案件"]
     assert sheet["A2"].data_type == "s" and sheet["A2"].value == '\'=HYPERLINK("x")'
     assert sheet["K2"].value == Decimal("100") or sheet["K2"].value == 100
@@ -645,10 +643,10 @@ def test_names_are_masked_for_roles_without_personal_data(db, centres, make_user
         encoding="utf-8",
     )
     assert run(db, path).ok
-    city = ledger.names_visible_to(db, make_user("city_supervisor"))
-    mediator = ledger.names_visible_to(db, make_user("mediator", "NH-LS"))
-    assert export_csv(db, names=city)[0]["申请人"] == "张*、欧*"
-    assert export_csv(db, names=mediator)[0]["申请人"] == "张三、欧阳娜娜"
+    city = personal_data_access(db, make_user("city_supervisor"))
+    mediator = personal_data_access(db, make_user("mediator", "NH-LS"))
+    assert export_csv(db, access=city)[0]["申请人"] == "张*、欧*"
+    assert export_csv(db, access=mediator)[0]["申请人"] == "张三、欧阳娜娜"
 
 
 def test_export_leaves_out_unaccepted_and_voided_cases(db, make_case, make_user):

@@ -1,0 +1,281 @@
+"""Reading a ledger file into the rows of its sheets, and the cell parsers.
+
+An .xlsx is opened with openpyxl in read-only mode; a .csv is read in UTF-8 (with or without BOM)
+or else GB18030 (a superset of GBK), and is a 法律服务案件 ledger when its header says so. A file
+that cannot be taken as a whole (an .xls, an unknown sheet with content, neither ledger sheet) is
+one problem and none of its rows is read.
+
+Each cell parser returns the value or raises BadCell with the message for the report. Dates:
+Excel date cells, 2021-03-09, 2021/3/9 or 2021年3月9日. Amounts: yuan with at most two decimals,
+with or without thousands separators.
+"""
+
+import codecs
+import csv
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from mediation.dates import InvalidDate, parse_date_text
+from mediation.identifiers import InvalidIdentifier, normalize_credit_code
+from mediation.ledger.columns import (
+    COLUMNS,
+    LEGAL_COLUMNS,
+    LEGAL_REQUIRED_COLUMNS,
+    LEGAL_SERVICE_MARKERS,
+    MAX_WORKER_NAME_LENGTH,
+    MAX_WORKERS,
+    NAME_SEPARATORS,
+    NO,
+    OUTCOME,
+    REQUIRED_COLUMNS,
+    SHEET_LEGAL_SERVICE,
+    SHEET_MEDIATION,
+    YES,
+    LedgerReport,
+    unescape_cell,
+)
+from mediation.money import InvalidAmount, parse_yuan
+
+
+@dataclass
+class RawSheet:
+    header: list[str | None]
+    rows: Iterable[tuple[int, list[Any]]]  # (row number, cells)
+
+
+def is_empty(value: Any) -> bool:
+    """An absent or blank cell."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as such, else GB18030 (a superset
+    of GBK). Checked in chunks, so a large file is never held in memory."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as handle:
+        try:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+    return "utf-8-sig"
+
+
+def _csv_sheet(path: Path) -> tuple[RawSheet, IO[str]]:
+    handle = open(path, encoding=csv_encoding(path), errors="replace", newline="")  # noqa: SIM115
+    reader = csv.reader(handle)
+    header = next(reader, [])
+    rows = ((n, row) for n, row in enumerate(reader, start=2))
+    return RawSheet(header=list(header), rows=rows), handle
+
+
+def open_sheets(path: Path, filename: str, report: LedgerReport) -> tuple[dict[str, RawSheet], Any]:
+    """The sheets of the file by kind (SHEET_MEDIATION, SHEET_LEGAL_SERVICE), empty with the
+    problems recorded. The second value is the open workbook or file to close once the rows
+    have been read."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".csv":
+        sheet, handle = _csv_sheet(path)
+        header = {cell_text(unescape_cell(name)) for name in sheet.header}
+        if OUTCOME not in header and header & LEGAL_SERVICE_MARKERS:
+            report.kind = SHEET_LEGAL_SERVICE
+            return {SHEET_LEGAL_SERVICE: sheet}, handle
+        return {SHEET_MEDIATION: sheet}, handle
+    if suffix == ".xls":
+        report.add(None, None, "不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后重试")
+        return {}, None
+    if suffix != ".xlsx":
+        report.add(None, None, "只支持 .xlsx 或 .csv 格式的台账文件")
+        return {}, None
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about styles other tools write
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        report.add(None, None, "无法读取文件：不是有效的 .xlsx 文件")
+        return {}, None
+    names = workbook.sheetnames
+    for name in names:
+        if name not in (SHEET_MEDIATION, SHEET_LEGAL_SERVICE) and _has_content(workbook[name]):
+            report.add(
+                None,
+                None,
+                f"未知工作表「{name}」：台账只能包含「{SHEET_MEDIATION}」"
+                f"和「{SHEET_LEGAL_SERVICE}」工作表",
+            )
+    if SHEET_MEDIATION not in names and SHEET_LEGAL_SERVICE not in names:
+        report.add(
+            None,
+            None,
+            f"工作簿中没有名为「{SHEET_MEDIATION}」或「{SHEET_LEGAL_SERVICE}」的工作表",
+        )
+    if report.problems:  # the whole file is refused: its rows are not read
+        workbook.close()
+        return {}, None
+    sheets: dict[str, RawSheet] = {}
+    for kind in (SHEET_MEDIATION, SHEET_LEGAL_SERVICE):
+        if kind in names:
+            rows = workbook[kind].iter_rows(values_only=True)
+            header = list(next(rows, ()))
+            sheets[kind] = RawSheet(header=header, rows=enumerate((list(r) for r in rows), start=2))
+    report.kind = "、".join(sheets)
+    return sheets, workbook
+
+
+def _has_content(sheet, rows: int = 100) -> bool:
+    """Whether a sheet has anything in its first rows: an empty Sheet1 left by Excel is
+    ignored, another table is refused."""
+    scanned = sheet.iter_rows(max_row=rows, values_only=True)
+    return any(not is_empty(value) for row in scanned for value in row)
+
+
+def _header_columns(
+    header: list,
+    report: LedgerReport,
+    known: tuple[str, ...] = COLUMNS,
+    required: frozenset[str] = REQUIRED_COLUMNS,
+) -> dict[int, str]:
+    """{cell index: column} of the known columns; problems for the rest."""
+    columns: dict[int, str] = {}
+    seen: set[str] = set()
+    for index, raw in enumerate(header):
+        name = cell_text(unescape_cell(raw))
+        if not name:
+            continue
+        if name not in known:
+            report.add(1, None, f"未知列「{name}」（台账的列为：{'、'.join(known)}）")
+        elif name in seen:
+            report.add(1, None, f"列「{name}」重复")
+        else:
+            seen.add(name)
+            columns[index] = name
+    for name in known:
+        if name in required and name not in seen:
+            report.add(1, None, f"缺少必填列「{name}」")
+    return columns
+
+
+def sheet_rows(
+    sheet: RawSheet, report: LedgerReport, legal: bool = False
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a sheet that are not empty, as (row number, {column: unescaped cell}), each
+    counted in report.rows. Problems of the header, and cells with content under no column
+    name, are recorded in the report. legal: the columns of 法律服务案件."""
+    if legal:
+        columns = _header_columns(sheet.header, report, LEGAL_COLUMNS, LEGAL_REQUIRED_COLUMNS)
+    else:
+        columns = _header_columns(sheet.header, report)
+    nameless_reported: set[int] = set()
+    width = len(sheet.header)
+    for row, raw_cells in sheet.rows:
+        if all(is_empty(value) for value in raw_cells):
+            continue
+        report.rows += 1
+        cells: dict[str, Any] = {}
+        for index, value in enumerate(raw_cells):
+            if index in columns:
+                cells[columns[index]] = unescape_cell(value)
+            elif is_empty(value) or (index < width and not is_empty(sheet.header[index])):
+                continue  # an empty cell, or one under an unknown column (reported once)
+            elif index not in nameless_reported:
+                nameless_reported.add(index)
+                report.add(row, None, f"第{index + 1}列有内容但没有列名")
+        yield row, cells
+
+
+# Cell parsers: each returns the value or raises BadCell with the message for the report.
+
+
+class BadCell(ValueError):
+    """A cell that does not hold what its column asks for; the message says what it should."""
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def cell_date(value: Any) -> date:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise BadCell("日期格式不正确（例：2021-03-09）")
+    try:
+        return parse_date_text(value)
+    except InvalidDate as error:
+        raise BadCell(str(error)) from None
+
+
+def cell_amount(value: Any) -> int:
+    try:
+        return parse_yuan(value)
+    except InvalidAmount as error:
+        raise BadCell(str(error)) from None
+
+
+def cell_whole_number(value: Any) -> int:
+    message = "应为不小于1的整数"
+    if isinstance(value, bool):
+        raise BadCell(message)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise BadCell(message)
+        value = int(value)
+    if isinstance(value, str):
+        text = unicodedata.normalize("NFKC", value).strip()
+        if not text.isascii() or not text.isdigit():
+            raise BadCell(message)
+        value = int(text)
+    if not isinstance(value, int) or value < 1:
+        raise BadCell(message)
+    if value > MAX_WORKERS:
+        raise BadCell(f"不能超过{MAX_WORKERS}")
+    return value
+
+
+def cell_names(value: Any) -> tuple[str, ...]:
+    text = unicodedata.normalize("NFKC", cell_text(value))
+    for separator in NAME_SEPARATORS[1:]:
+        text = text.replace(separator, NAME_SEPARATORS[0])
+    names = tuple(name.strip() for name in text.split(NAME_SEPARATORS[0]) if name.strip())
+    for name in names:
+        if len(name) > MAX_WORKER_NAME_LENGTH:
+            raise BadCell(f"姓名「{name[:10]}…」超过{MAX_WORKER_NAME_LENGTH}个字符")
+    return names
+
+
+def cell_yes_no(value: Any) -> bool:
+    text = cell_text(value)
+    if text in ("", NO):
+        return False
+    if text == YES:
+        return True
+    raise BadCell(f"应为「{YES}」或「{NO}」")
+
+
+def one_of(value: str, allowed: Iterable[str]) -> str:
+    allowed = list(allowed)
+    if value not in allowed:
+        raise BadCell(f"无效「{value}」，应为：{'、'.join(allowed)}")
+    return value
+
+
+def cell_credit_code(raw: Any) -> str:
+    try:
+        return normalize_credit_code(cell_text(raw))
+    except InvalidIdentifier as error:
+        raise BadCell(str(error)) from None
