@@ -12,11 +12,12 @@ from mediation.cases.intake import get_case
 from mediation.cases.listing import CaseFilter, list_cases
 from mediation.dates import today
 from mediation.identifiers import mask_id_number, mask_phone
-from mediation.legal.cases import legal_statistics
 from mediation.permissions import Permission
 from mediation.privacy import shows_personal_data
 from mediation.scope import OutOfScope, UnknownCode, narrow
-from mediation.statistics.figures import Period, by_district, statistics
+from mediation.statistics.figures import by_district, statistics
+from mediation.statistics.legal import legal_statistics
+from mediation.statistics.period import Period
 from models import CaseStatus, Centre
 from views.db import get_db
 from views.helpers import current_scope, require

@@ -20,11 +20,12 @@ from sqlmodel import select
 from bench.ledger_bench import LedgerCase, generate_rows, write_csv, write_xlsx
 from mediation.cases.listing import CaseFilter, filter_conditions
 from mediation.ledger import importing as ledger
-from mediation.legal.cases import LegalWorkerData, create_legal_case, legal_statistics
+from mediation.legal.cases import LegalWorkerData, create_legal_case
 from mediation.money import fen_to_decimal
 from mediation.numbering import next_number
 from mediation.scope import Scope, scope_of
-from mediation.statistics.figures import Period
+from mediation.statistics.legal import legal_statistics
+from mediation.statistics.period import Period
 from mediation.statistics.rollup import rollup_drift
 from models import (
     Agreement,
