@@ -8,7 +8,7 @@ from sqlmodel import Session, delete, select
 
 from mediation import audit
 from mediation.cases.intake import refresh_totals
-from mediation.cases.lifecycle import _move
+from mediation.cases.lifecycle import move_to
 from mediation.dates import add_days
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
@@ -226,7 +226,7 @@ def save_agreement(
     after["agreed_fen"] = case.agreed_fen
     summary = f"录入调解协议，协议金额合计 {format_yuan(case.agreed_fen)} 元"
     if agreement.effective_on:
-        _move(case, CaseStatus.SUCCEEDED)
+        move_to(case, CaseStatus.SUCCEEDED)
         case.closed_on = agreement.effective_on
         after["status"], before["status"] = case.status, CaseStatus.IN_MEDIATION.value
         summary += f"；协议于{agreement.effective_on}生效，调解成功"
