@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
-from mediation.cases import agreements, assignment, lifecycle
+from mediation.cases import agreements, assignment, lifecycle, payments
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from mediation.dates import TZ
 from mediation.dates import now as local_now
@@ -717,16 +717,16 @@ class _DemoBuilder:
     def pay(self, case: Case, actor: User, amount: int, on: date) -> None:
         """Record `amount` paid on `on`, worker by worker in their order on the case."""
         method = self.rng.choice(PAYMENT_METHODS)
-        rows = agreements.worker_amounts(self.s, case)
+        rows = payments.worker_amounts(self.s, case)
         if amount >= sum(row.outstanding_fen for row in rows):
-            agreements.pay_outstanding(self.s, case, actor, paid_on=on, method=method, today=on)
+            payments.pay_outstanding(self.s, case, actor, paid_on=on, method=method, today=on)
             return
         for row in rows:
             if amount <= 0:
                 break
             part = min(row.outstanding_fen, amount)
             if part:
-                agreements.record_payment(
+                payments.record_payment(
                     self.s,
                     case,
                     actor,
@@ -929,7 +929,7 @@ class _DemoBuilder:
             centre_sealed_on=on,
             today=on,
         )
-        agreements.pay_outstanding(
+        payments.pay_outstanding(
             self.s, case, actor, paid_on=on, method="银行转账", note="当场转账", today=on
         )
         return case

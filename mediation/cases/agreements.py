@@ -1,8 +1,8 @@
-"""The mediation agreement, its schedule and effectiveness, and the payments made under it."""
+"""The mediation agreement: its terms, amounts and schedule, when it takes effect (and the case
+succeeds), the review windows that open then and the filings made in them, and the default terms
+a mediator starts from. Payments under it are in mediation.cases.payments."""
 
-from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from sqlmodel import Session, delete, select
 
@@ -19,83 +19,19 @@ from models import (
     Case,
     CaseStatus,
     Centre,
-    ClaimKind,
     ClaimLine,
     Employer,
     Instalment,
-    Payment,
     User,
     Worker,
 )
-from models.base import sql_total
 
 REVIEW_WINDOW_DAYS = 15  # 仲裁审查: within 15 days of the agreement taking effect
 CONFIRMATION_WINDOW_DAYS = 30  # 司法确认: within 30 days
 
 
-class PaymentState(StrEnum):
-    PENDING = "pending"
-    PERFORMED = "performed"
-    IN_DEFAULT = "in_default"
-
-    @property
-    def label(self) -> str:
-        return {"pending": "履行中", "performed": "已履行", "in_default": "逾期未履行"}[self.value]
-
-    @property
-    def css_class(self) -> str:
-        return {"pending": "info", "performed": "ok", "in_default": "bad"}[self.value]
-
-
-@dataclass(frozen=True)
-class WorkerAmounts:
-    worker: Worker
-    claimed_fen: int
-    agreed_fen: int
-    paid_fen: int
-
-    @property
-    def outstanding_fen(self) -> int:
-        return max(self.agreed_fen - self.paid_fen, 0)
-
-
 def agreement_of(session: Session, case: Case) -> Agreement | None:
     return session.exec(select(Agreement).where(Agreement.case_id == case.id)).first()
-
-
-def worker_amounts(session: Session, case: Case) -> list[WorkerAmounts]:
-    """Claimed, agreed and paid per worker, in their order on the case (three grouped queries)."""
-    workers = session.exec(
-        select(Worker).where(Worker.case_id == case.id).order_by(Worker.position, Worker.id)
-    ).all()
-    claimed = dict(
-        session.exec(
-            select(ClaimLine.worker_id, sql_total(ClaimLine.claimed_fen))
-            .where(ClaimLine.case_id == case.id)
-            .group_by(ClaimLine.worker_id)
-        ).all()
-    )
-    agreed = dict(
-        session.exec(
-            select(ClaimLine.worker_id, sql_total(AgreementLine.agreed_fen))
-            .join(ClaimLine, ClaimLine.id == AgreementLine.claim_line_id)
-            .where(ClaimLine.case_id == case.id)
-            .group_by(ClaimLine.worker_id)
-        ).all()
-    )
-    paid = dict(
-        session.exec(
-            select(Payment.worker_id, sql_total(Payment.amount_fen))
-            .where(Payment.case_id == case.id)
-            .group_by(Payment.worker_id)
-        ).all()
-    )
-    return [
-        WorkerAmounts(
-            w, claimed.get(w.id, 0) or 0, agreed.get(w.id, 0) or 0, paid.get(w.id, 0) or 0
-        )
-        for w in workers
-    ]
 
 
 def claim_lines(session: Session, case: Case) -> list[tuple[Worker, ClaimLine, int | None]]:
@@ -287,151 +223,6 @@ def record_filings(
         audit.changes_between(before, audit.snapshot(agreement, names)),
     )
     session.flush()
-
-
-def _check_payable(case: Case, paid_on: date, today: date) -> list:
-    if case.status_enum is not CaseStatus.SUCCEEDED:
-        raise RuleViolation("调解协议生效后才能登记履行款项")
-    if paid_on > today:
-        return [("paid_on", "支付日期不能晚于今天")]
-    if paid_on < case.received_on:
-        return [("paid_on", "支付日期不能早于收到申请日期")]
-    return []
-
-
-def _new_payment(
-    session: Session,
-    case: Case,
-    actor: User,
-    worker_id: int,
-    amount_fen: int,
-    paid_on: date,
-    method: str,
-    note: str,
-) -> Payment:
-    payment = Payment(
-        case_id=case.id,
-        worker_id=worker_id,
-        amount_fen=amount_fen,
-        paid_on=paid_on,
-        method=method.strip(),
-        note=note.strip(),
-        recorded_by_id=actor.id,
-    )
-    session.add(payment)
-    return payment
-
-
-def record_payment(
-    session: Session,
-    case: Case,
-    actor: User,
-    *,
-    worker_id: int,
-    amount_fen: int,
-    paid_on: date,
-    method: str = "",
-    note: str = "",
-    today: date | None = None,
-) -> Payment:
-    today = today or local_today()
-    problems = _check_payable(case, paid_on, today)
-    amounts = {row.worker.id: row for row in worker_amounts(session, case)}
-    row = amounts.get(worker_id)
-    if row is None:
-        problems.append(("worker_id", "请选择本案申请人"))
-    if amount_fen <= 0:
-        problems.append(("amount", "支付金额须大于0"))
-    elif row is not None and row.paid_fen + amount_fen > row.agreed_fen:
-        problems.append(
-            (
-                "amount",
-                f"累计支付 {format_yuan(row.paid_fen + amount_fen)} 元"
-                f"将超过{row.worker.name}的协议金额 "
-                f"{format_yuan(row.agreed_fen)} 元（尚欠 {format_yuan(row.outstanding_fen)} 元）",
-            )
-        )
-    if problems:
-        raise RuleViolation(problems)
-    payment = _new_payment(session, case, actor, worker_id, amount_fen, paid_on, method, note)
-    refresh_totals(session, case)
-    audit.record_event(
-        session,
-        case,
-        actor,
-        "payment",
-        f"登记{row.worker.name}收到 {format_yuan(amount_fen)} 元（{paid_on}）",
-        {"paid_fen": [case.paid_fen - amount_fen, case.paid_fen]},
-    )
-    session.flush()
-    return payment
-
-
-def pay_outstanding(
-    session: Session,
-    case: Case,
-    actor: User,
-    *,
-    paid_on: date,
-    method: str = "",
-    note: str = "",
-    today: date | None = None,
-) -> int:
-    """Record that every worker received what is still owed to them; returns the fen paid."""
-    today = today or local_today()
-    problems = _check_payable(case, paid_on, today)
-    if problems:
-        raise RuleViolation(problems)
-    before = case.paid_fen
-    paid = 0
-    for row in worker_amounts(session, case):
-        if row.outstanding_fen:
-            _new_payment(
-                session, case, actor, row.worker.id, row.outstanding_fen, paid_on, method, note
-            )
-            paid += row.outstanding_fen
-    if not paid:
-        raise RuleViolation("协议款项已全部支付，无需登记")
-    refresh_totals(session, case)
-    audit.record_event(
-        session,
-        case,
-        actor,
-        "payment",
-        f"登记全部申请人收到剩余款项合计 {format_yuan(paid)} 元（{paid_on}）",
-        {"paid_fen": [before, case.paid_fen]},
-    )
-    session.flush()
-    return paid
-
-
-def payment_state(session: Session, case: Case, today: date | None = None) -> PaymentState | None:
-    """Derived when read: performed (all paid), in default (an instalment past due and unpaid),
-    or pending. None for a case that has not succeeded."""
-    if case.status_enum is not CaseStatus.SUCCEEDED:
-        return None
-    if case.paid_fen >= case.agreed_fen:
-        return PaymentState.PERFORMED
-    today = today or local_today()
-    agreement = agreement_of(session, case)
-    due = (
-        session.exec(
-            select(sql_total(Instalment.amount_fen)).where(
-                Instalment.agreement_id == agreement.id, Instalment.due_on < today
-            )
-        ).one()
-        if agreement
-        else 0
-    )
-    return PaymentState.IN_DEFAULT if due > case.paid_fen else PaymentState.PENDING
-
-
-def payment_order_possible(session: Session, case: Case, today: date | None = None) -> bool:
-    """An agreement in default on wages, work-injury costs, compensation or damages (art.16)."""
-    if payment_state(session, case, today) is not PaymentState.IN_DEFAULT:
-        return False
-    kinds = set(session.exec(select(ClaimLine.kind).where(ClaimLine.case_id == case.id)))
-    return any(ClaimKind(kind).payment_order for kind in kinds)
 
 
 def review_windows(agreement: Agreement) -> dict[str, date] | None:

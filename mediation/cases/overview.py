@@ -7,6 +7,13 @@ from sqlmodel import Session, select
 
 from mediation.cases import actions, agreements, deadlines
 from mediation.cases.intake import repeat_claims
+from mediation.cases.payments import (
+    PaymentState,
+    WorkerAmounts,
+    payment_order_possible,
+    payment_state,
+    worker_amounts,
+)
 from mediation.privacy import shows_personal_data
 from mediation.reference.calendar import load_calendar
 from models import (
@@ -32,13 +39,13 @@ class CaseOverview:
     employer: Employer
     mediator: User | None
     lawyer: Lawyer | None
-    workers: list[agreements.WorkerAmounts]
+    workers: list[WorkerAmounts]
     claims: list[tuple[Worker, ClaimLine, int | None]]
     sessions: list[MediationSession]
     agreement: Agreement | None
     instalments: list[Instalment]
     payments: list[tuple[Payment, str]]
-    payment_state: agreements.PaymentState | None
+    payment_state: PaymentState | None
     payment_order_possible: bool
     windows: dict[str, date] | None
     deadlines: list[deadlines.Deadline]
@@ -52,7 +59,7 @@ class CaseOverview:
 def overview(session: Session, case: Case, user: User, today: date) -> CaseOverview:
     agreement = agreements.agreement_of(session, case)
     calendar = load_calendar(session)
-    workers = agreements.worker_amounts(session, case)
+    workers = worker_amounts(session, case)
     names = {row.worker.id: row.worker.name for row in workers}
     payments = session.exec(
         select(Payment).where(Payment.case_id == case.id).order_by(Payment.paid_on, Payment.id)
@@ -75,8 +82,8 @@ def overview(session: Session, case: Case, user: User, today: date) -> CaseOverv
         agreement=agreement,
         instalments=agreements.instalments_of(session, agreement),
         payments=[(p, names.get(p.worker_id, "")) for p in payments],
-        payment_state=agreements.payment_state(session, case, today),
-        payment_order_possible=agreements.payment_order_possible(session, case, today),
+        payment_state=payment_state(session, case, today),
+        payment_order_possible=payment_order_possible(session, case, today),
         windows=agreements.review_windows(agreement),
         deadlines=deadlines.deadlines(case, calendar, today),
         next_step=deadlines.next_step(case, calendar, today, agreement is not None),

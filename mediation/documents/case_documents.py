@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from mediation.cases import agreements
+from mediation.cases import agreements, payments
 from mediation.cases.deadlines import MEDIATION_DAYS
 from mediation.cases.intake import COLLECTIVE_THRESHOLD
 from mediation.dates import TZ, add_days
@@ -384,7 +384,7 @@ def parties_of(session: Session, case: Case, personal_data: bool) -> list[PartyR
             ClaimRow(labels.get(line.kind, line.kind), line.claimed_fen, agreed)
         )
     rows = []
-    for index, amounts in enumerate(agreements.worker_amounts(session, case), start=1):
+    for index, amounts in enumerate(payments.worker_amounts(session, case), start=1):
         worker = amounts.worker
         rows.append(
             PartyRow(

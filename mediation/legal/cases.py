@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from mediation import audit
-from mediation.cases.agreements import worker_amounts
 from mediation.cases.intake import find_employer
+from mediation.cases.payments import worker_amounts
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
 from mediation.money import format_yuan
