@@ -2,6 +2,7 @@
 succeeds), the review windows that open then and the filings made in them, and the default terms
 a mediator starts from. Payments under it are in mediation.cases.payments."""
 
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlmodel import Session, delete, select
@@ -26,8 +27,56 @@ from models import (
     Worker,
 )
 
-REVIEW_WINDOW_DAYS = 15  # 仲裁审查: within 15 days of the agreement taking effect
-CONFIRMATION_WINDOW_DAYS = 30  # 司法确认: within 30 days
+
+@dataclass(frozen=True)
+class ReviewWindow:
+    """A step both parties may take together within `days` of the agreement taking effect. Its
+    name, length and wording are written here once; the case page, the filings page and the
+    agreement document all read them from `review_windows`."""
+
+    name: str  # 仲裁审查
+    days: int
+    authority: str  # whom the parties apply to
+    applying: str  # the application, worded as the rule words it
+    filed_field: str  # the Agreement column holding the date the parties applied
+    until: date | None = None  # the last day, once the agreement has taken effect
+    filed_on: date | None = None
+
+    @property
+    def days_in_words(self) -> str:
+        """十五, 三十: the number of days as a legal text writes it."""
+        digits = "零一二三四五六七八九"
+        tens, ones = divmod(self.days, 10)
+        return (
+            (digits[tens] if tens > 1 else "")
+            + ("十" if tens else "")
+            + (digits[ones] if ones or not tens else "")
+        )
+
+    @property
+    def within(self) -> str:
+        """生效后15日内."""
+        return f"生效后{self.days}日内"
+
+    def notice(self, until: str = "") -> str:
+        """The right as the agreement document states it; `until` is the last day as printed
+        (empty on a draft, whose effective date is not known yet)."""
+        dated = f"（即{until}前）" if until else ""
+        return (
+            f"双方当事人可以自本协议生效之日起{self.days_in_words}日内{dated}，"
+            f"共同向{self.authority}{self.applying}。"
+        )
+
+
+# 仲裁审查: 《劳动人事争议仲裁办案规则》(人社部令第33号) art.74, within 15 days of taking effect.
+ARBITRATION_REVIEW = ReviewWindow(
+    "仲裁审查", 15, "劳动人事争议仲裁委员会", "提出仲裁审查申请", "review_filed_on"
+)
+# 司法确认: 《中华人民共和国民事诉讼法》art.205, within 30 days of taking effect.
+JUDICIAL_CONFIRMATION = ReviewWindow(
+    "司法确认", 30, "人民法院", "申请司法确认", "confirmation_filed_on"
+)
+REVIEW_WINDOWS = (ARBITRATION_REVIEW, JUDICIAL_CONFIRMATION)
 
 
 def agreement_of(session: Session, case: Case) -> Agreement | None:
@@ -225,13 +274,25 @@ def record_filings(
     session.flush()
 
 
-def review_windows(agreement: Agreement) -> dict[str, date] | None:
+def review_windows(agreement: Agreement | None) -> list[ReviewWindow]:
+    """The review windows dated from the day the agreement took effect, each with the day the
+    parties applied if they did; none while no agreement is in effect."""
     if agreement is None or agreement.effective_on is None:
-        return None
-    return {
-        "review_until": add_days(agreement.effective_on, REVIEW_WINDOW_DAYS),
-        "confirmation_until": add_days(agreement.effective_on, CONFIRMATION_WINDOW_DAYS),
-    }
+        return []
+    return [
+        replace(
+            window,
+            until=add_days(agreement.effective_on, window.days),
+            filed_on=getattr(agreement, window.filed_field),
+        )
+        for window in REVIEW_WINDOWS
+    ]
+
+
+def review_windows_sentence(windows: list[ReviewWindow]) -> str:
+    """双方当事人可在2021-03-24前（生效后15日内）共同申请仲裁审查，或在…前（…）共同申请司法确认。"""
+    steps = [f"在{w.until}前（{w.within}）共同申请{w.name}" for w in windows]
+    return f"双方当事人可{'，或'.join(steps)}。" if steps else ""
 
 
 def default_terms(session: Session, case: Case) -> str:
@@ -246,6 +307,7 @@ def default_terms(session: Session, case: Case) -> str:
         applicants = f"{workers[0]}等{len(workers)}名职工（名单及各人金额见协议金额表）"
     else:
         applicants = workers[0] if workers else ""
+    review, confirmation = REVIEW_WINDOWS
     return (
         f"申请人：{applicants}\n"
         f"被申请人：{employer.name if employer else ''}\n"
@@ -254,8 +316,9 @@ def default_terms(session: Session, case: Case) -> str:
         "一、被申请人同意按协议金额表所列金额向各申请人支付款项，并按付款安排所列期限履行。\n"
         "二、被申请人按期足额支付上述款项后，双方就本案争议事项再无其他纠纷。\n"
         "三、本协议自双方当事人签名（盖章）、调解员签名并经调解组织盖章之日起生效。双方当事人"
-        "可自协议生效之日起十五日内共同向劳动人事争议仲裁委员会申请仲裁审查，或自生效之日起"
-        "三十日内共同向人民法院申请司法确认。\n"
+        f"可自协议生效之日起{review.days_in_words}日内共同向{review.authority}申请{review.name}，"
+        f"或自生效之日起{confirmation.days_in_words}日内共同向{confirmation.authority}"
+        f"申请{confirmation.name}。\n"
         "四、被申请人逾期不履行本协议中支付劳动报酬、工伤医疗费、经济补偿或者赔偿金事项的，"
         "申请人可以依法向人民法院申请支付令。"
     )

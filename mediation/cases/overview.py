@@ -6,8 +6,10 @@ from datetime import date
 from sqlmodel import Session, select
 
 from mediation.cases import actions, agreements, deadlines
+from mediation.cases.agreements import ReviewWindow
 from mediation.cases.intake import repeat_claims
 from mediation.cases.payments import (
+    PAYMENT_ORDER_NOTICE,
     PaymentState,
     WorkerAmounts,
     payment_order_possible,
@@ -47,13 +49,17 @@ class CaseOverview:
     payments: list[tuple[Payment, str]]
     payment_state: PaymentState | None
     payment_order_possible: bool
-    windows: dict[str, date] | None
+    windows: list[ReviewWindow]
     deadlines: list[deadlines.Deadline]
     next_step: str
     actions: list[actions.Action]
     timeline: list[AuditEvent]
     repeats: list[tuple[str, str, str]]
     personal_data: bool
+
+    @property
+    def payment_order_notice(self) -> str:
+        return PAYMENT_ORDER_NOTICE if self.payment_order_possible else ""
 
 
 def overview(session: Session, case: Case, user: User, today: date) -> CaseOverview:

@@ -226,6 +226,15 @@ def payment_state(session: Session, case: Case, today: date | None = None) -> Pa
     return PaymentState.IN_DEFAULT if due > case.paid_fen else PaymentState.PENDING
 
 
+# 劳动争议调解仲裁法 art.16 in its own words: shown on the case page and the filings page when
+# an agreement on such claims is in default, and printed on every agreement.
+PAYMENT_ORDER_NOTICE = (
+    "因支付拖欠劳动报酬、工伤医疗费、经济补偿或者赔偿金事项达成调解协议，用人单位在协议约定期限内"
+    "不履行的，劳动者可以持调解协议书依法向人民法院申请支付令"
+    "（《中华人民共和国劳动争议调解仲裁法》第十六条）。"
+)
+
+
 def payment_order_possible(session: Session, case: Case, today: date | None = None) -> bool:
     """An agreement in default on wages, work-injury costs, compensation or damages (art.16)."""
     if payment_state(session, case, today) is not PaymentState.IN_DEFAULT:

@@ -234,15 +234,10 @@ def filings(case_id: int):
     intro = []
     if windows:
         intro.append(
-            f"协议于{current.effective_on}生效。双方当事人可在{windows['review_until']}前"
-            f"（生效后15日内）共同申请仲裁审查，或在{windows['confirmation_until']}前"
-            "（生效后30日内）共同申请司法确认。"
+            f"协议于{current.effective_on}生效。{agreements.review_windows_sentence(windows)}"
         )
     if payments.payment_order_possible(db, case, today()):
-        intro.append(
-            "用人单位逾期未履行协议中支付劳动报酬、工伤医疗费、经济补偿或赔偿金的事项，"
-            "申请人可依法向人民法院申请支付令。"
-        )
+        intro.append(payments.PAYMENT_ORDER_NOTICE)
 
     def save():
         agreements.record_filings(

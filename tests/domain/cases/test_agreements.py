@@ -80,10 +80,11 @@ def test_the_articles_agreement_takes_effect_and_closes_the_case(db, mediator, n
     rows = payments.worker_amounts(db, case)
     assert [r.worker.name for r in rows] == NAMES
     assert all(type(r.agreed_fen) is int and r.agreed_fen == SHARE for r in rows)
-    assert agreements.review_windows(agreements.agreement_of(db, case)) == {
-        "review_until": date(2021, 3, 24),
-        "confirmation_until": date(2021, 4, 8),
-    }
+    windows = agreements.review_windows(agreements.agreement_of(db, case))
+    assert [(w.name, w.until, w.filed_on) for w in windows] == [
+        ("仲裁审查", date(2021, 3, 24), None),
+        ("司法确认", date(2021, 4, 8), None),
+    ]
 
 
 def test_effective_on_is_the_latest_signature(db, mediator, new_case):
@@ -96,6 +97,7 @@ def test_effective_on_is_the_latest_signature(db, mediator, new_case):
 def test_a_draft_can_be_revised_until_signed(db, mediator, new_case):
     case = new_case(names=["阿永", "李建华"])
     save(db, case, mediator, signed=(DAY, None, DAY))
+    assert agreements.review_windows(agreements.agreement_of(db, case)) == []
     assert case.status_enum is CaseStatus.IN_MEDIATION
     assert case.closed_on is None
     assert payments.payment_state(db, case, LATER) is None
@@ -219,6 +221,24 @@ def test_filings_only_after_the_agreement_took_effect(db, mediator, new_case):
     dates["review_filed_on"] = date(2021, 3, 15)
     agreements.record_filings(db, case, mediator, **dates, **empty, today=LATER)
     assert agreements.agreement_of(db, case).review_filed_on == date(2021, 3, 15)
+    windows = agreements.review_windows(agreements.agreement_of(db, case))
+    assert [(w.until, w.filed_on) for w in windows] == [
+        (date(2021, 3, 25), date(2021, 3, 15)),
+        (date(2021, 4, 9), None),
+    ]
+
+
+def test_review_windows_are_stated_once_in_their_legal_wording():
+    review, confirmation = agreements.REVIEW_WINDOWS
+    assert (review.days, review.days_in_words, review.within) == (15, "十五", "生效后15日内")
+    assert (confirmation.days, confirmation.days_in_words) == (30, "三十")
+    assert review.notice("2021年3月24日") == (
+        "双方当事人可以自本协议生效之日起十五日内（即2021年3月24日前），"
+        "共同向劳动人事争议仲裁委员会提出仲裁审查申请。"
+    )
+    assert confirmation.notice() == (
+        "双方当事人可以自本协议生效之日起三十日内，共同向人民法院申请司法确认。"
+    )
 
 
 def test_default_terms_name_the_parties(db, new_case):
@@ -226,4 +246,7 @@ def test_default_terms_name_the_parties(db, new_case):
     text = agreements.default_terms(db, case)
     assert text.startswith("申请人：阿永等10名职工")
     assert "被申请人：佛山市某包装印刷有限公司" in text
-    assert "十五日内" in text and "三十日内" in text
+    assert (
+        "双方当事人可自协议生效之日起十五日内共同向劳动人事争议仲裁委员会申请仲裁审查，"
+        "或自生效之日起三十日内共同向人民法院申请司法确认。"
+    ) in text
