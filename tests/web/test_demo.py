@@ -28,7 +28,7 @@ from models import (
     User,
     Worker,
 )
-from seed.demo import ARTICLE_EMPLOYER
+from seed.data import ARTICLE_EMPLOYER
 
 
 def count(db, model) -> int:
