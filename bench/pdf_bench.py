@@ -23,8 +23,9 @@ from sqlmodel import Session, select  # noqa: E402
 
 from app import create_app  # noqa: E402
 from mediation.cases import assignment, lifecycle
-from mediation.cases.agreements import claim_lines, pay_outstanding, save_agreement  # noqa: E402
+from mediation.cases.agreements import claim_lines, save_agreement  # noqa: E402
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake  # noqa: E402
+from mediation.cases.payments import pay_outstanding  # noqa: E402
 from mediation.dates import TZ  # noqa: E402
 from mediation.identifiers import resident_id_check_char  # noqa: E402
 from mediation.reference import accounts  # noqa: E402

@@ -10,7 +10,7 @@ from mediation.errors import RuleViolation
 from mediation.reference import accounts
 from mediation.reference.districts import load_reference_data
 from models.db import upgrade
-from seed import demo
+from seed import data, demo, people
 from views.db import database
 
 
@@ -68,10 +68,10 @@ def create_user(username, role, centre_code, district_code, display_name):
 def demo_data():
     """Create a demo user for every role, and demo cases when there are none yet."""
     with _session() as session:
-        users = demo.create_demo_users(session)
+        users = people.create_demo_users(session)
         cases = demo.create_demo_cases(session)
         session.commit()
-    click.echo(f"演示账户（密码均为 {demo.DEMO_PASSWORD}）：")
+    click.echo(f"演示账户（密码均为 {data.DEMO_PASSWORD}）：")
     for username, label in users:
         click.echo(f"  {username:<12} {label}")
     if cases:

@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 
 from app import create_app
 from mediation.cases import lifecycle
-from mediation.cases.agreements import claim_lines, pay_outstanding, save_agreement
+from mediation.cases.agreements import claim_lines, save_agreement
+from mediation.cases.payments import pay_outstanding
 from mediation.reference import accounts
 from mediation.reference.districts import load_reference_data
 from models import Centre, District, User  # noqa: F401

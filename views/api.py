@@ -7,16 +7,17 @@ from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 from sqlmodel import select
 
-from mediation.cases import agreements
+from mediation.cases import payments
 from mediation.cases.intake import get_case
 from mediation.cases.listing import CaseFilter, list_cases
 from mediation.dates import today
 from mediation.identifiers import mask_id_number, mask_phone
-from mediation.legal.cases import legal_statistics
 from mediation.permissions import Permission
 from mediation.privacy import shows_personal_data
 from mediation.scope import OutOfScope, UnknownCode, narrow
-from mediation.statistics.figures import Period, by_district, statistics
+from mediation.statistics.figures import by_district, statistics
+from mediation.statistics.legal import legal_statistics
+from mediation.statistics.period import Period
 from models import CaseStatus, Centre
 from views.db import get_db
 from views.helpers import current_scope, require
@@ -180,10 +181,10 @@ def case_detail(case_id: int):
             "agreed_fen": row.agreed_fen,
             "paid_fen": row.paid_fen,
         }
-        for row in agreements.worker_amounts(db, case)
+        for row in payments.worker_amounts(db, case)
     ]
     centre = db.get(Centre, case.centre_id)
-    state = agreements.payment_state(db, case)
+    state = payments.payment_state(db, case)
     return jsonify(
         **case_json(case, centre.code),
         worker_list=workers,

@@ -18,29 +18,30 @@ from wtforms.fields.choices import SelectChoice
 from forms import select_choices
 from forms.stats import StatsFilterForm
 from mediation.dates import now, today
-from mediation.legal.cases import legal_statistics
 from mediation.permissions import Permission
 from mediation.reference.districts import CITY_LEVEL_NAME
 from mediation.scope import Narrowed, OutOfScope, Scope, UnknownCode, narrow, visible_centres
 from mediation.statistics import charts
+from mediation.statistics.breakdowns import Breakdown, breakdowns
 from mediation.statistics.export import Header, write_union_workbook, write_workbook
 from mediation.statistics.figures import (
     CLOSED,
     COUNT_STATUSES,
     COUNTS,
     DEFINITIONS,
-    Breakdown,
+    Statistics,
+    statistics,
+    top_employers,
+)
+from mediation.statistics.legal import legal_statistics
+from mediation.statistics.period import (
     InvalidPeriod,
     Period,
-    Statistics,
-    breakdowns,
     month_within,
     period_from_picker,
     period_label,
     picker_choices,
     picker_value,
-    statistics,
-    top_employers,
 )
 from mediation.statistics.union import UNION_DEFINITIONS, summary_sentence, union_report
 from models import Centre, District

@@ -1,14 +1,15 @@
-"""The mediation agreement, its schedule and effectiveness, and the payments made under it."""
+"""The mediation agreement: its terms, amounts and schedule, when it takes effect (and the case
+succeeds), the review windows that open then and the filings made in them, and the default terms
+a mediator starts from. Payments under it are in mediation.cases.payments."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
-from enum import StrEnum
 
 from sqlmodel import Session, delete, select
 
 from mediation import audit
 from mediation.cases.intake import refresh_totals
-from mediation.cases.lifecycle import _move
+from mediation.cases.lifecycle import move_to
 from mediation.dates import add_days
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
@@ -19,83 +20,67 @@ from models import (
     Case,
     CaseStatus,
     Centre,
-    ClaimKind,
     ClaimLine,
     Employer,
     Instalment,
-    Payment,
     User,
     Worker,
 )
-from models.base import sql_total
-
-REVIEW_WINDOW_DAYS = 15  # 仲裁审查: within 15 days of the agreement taking effect
-CONFIRMATION_WINDOW_DAYS = 30  # 司法确认: within 30 days
-
-
-class PaymentState(StrEnum):
-    PENDING = "pending"
-    PERFORMED = "performed"
-    IN_DEFAULT = "in_default"
-
-    @property
-    def label(self) -> str:
-        return {"pending": "履行中", "performed": "已履行", "in_default": "逾期未履行"}[self.value]
-
-    @property
-    def css_class(self) -> str:
-        return {"pending": "info", "performed": "ok", "in_default": "bad"}[self.value]
 
 
 @dataclass(frozen=True)
-class WorkerAmounts:
-    worker: Worker
-    claimed_fen: int
-    agreed_fen: int
-    paid_fen: int
+class ReviewWindow:
+    """A step both parties may take together within `days` of the agreement taking effect. Its
+    name, length and wording are written here once; the case page, the filings page and the
+    agreement document all read them from `review_windows`."""
+
+    name: str  # 仲裁审查
+    days: int
+    authority: str  # whom the parties apply to
+    applying: str  # the application, worded as the rule words it
+    filed_field: str  # the Agreement column holding the date the parties applied
+    until: date | None = None  # the last day, once the agreement has taken effect
+    filed_on: date | None = None
 
     @property
-    def outstanding_fen(self) -> int:
-        return max(self.agreed_fen - self.paid_fen, 0)
+    def days_in_words(self) -> str:
+        """十五, 三十: the number of days as a legal text writes it."""
+        digits = "零一二三四五六七八九"
+        tens, ones = divmod(self.days, 10)
+        return (
+            (digits[tens] if tens > 1 else "")
+            + ("十" if tens else "")
+            + (digits[ones] if ones or not tens else "")
+        )
+
+    @property
+    def within(self) -> str:
+        """生效后15日内."""
+        return f"生效后{self.days}日内"
+
+    def notice(self, until: str = "") -> str:
+        """The right as the agreement document states it; `until` is the last day as printed
+        (empty on a draft, whose effective date is not known yet)."""
+        dated = f"（即{until}前）" if until else ""
+        return (
+            f"双方当事人可以自本协议生效之日起{self.days_in_words}日内{dated}，"
+            f"共同向{self.authority}{self.applying}。"
+        )
+
+
+# 仲裁审查: 《劳动人事争议仲裁办案规则》(人社部令第33号) art.74, within 15 days of taking effect.
+ARBITRATION_REVIEW = ReviewWindow(
+    "仲裁审查", 15, "劳动人事争议仲裁委员会", "提出仲裁审查申请", "review_filed_on"
+)
+# 司法确认: 《中华人民共和国民事诉讼法》art.205, within 30 days of taking effect.
+JUDICIAL_CONFIRMATION = ReviewWindow(
+    "司法确认", 30, "人民法院", "申请司法确认", "confirmation_filed_on"
+)
+REVIEW_WINDOWS = (ARBITRATION_REVIEW, JUDICIAL_CONFIRMATION)
 
 
 def agreement_of(session: Session, case: Case) -> Agreement | None:
     return session.exec(select(Agreement).where(Agreement.case_id == case.id)).first()
-
-
-def worker_amounts(session: Session, case: Case) -> list[WorkerAmounts]:
-    """Claimed, agreed and paid per worker, in their order on the case (three grouped queries)."""
-    workers = session.exec(
-        select(Worker).where(Worker.case_id == case.id).order_by(Worker.position, Worker.id)
-    ).all()
-    claimed = dict(
-        session.exec(
-            select(ClaimLine.worker_id, sql_total(ClaimLine.claimed_fen))
-            .where(ClaimLine.case_id == case.id)
-            .group_by(ClaimLine.worker_id)
-        ).all()
-    )
-    agreed = dict(
-        session.exec(
-            select(ClaimLine.worker_id, sql_total(AgreementLine.agreed_fen))
-            .join(ClaimLine, ClaimLine.id == AgreementLine.claim_line_id)
-            .where(ClaimLine.case_id == case.id)
-            .group_by(ClaimLine.worker_id)
-        ).all()
-    )
-    paid = dict(
-        session.exec(
-            select(Payment.worker_id, sql_total(Payment.amount_fen))
-            .where(Payment.case_id == case.id)
-            .group_by(Payment.worker_id)
-        ).all()
-    )
-    return [
-        WorkerAmounts(
-            w, claimed.get(w.id, 0) or 0, agreed.get(w.id, 0) or 0, paid.get(w.id, 0) or 0
-        )
-        for w in workers
-    ]
 
 
 def claim_lines(session: Session, case: Case) -> list[tuple[Worker, ClaimLine, int | None]]:
@@ -226,7 +211,7 @@ def save_agreement(
     after["agreed_fen"] = case.agreed_fen
     summary = f"录入调解协议，协议金额合计 {format_yuan(case.agreed_fen)} 元"
     if agreement.effective_on:
-        _move(case, CaseStatus.SUCCEEDED)
+        move_to(case, CaseStatus.SUCCEEDED)
         case.closed_on = agreement.effective_on
         after["status"], before["status"] = case.status, CaseStatus.IN_MEDIATION.value
         summary += f"；协议于{agreement.effective_on}生效，调解成功"
@@ -289,158 +274,25 @@ def record_filings(
     session.flush()
 
 
-def _check_payable(case: Case, paid_on: date, today: date) -> list:
-    if case.status_enum is not CaseStatus.SUCCEEDED:
-        raise RuleViolation("调解协议生效后才能登记履行款项")
-    if paid_on > today:
-        return [("paid_on", "支付日期不能晚于今天")]
-    if paid_on < case.received_on:
-        return [("paid_on", "支付日期不能早于收到申请日期")]
-    return []
-
-
-def _new_payment(
-    session: Session,
-    case: Case,
-    actor: User,
-    worker_id: int,
-    amount_fen: int,
-    paid_on: date,
-    method: str,
-    note: str,
-) -> Payment:
-    payment = Payment(
-        case_id=case.id,
-        worker_id=worker_id,
-        amount_fen=amount_fen,
-        paid_on=paid_on,
-        method=method.strip(),
-        note=note.strip(),
-        recorded_by_id=actor.id,
-    )
-    session.add(payment)
-    return payment
-
-
-def record_payment(
-    session: Session,
-    case: Case,
-    actor: User,
-    *,
-    worker_id: int,
-    amount_fen: int,
-    paid_on: date,
-    method: str = "",
-    note: str = "",
-    today: date | None = None,
-) -> Payment:
-    today = today or local_today()
-    problems = _check_payable(case, paid_on, today)
-    amounts = {row.worker.id: row for row in worker_amounts(session, case)}
-    row = amounts.get(worker_id)
-    if row is None:
-        problems.append(("worker_id", "请选择本案申请人"))
-    if amount_fen <= 0:
-        problems.append(("amount", "支付金额须大于0"))
-    elif row is not None and row.paid_fen + amount_fen > row.agreed_fen:
-        problems.append(
-            (
-                "amount",
-                f"累计支付 {format_yuan(row.paid_fen + amount_fen)} 元"
-                f"将超过{row.worker.name}的协议金额 "
-                f"{format_yuan(row.agreed_fen)} 元（尚欠 {format_yuan(row.outstanding_fen)} 元）",
-            )
-        )
-    if problems:
-        raise RuleViolation(problems)
-    payment = _new_payment(session, case, actor, worker_id, amount_fen, paid_on, method, note)
-    refresh_totals(session, case)
-    audit.record_event(
-        session,
-        case,
-        actor,
-        "payment",
-        f"登记{row.worker.name}收到 {format_yuan(amount_fen)} 元（{paid_on}）",
-        {"paid_fen": [case.paid_fen - amount_fen, case.paid_fen]},
-    )
-    session.flush()
-    return payment
-
-
-def pay_outstanding(
-    session: Session,
-    case: Case,
-    actor: User,
-    *,
-    paid_on: date,
-    method: str = "",
-    note: str = "",
-    today: date | None = None,
-) -> int:
-    """Record that every worker received what is still owed to them; returns the fen paid."""
-    today = today or local_today()
-    problems = _check_payable(case, paid_on, today)
-    if problems:
-        raise RuleViolation(problems)
-    before = case.paid_fen
-    paid = 0
-    for row in worker_amounts(session, case):
-        if row.outstanding_fen:
-            _new_payment(
-                session, case, actor, row.worker.id, row.outstanding_fen, paid_on, method, note
-            )
-            paid += row.outstanding_fen
-    if not paid:
-        raise RuleViolation("协议款项已全部支付，无需登记")
-    refresh_totals(session, case)
-    audit.record_event(
-        session,
-        case,
-        actor,
-        "payment",
-        f"登记全部申请人收到剩余款项合计 {format_yuan(paid)} 元（{paid_on}）",
-        {"paid_fen": [before, case.paid_fen]},
-    )
-    session.flush()
-    return paid
-
-
-def payment_state(session: Session, case: Case, today: date | None = None) -> PaymentState | None:
-    """Derived when read: performed (all paid), in default (an instalment past due and unpaid),
-    or pending. None for a case that has not succeeded."""
-    if case.status_enum is not CaseStatus.SUCCEEDED:
-        return None
-    if case.paid_fen >= case.agreed_fen:
-        return PaymentState.PERFORMED
-    today = today or local_today()
-    agreement = agreement_of(session, case)
-    due = (
-        session.exec(
-            select(sql_total(Instalment.amount_fen)).where(
-                Instalment.agreement_id == agreement.id, Instalment.due_on < today
-            )
-        ).one()
-        if agreement
-        else 0
-    )
-    return PaymentState.IN_DEFAULT if due > case.paid_fen else PaymentState.PENDING
-
-
-def payment_order_possible(session: Session, case: Case, today: date | None = None) -> bool:
-    """An agreement in default on wages, work-injury costs, compensation or damages (art.16)."""
-    if payment_state(session, case, today) is not PaymentState.IN_DEFAULT:
-        return False
-    kinds = set(session.exec(select(ClaimLine.kind).where(ClaimLine.case_id == case.id)))
-    return any(ClaimKind(kind).payment_order for kind in kinds)
-
-
-def review_windows(agreement: Agreement) -> dict[str, date] | None:
+def review_windows(agreement: Agreement | None) -> list[ReviewWindow]:
+    """The review windows dated from the day the agreement took effect, each with the day the
+    parties applied if they did; none while no agreement is in effect."""
     if agreement is None or agreement.effective_on is None:
-        return None
-    return {
-        "review_until": add_days(agreement.effective_on, REVIEW_WINDOW_DAYS),
-        "confirmation_until": add_days(agreement.effective_on, CONFIRMATION_WINDOW_DAYS),
-    }
+        return []
+    return [
+        replace(
+            window,
+            until=add_days(agreement.effective_on, window.days),
+            filed_on=getattr(agreement, window.filed_field),
+        )
+        for window in REVIEW_WINDOWS
+    ]
+
+
+def review_windows_sentence(windows: list[ReviewWindow]) -> str:
+    """双方当事人可在2021-03-24前（生效后15日内）共同申请仲裁审查，或在…前（…）共同申请司法确认。"""
+    steps = [f"在{w.until}前（{w.within}）共同申请{w.name}" for w in windows]
+    return f"双方当事人可{'，或'.join(steps)}。" if steps else ""
 
 
 def default_terms(session: Session, case: Case) -> str:
@@ -455,6 +307,7 @@ def default_terms(session: Session, case: Case) -> str:
         applicants = f"{workers[0]}等{len(workers)}名职工（名单及各人金额见协议金额表）"
     else:
         applicants = workers[0] if workers else ""
+    review, confirmation = REVIEW_WINDOWS
     return (
         f"申请人：{applicants}\n"
         f"被申请人：{employer.name if employer else ''}\n"
@@ -463,8 +316,9 @@ def default_terms(session: Session, case: Case) -> str:
         "一、被申请人同意按协议金额表所列金额向各申请人支付款项，并按付款安排所列期限履行。\n"
         "二、被申请人按期足额支付上述款项后，双方就本案争议事项再无其他纠纷。\n"
         "三、本协议自双方当事人签名（盖章）、调解员签名并经调解组织盖章之日起生效。双方当事人"
-        "可自协议生效之日起十五日内共同向劳动人事争议仲裁委员会申请仲裁审查，或自生效之日起"
-        "三十日内共同向人民法院申请司法确认。\n"
+        f"可自协议生效之日起{review.days_in_words}日内共同向{review.authority}申请{review.name}，"
+        f"或自生效之日起{confirmation.days_in_words}日内共同向{confirmation.authority}"
+        f"申请{confirmation.name}。\n"
         "四、被申请人逾期不履行本协议中支付劳动报酬、工伤医疗费、经济补偿或者赔偿金事项的，"
         "申请人可以依法向人民法院申请支付令。"
     )

@@ -39,7 +39,8 @@ MAX_EXTENSION_DAYS = 15
 MAX_REASON_LENGTH = 200  # refusal_reason and void_reason columns
 
 
-def _move(case: Case, target: CaseStatus) -> None:
+def move_to(case: Case, target: CaseStatus) -> None:
+    """Set the status if the transition table allows it; the caller audits and flushes."""
     current = case.status_enum
     if target not in TRANSITIONS[current]:
         raise RuleViolation(f"案件当前状态为「{current.label}」，不能变更为「{target.label}」")
@@ -64,7 +65,7 @@ def accept(
     if problems:
         raise RuleViolation(problems)
     before = audit.snapshot(case, ["status", "accepted_on"])
-    _move(case, S.ACCEPTED)
+    move_to(case, S.ACCEPTED)
     case.accepted_on = accepted_on
     case.mediation_due_on = mediation_due(case)
     _finish(session, case, actor, before, "accept", f"受理案件（{accepted_on:%Y-%m-%d}）")
@@ -90,7 +91,7 @@ def refuse(
     if problems:
         raise RuleViolation(problems)
     before = audit.snapshot(case, ["status", "closed_on", "refusal_reason"])
-    _move(case, S.REFUSED)
+    move_to(case, S.REFUSED)
     case.closed_on, case.refusal_reason = refused_on, reason.strip()
     _finish(session, case, actor, before, "refuse", f"不予受理：{case.refusal_reason}")
 
@@ -101,7 +102,7 @@ def void(session: Session, case: Case, actor: User, reason: str, today: date | N
     if len(reason.strip()) > MAX_REASON_LENGTH:
         raise RuleViolation([("reason", f"作废理由不超过{MAX_REASON_LENGTH}字")])
     before = audit.snapshot(case, ["status", "closed_on", "void_reason"])
-    _move(case, S.VOIDED)
+    move_to(case, S.VOIDED)
     case.closed_on = max(today or local_today(), case.received_on)
     case.void_reason = reason.strip()
     _finish(session, case, actor, before, "void", f"作废：{case.void_reason}")
@@ -122,7 +123,7 @@ def withdraw(
     if problems:
         raise RuleViolation(problems)
     before = audit.snapshot(case, ["status", "closed_on", "outcome_note"])
-    _move(case, S.WITHDRAWN)
+    move_to(case, S.WITHDRAWN)
     case.closed_on, case.outcome_note = withdrawn_on, note.strip()
     _finish(session, case, actor, before, "withdraw", "申请人撤回调解申请")
 
@@ -153,7 +154,7 @@ def fail(
     before = audit.snapshot(
         case, ["status", "closed_on", "failure_reason", "outcome_note", "arbitration_applied_on"]
     )
-    _move(case, S.FAILED)
+    move_to(case, S.FAILED)
     case.closed_on, case.failure_reason, case.outcome_note = closed_on, reason, note.strip()
     case.arbitration_applied_on = arbitration_applied_on
     _finish(session, case, actor, before, "fail", f"调解不成：{FailureReason(reason).label}")
@@ -237,7 +238,7 @@ def start_mediation_if_ready(session: Session, case: Case, actor: User) -> None:
     """accepted → in_mediation once a mediator and a lawyer are assigned or a session held."""
     if case.status_enum is S.ACCEPTED and _mediation_started(session, case):
         before = audit.snapshot(case, ["status"])
-        _move(case, S.IN_MEDIATION)
+        move_to(case, S.IN_MEDIATION)
         _finish(session, case, actor, before, "start_mediation", "案件进入调解")
 
 

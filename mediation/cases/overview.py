@@ -6,7 +6,16 @@ from datetime import date
 from sqlmodel import Session, select
 
 from mediation.cases import actions, agreements, deadlines
+from mediation.cases.agreements import ReviewWindow
 from mediation.cases.intake import repeat_claims
+from mediation.cases.payments import (
+    PAYMENT_ORDER_NOTICE,
+    PaymentState,
+    WorkerAmounts,
+    payment_order_possible,
+    payment_state,
+    worker_amounts,
+)
 from mediation.privacy import shows_personal_data
 from mediation.reference.calendar import load_calendar
 from models import (
@@ -32,15 +41,15 @@ class CaseOverview:
     employer: Employer
     mediator: User | None
     lawyer: Lawyer | None
-    workers: list[agreements.WorkerAmounts]
+    workers: list[WorkerAmounts]
     claims: list[tuple[Worker, ClaimLine, int | None]]
     sessions: list[MediationSession]
     agreement: Agreement | None
     instalments: list[Instalment]
     payments: list[tuple[Payment, str]]
-    payment_state: agreements.PaymentState | None
+    payment_state: PaymentState | None
     payment_order_possible: bool
-    windows: dict[str, date] | None
+    windows: list[ReviewWindow]
     deadlines: list[deadlines.Deadline]
     next_step: str
     actions: list[actions.Action]
@@ -48,11 +57,15 @@ class CaseOverview:
     repeats: list[tuple[str, str, str]]
     personal_data: bool
 
+    @property
+    def payment_order_notice(self) -> str:
+        return PAYMENT_ORDER_NOTICE if self.payment_order_possible else ""
+
 
 def overview(session: Session, case: Case, user: User, today: date) -> CaseOverview:
     agreement = agreements.agreement_of(session, case)
     calendar = load_calendar(session)
-    workers = agreements.worker_amounts(session, case)
+    workers = worker_amounts(session, case)
     names = {row.worker.id: row.worker.name for row in workers}
     payments = session.exec(
         select(Payment).where(Payment.case_id == case.id).order_by(Payment.paid_on, Payment.id)
@@ -75,8 +88,8 @@ def overview(session: Session, case: Case, user: User, today: date) -> CaseOverv
         agreement=agreement,
         instalments=agreements.instalments_of(session, agreement),
         payments=[(p, names.get(p.worker_id, "")) for p in payments],
-        payment_state=agreements.payment_state(session, case, today),
-        payment_order_possible=agreements.payment_order_possible(session, case, today),
+        payment_state=payment_state(session, case, today),
+        payment_order_possible=payment_order_possible(session, case, today),
         windows=agreements.review_windows(agreement),
         deadlines=deadlines.deadlines(case, calendar, today),
         next_step=deadlines.next_step(case, calendar, today, agreement is not None),

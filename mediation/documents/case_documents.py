@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from mediation.cases import agreements
+from mediation.cases import agreements, payments
 from mediation.cases.deadlines import MEDIATION_DAYS
 from mediation.cases.intake import COLLECTIVE_THRESHOLD
 from mediation.dates import TZ, add_days
@@ -112,7 +112,9 @@ class Document:
     today: date
     agreement: Agreement | None = None
     instalments: list[Instalment] = field(default_factory=list)
-    windows: dict[str, date] | None = None
+    # The review windows the agreement states: dated once it is in effect, as the law has
+    # them on a draft.
+    windows: list[agreements.ReviewWindow] = field(default_factory=list)
     session: MediationSession | None = None
     session_number: int = 0
     served: list[str] = field(default_factory=list)
@@ -197,10 +199,9 @@ class Document:
         return "、".join(kinds)
 
     @property
-    def payment_order_kinds(self) -> bool:
-        """Claims for which a payment order (支付令) may be sought if unpaid (law art.16)."""
-        labels = {kind.label for kind in ClaimKind if kind.payment_order}
-        return any(claim.kind in labels for party in self.parties for claim in party.claims)
+    def payment_order_notice(self) -> str:
+        """The worker's right to a payment order (支付令), as every agreement states it."""
+        return payments.PAYMENT_ORDER_NOTICE
 
     @property
     def session_ends_at(self) -> datetime | None:
@@ -384,7 +385,7 @@ def parties_of(session: Session, case: Case, personal_data: bool) -> list[PartyR
             ClaimRow(labels.get(line.kind, line.kind), line.claimed_fen, agreed)
         )
     rows = []
-    for index, amounts in enumerate(agreements.worker_amounts(session, case), start=1):
+    for index, amounts in enumerate(payments.worker_amounts(session, case), start=1):
         worker = amounts.worker
         rows.append(
             PartyRow(
@@ -433,7 +434,7 @@ def document(
     if code in ("agreement", "service", "sheet", "roster"):
         doc.agreement = agreements.agreement_of(session, case)
         doc.instalments = agreements.instalments_of(session, doc.agreement)
-        doc.windows = agreements.review_windows(doc.agreement)
+        doc.windows = agreements.review_windows(doc.agreement) or list(agreements.REVIEW_WINDOWS)
     if record is not None:
         doc.session = record
         held = [held.id for held in _held_sessions(session, case)]

@@ -16,7 +16,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from mediation.statistics.figures import COUNTS, DEFINITIONS, Breakdown, Figures, Statistics
+from mediation.statistics.breakdowns import Breakdown
+from mediation.statistics.figures import COUNTS, DEFINITIONS, Figures, Statistics
 from mediation.statistics.union import UNION_DEFINITIONS, UnionReport
 
 MONEY = "#,##0.00"

@@ -1,4 +1,4 @@
-"""Supervisor statistics as SQL aggregates (DOMAIN.md, "Statistics, defined").
+"""Supervisor statistics as SQL aggregates; the definitions are in docs/statistics.md.
 
 A mediation case belongs to a period by its acceptance date (a refusal by its decision date);
 its outcome is as of now; voided cases count nowhere. Whole months inside the period are read
@@ -6,17 +6,16 @@ from the maintained rollup; the partial months at either end are aggregated from
 themselves, so any day range is exact and still cheap.
 """
 
-import calendar
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import BigInteger, and_, cast, func, or_, select
 from sqlmodel import Session
 
 from mediation.reference.districts import CITY_LEVEL_CODE, CITY_LEVEL_NAME
+from mediation.statistics.period import Period, split, split_years
 from mediation.statistics.rollup import (
     YEARLY,
     case_measures,
@@ -28,9 +27,7 @@ from models import (
     Case,
     CaseRollup,
     CaseStatus,
-    Category,
     Centre,
-    Channel,
     District,
     Employer,
     Lawyer,
@@ -40,6 +37,7 @@ from models.base import sql_total
 S = CaseStatus
 HANDLED = (S.ACCEPTED, S.IN_MEDIATION, S.SUCCEEDED, S.FAILED, S.WITHDRAWN)
 OPEN = (S.ACCEPTED, S.IN_MEDIATION)
+CLOSED = (S.SUCCEEDED, S.FAILED, S.WITHDRAWN)
 
 
 @dataclass
@@ -158,60 +156,6 @@ class Figures:
             "recovered_fen": self.recovered_fen,
             "workers_served": self.workers_served,
         }
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date
-
-    def months(self) -> list[date]:
-        month, last = self.start.replace(day=1), self.end.replace(day=1)
-        found = []
-        while month <= last:
-            found.append(month)
-            month = next_month(month)
-        return found
-
-
-def next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def month_end(day: date) -> date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
-
-
-def split_years(first_month: date, last_month: date):
-    """(first and last whole year as January firsts, or None; the month ranges outside them)."""
-    first_year = first_month.year if first_month.month == 1 else first_month.year + 1
-    last_year = last_month.year if last_month.month == 12 else last_month.year - 1
-    if first_year > last_year:
-        return None, [(first_month, last_month)]
-    ranges = []
-    if first_month < date(first_year, 1, 1):
-        ranges.append((first_month, date(first_year - 1, 12, 1)))
-    if last_month > date(last_year, 12, 1):
-        ranges.append((date(last_year + 1, 1, 1), last_month))
-    return (date(first_year, 1, 1), date(last_year, 1, 1)), ranges
-
-
-def split(period: Period) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
-    """(first and last whole month, or None; the day ranges outside whole months)."""
-    first = period.start if period.start.day == 1 else next_month(period.start)
-    last_end = (
-        period.end
-        if period.end == month_end(period.end)
-        else (period.end.replace(day=1) - timedelta(days=1))
-    )
-    if first > last_end:
-        return None, [(period.start, period.end)]
-    partial = []
-    if period.start < first:
-        partial.append((period.start, first - timedelta(days=1)))
-    if last_end < period.end:
-        partial.append((last_end + timedelta(days=1), period.end))
-    return (first, last_end.replace(day=1)), partial
 
 
 @dataclass
@@ -405,115 +349,6 @@ def top_employers(
     return [tuple(row) for row in session.execute(statement).all()]
 
 
-# --- The statistics pages and their export: period picker, count definitions, breakdowns ---
-
-
-class InvalidPeriod(ValueError):
-    """A picker value or date range that names no period; str() is a Chinese message."""
-
-
-LAST_FIVE_YEARS = "last5"
-CUSTOM_PERIOD = "custom"
-_YEAR = re.compile(r"(\d{4})")
-_QUARTER = re.compile(r"(\d{4})-Q([1-4])")
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-QUARTER_NAMES = ("一", "二", "三", "四")
-
-
-def year_period(year: int) -> Period:
-    return Period(date(year, 1, 1), date(year, 12, 31))
-
-
-def quarter_period(year: int, quarter: int) -> Period:
-    start = date(year, 3 * quarter - 2, 1)
-    return Period(start, month_end(start.replace(month=3 * quarter)))
-
-
-def month_period(year: int, month: int) -> Period:
-    start = date(year, month, 1)
-    return Period(start, month_end(start))
-
-
-def period_from_picker(
-    value: str | None, today: date, start: date | None = None, end: date | None = None
-) -> Period:
-    """The period a picker value names: "2021" (a year), "2021-Q1" (a quarter), "2021-03" (a
-    month), "last5" (this calendar year and the four before it) or "custom" (start to end).
-    No value: the dates if any are given, else this year. A period that has not ended yet
-    stops at today; a custom range is taken as typed."""
-    value = (value or "").strip()
-    if value == CUSTOM_PERIOD or (not value and (start or end)):
-        if start is None or end is None:
-            raise InvalidPeriod("自定义期间请填写开始日期和结束日期")
-        if start > end:
-            raise InvalidPeriod("开始日期不能晚于结束日期")
-        return Period(start, end)
-    try:
-        if not value:
-            period = year_period(today.year)
-        elif value == LAST_FIVE_YEARS:
-            period = Period(date(today.year - 4, 1, 1), date(today.year, 12, 31))
-        elif match := _YEAR.fullmatch(value):
-            period = year_period(int(match[1]))
-        elif match := _QUARTER.fullmatch(value):
-            period = quarter_period(int(match[1]), int(match[2]))
-        elif match := _MONTH.fullmatch(value):
-            period = month_period(int(match[1]), int(match[2]))
-        else:
-            raise ValueError(value)
-    except ValueError:
-        raise InvalidPeriod(f"无法识别的统计期间「{value}」") from None
-    if period.start <= today < period.end:
-        period = Period(period.start, today)
-    return period
-
-
-def picker_value(period: Period, today: date) -> str:
-    """The picker value that names `period` (a year, quarter or month, possibly cut at today),
-    or "custom"."""
-    for value in (
-        str(period.start.year),
-        f"{period.start.year}-Q{(period.start.month - 1) // 3 + 1}",
-        period.start.strftime("%Y-%m"),
-        LAST_FIVE_YEARS,
-    ):
-        if period_from_picker(value, today) == period:
-            return value
-    return CUSTOM_PERIOD
-
-
-def picker_choices(today: date) -> list[tuple[str, str, str]]:
-    """(value, label, group) of the periods offered: the last six years, eight quarters and
-    twenty-four months, the last five years and a custom range."""
-    choices = [
-        (LAST_FIVE_YEARS, f"近五年（{today.year - 4}年至今）", "常用"),
-        (CUSTOM_PERIOD, "自定义起止日期", "常用"),
-    ]
-    choices += [(str(y), f"{y}年", "年度") for y in range(today.year, today.year - 6, -1)]
-    year, quarter = today.year, (today.month - 1) // 3 + 1
-    for _ in range(8):
-        label = f"{year}年第{QUARTER_NAMES[quarter - 1]}季度"
-        choices.append((f"{year}-Q{quarter}", label, "季度"))
-        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-    month = today.replace(day=1)
-    for _ in range(24):
-        choices.append((month.strftime("%Y-%m"), f"{month.year}年{month.month}月", "月份"))
-        month = (month - timedelta(days=1)).replace(day=1)
-    return choices
-
-
-def period_label(period: Period) -> str:
-    """ "2021年", "2021年第一季度", "2021年3月", or "2021年3月2日至2021年3月31日"."""
-    start, end = period.start, period.end
-    if period == year_period(start.year):
-        return f"{start.year}年"
-    if start.month % 3 == 1 and period == quarter_period(start.year, (start.month + 2) // 3):
-        return f"{start.year}年第{QUARTER_NAMES[(start.month - 1) // 3]}季度"
-    if period == month_period(start.year, start.month):
-        return f"{start.year}年{start.month}月"
-    return f"{start.year}年{start.month}月{start.day}日至{end.year}年{end.month}月{end.day}日"
-
-
 # The case counts of the headline, with the statuses whose cases make them up (the case list
 # filtered by these statuses and the period gives the same number).
 COUNTS: list[tuple[str, str, tuple[CaseStatus, ...]]] = [
@@ -525,9 +360,9 @@ COUNTS: list[tuple[str, str, tuple[CaseStatus, ...]]] = [
     ("refused", "不予受理", (S.REFUSED,)),
 ]
 COUNT_STATUSES = {key: statuses for key, _, statuses in COUNTS}
-CLOSED = (S.SUCCEEDED, S.FAILED, S.WITHDRAWN)
 
-# DOMAIN.md, "Statistics, defined": printed under the page, the report and the workbook.
+# The definitions of docs/statistics.md in the words printed under the page, the report and the
+# workbook.
 DEFINITIONS = [
     "受理数（承接调解案件）：统计期间内受理的调解案件，按受理日期归入期间；不予受理的申请按"
     "决定日期归入期间，单列；已作废的登记和尚未受理的申请不计入。案件状态以当前状态为准。",
@@ -539,106 +374,3 @@ DEFINITIONS = [
     "超期未结：期间内受理、至今未结且已过调解期限的案件；平均结案天数：已结案件自受理至结案"
     "的平均天数。",
 ]
-
-
-@dataclass(frozen=True)
-class BreakdownRow:
-    label: str
-    figures: Figures
-    # What narrows the case list to this row: {"district": code}, {"centre": code},
-    # {"category": value}, {"channel": value}, {"lawyer": id or "none"}, {"month": "2021-03"}.
-    narrow: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    key: str
-    title: str  # 按区
-    heading: str  # the first column's heading
-    rows: list[BreakdownRow]
-
-
-def _label(enum, value: str) -> str:
-    try:
-        return enum(value).label
-    except ValueError:
-        return value
-
-
-def breakdowns(session: Session, stats: Statistics) -> list[Breakdown]:
-    """The breakdown tables of the statistics pages and the workbook, in display order."""
-    centres = session.execute(
-        select(Centre.id, Centre.code, Centre.name).where(Centre.id.in_(list(stats.by_centre)))
-    ).all()
-    names = lawyer_names(session, stats.by_lawyer)
-    category_order = {c.value: i for i, c in enumerate(Category)}
-    channel_order = {c.value: i for i, c in enumerate(Channel)}
-    lawyers = sorted(
-        stats.by_lawyer.items(), key=lambda kv: (not kv[0], -kv[1].handled, names.get(kv[0], ""))
-    )
-    return [
-        Breakdown(
-            "district",
-            "按区",
-            "区",
-            [
-                BreakdownRow(name, f, {"district": code})
-                for code, name, f in by_district(session, stats)
-            ],
-        ),
-        Breakdown(
-            "centre",
-            "按调解中心",
-            "调解中心",
-            [
-                BreakdownRow(name, stats.by_centre[centre_id], {"centre": code})
-                for centre_id, code, name in sorted(centres)
-            ],
-        ),
-        Breakdown(
-            "category",
-            "按争议类别",
-            "争议类别",
-            [
-                BreakdownRow(_label(Category, key), f, {"category": key})
-                for key, f in sorted(
-                    stats.by_category.items(), key=lambda kv: category_order.get(kv[0], 99)
-                )
-            ],
-        ),
-        Breakdown(
-            "channel",
-            "按案件来源",
-            "案件来源",
-            [
-                BreakdownRow(_label(Channel, key), f, {"channel": key})
-                for key, f in sorted(
-                    stats.by_channel.items(), key=lambda kv: channel_order.get(kv[0], 99)
-                )
-            ],
-        ),
-        Breakdown(
-            "lawyer",
-            "按特约律师",
-            "特约律师",
-            [
-                BreakdownRow(names.get(key, "未指派律师"), f, {"lawyer": key or "none"})
-                for key, f in lawyers
-            ],
-        ),
-        Breakdown(
-            "month",
-            "按月份",
-            "月份",
-            [
-                BreakdownRow(f"{m.year}年{m.month}月", f, {"month": m.strftime("%Y-%m")})
-                for m, f in stats.by_month.items()
-            ],
-        ),
-    ]
-
-
-def month_within(period: Period, month: str) -> Period:
-    """The days of `month` ("2021-03") that lie inside `period`."""
-    start = date.fromisoformat(f"{month}-01")
-    return Period(max(start, period.start), min(month_end(start), period.end))

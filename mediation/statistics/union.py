@@ -3,8 +3,9 @@ period side by side, as the city's article reports them: mediation (承接调解
 挽回经济损失) and legal services (仲裁、诉讼法律服务案件, 惠及职工人次, 挽回经济损失).
 
 Mediation figures are mediation.statistics.figures.statistics; legal-service figures follow
-mediation.legal.cases.legal_statistics (arbitration and litigation accepted in the period). Both are
-SQL aggregates, grouped here by district, or by centre when the scope lies in one district.
+mediation.statistics.legal.legal_statistics (arbitration and litigation accepted in the period).
+Both are SQL aggregates, grouped here by district, or by centre when the scope lies in one
+district. Definitions in docs/statistics.md.
 """
 
 from dataclasses import dataclass, field
@@ -12,10 +13,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from mediation.legal.cases import counted_per_case
 from mediation.money import approximate_yuan
 from mediation.reference.districts import CITY_LEVEL_CODE, CITY_LEVEL_NAME
-from mediation.statistics.figures import Figures, Period, Statistics
+from mediation.statistics.figures import Figures, Statistics
+from mediation.statistics.legal import counted_per_case
+from mediation.statistics.period import Period
 from models import Centre, District, LegalCase
 from models.base import sql_total
 
@@ -64,7 +66,7 @@ def legal_by_centre(
     session: Session, period: Period, centre_ids: list[int] | None
 ) -> dict[int, LegalFigures]:
     """{centre id: legal-service figures} of the arbitration and litigation cases accepted in
-    the period, as mediation.legal.cases.legal_statistics counts them."""
+    the period, as mediation.statistics.legal.legal_statistics counts them."""
     per_case = counted_per_case(period, centre_ids, LegalCase.centre_id)
     rows = session.execute(
         select(

@@ -8,7 +8,8 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import select
 
-from mediation.cases.agreements import PaymentState, agreement_of, payment_state
+from mediation.cases.agreements import agreement_of
+from mediation.cases.payments import PaymentState, payment_state
 from mediation.cases.workload import workload
 from mediation.dates import today
 from mediation.identifiers import normalize_credit_code, normalize_id_number, normalize_phone
@@ -27,7 +28,7 @@ from models import (
     User,
     Worker,
 )
-from seed.demo import ARTICLE_EMPLOYER
+from seed.data import ARTICLE_EMPLOYER
 
 
 def count(db, model) -> int:

@@ -10,8 +10,9 @@ from sqlmodel import select
 
 from conftest import TODAY, resident_id
 from mediation.cases import assignment, lifecycle
-from mediation.cases.agreements import claim_lines, pay_outstanding, save_agreement
+from mediation.cases.agreements import claim_lines, save_agreement
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
+from mediation.cases.payments import pay_outstanding
 from mediation.dates import TZ
 from mediation.identifiers import credit_code_check_char
 from models import AuditEvent

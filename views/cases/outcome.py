@@ -19,7 +19,7 @@ from forms.outcome import (
     SessionForm,
     agreement_form_class,
 )
-from mediation.cases import actions, agreements
+from mediation.cases import actions, agreements, payments
 from mediation.cases.lifecycle import record_session
 from mediation.dates import TZ, today
 from mediation.errors import RuleViolation
@@ -218,15 +218,10 @@ def filings(case_id: int):
     intro = []
     if windows:
         intro.append(
-            f"协议于{current.effective_on}生效。双方当事人可在{windows['review_until']}前"
-            f"（生效后15日内）共同申请仲裁审查，或在{windows['confirmation_until']}前"
-            "（生效后30日内）共同申请司法确认。"
+            f"协议于{current.effective_on}生效。{agreements.review_windows_sentence(windows)}"
         )
-    if agreements.payment_order_possible(db, case, today()):
-        intro.append(
-            "用人单位逾期未履行协议中支付劳动报酬、工伤医疗费、经济补偿或赔偿金的事项，"
-            "申请人可依法向人民法院申请支付令。"
-        )
+    if payments.payment_order_possible(db, case, today()):
+        intro.append(payments.PAYMENT_ORDER_NOTICE)
 
     def save():
         agreements.record_filings(
@@ -259,7 +254,7 @@ def _payment_page(case: Case, submitted: str):
     if (refused := refuse_action(case, "payment")) is not None:
         return refused
     db = get_db()
-    rows = agreements.worker_amounts(db, case)
+    rows = payments.worker_amounts(db, case)
     current = agreements.agreement_of(db, case)
     outstanding = sum(row.outstanding_fen for row in rows)
     defaults = {"paid_on": today(), "method": (current.payment_method if current else "")[:32]}
@@ -286,7 +281,7 @@ def _payment_page(case: Case, submitted: str):
         "outstanding": outstanding,
         "agreement": current,
         "instalments": agreements.instalments_of(db, current),
-        "state": agreements.payment_state(db, case, today()),
+        "state": payments.payment_state(db, case, today()),
         "pay_form": pay_form,
         "all_form": all_form,
         "title": "登记履行款项",
@@ -294,7 +289,7 @@ def _payment_page(case: Case, submitted: str):
     if submitted == "all":
 
         def operation():
-            agreements.pay_outstanding(
+            payments.pay_outstanding(
                 db,
                 case,
                 current_user,
@@ -309,7 +304,7 @@ def _payment_page(case: Case, submitted: str):
 
     def operation():
         worker = pay_form.worker_id.data or ""
-        agreements.record_payment(
+        payments.record_payment(
             db,
             case,
             current_user,

@@ -4,10 +4,10 @@ from datetime import date, datetime
 
 import pytest
 
-from mediation.cases import agreements
-from mediation.cases.agreements import PaymentState
+from mediation.cases import agreements, payments
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from mediation.cases.lifecycle import accept, record_session
+from mediation.cases.payments import PaymentState
 from mediation.dates import TZ
 from mediation.errors import RuleViolation
 from mediation.money import to_chinese_capital
@@ -77,13 +77,14 @@ def test_the_articles_agreement_takes_effect_and_closes_the_case(db, mediator, n
     assert case.closed_on == DAY
     assert case.agreed_fen == 22_767_500
     assert to_chinese_capital(case.agreed_fen) == "贰拾贰万柒仟陆佰柒拾伍元整"
-    rows = agreements.worker_amounts(db, case)
+    rows = payments.worker_amounts(db, case)
     assert [r.worker.name for r in rows] == NAMES
     assert all(type(r.agreed_fen) is int and r.agreed_fen == SHARE for r in rows)
-    assert agreements.review_windows(agreements.agreement_of(db, case)) == {
-        "review_until": date(2021, 3, 24),
-        "confirmation_until": date(2021, 4, 8),
-    }
+    windows = agreements.review_windows(agreements.agreement_of(db, case))
+    assert [(w.name, w.until, w.filed_on) for w in windows] == [
+        ("仲裁审查", date(2021, 3, 24), None),
+        ("司法确认", date(2021, 4, 8), None),
+    ]
 
 
 def test_effective_on_is_the_latest_signature(db, mediator, new_case):
@@ -96,9 +97,10 @@ def test_effective_on_is_the_latest_signature(db, mediator, new_case):
 def test_a_draft_can_be_revised_until_signed(db, mediator, new_case):
     case = new_case(names=["阿永", "李建华"])
     save(db, case, mediator, signed=(DAY, None, DAY))
+    assert agreements.review_windows(agreements.agreement_of(db, case)) == []
     assert case.status_enum is CaseStatus.IN_MEDIATION
     assert case.closed_on is None
-    assert agreements.payment_state(db, case, LATER) is None
+    assert payments.payment_state(db, case, LATER) is None
     schedule = [(date(2021, 3, 20), 2_000_000), (date(2021, 4, 20), 2_000_000)]
     save(db, case, mediator, amounts=[2_000_000, 2_000_000], schedule=schedule)
     assert case.status_enum is CaseStatus.SUCCEEDED
@@ -158,52 +160,52 @@ def test_no_agreement_before_mediation_has_started(db, mediator, new_case):
 def test_payments_cannot_exceed_what_was_agreed(db, mediator, new_case):
     case = new_case(names=["阿永", "李建华"])
     with pytest.raises(RuleViolation, match="协议生效后"):
-        agreements.pay_outstanding(db, case, mediator, paid_on=DAY, today=LATER)
+        payments.pay_outstanding(db, case, mediator, paid_on=DAY, today=LATER)
     save(db, case, mediator)
-    first = agreements.worker_amounts(db, case)[0].worker
+    first = payments.worker_amounts(db, case)[0].worker
     with pytest.raises(RuleViolation) as refused:
-        agreements.record_payment(
+        payments.record_payment(
             db, case, mediator, worker_id=first.id, amount_fen=SHARE + 1, paid_on=DAY, today=LATER
         )
     assert "将超过阿永的协议金额 22,767.50 元" in refused.value.for_field("amount")[0]
     with pytest.raises(RuleViolation) as refused:
-        agreements.record_payment(
+        payments.record_payment(
             db, case, mediator, worker_id=-1, amount_fen=100, paid_on=date(2021, 7, 1), today=LATER
         )
     assert fields(refused.value) == {"worker_id", "paid_on"}
-    agreements.record_payment(
+    payments.record_payment(
         db, case, mediator, worker_id=first.id, amount_fen=1_000_000, paid_on=DAY, today=LATER
     )
-    assert agreements.worker_amounts(db, case)[0].outstanding_fen == SHARE - 1_000_000
-    paid = agreements.pay_outstanding(db, case, mediator, paid_on=DAY, today=LATER)
+    assert payments.worker_amounts(db, case)[0].outstanding_fen == SHARE - 1_000_000
+    paid = payments.pay_outstanding(db, case, mediator, paid_on=DAY, today=LATER)
     assert paid == 2 * SHARE - 1_000_000
     assert case.paid_fen == 2 * SHARE
-    assert agreements.payment_state(db, case, LATER) is PaymentState.PERFORMED
+    assert payments.payment_state(db, case, LATER) is PaymentState.PERFORMED
     with pytest.raises(RuleViolation, match="已全部支付"):
-        agreements.pay_outstanding(db, case, mediator, paid_on=DAY, today=LATER)
+        payments.pay_outstanding(db, case, mediator, paid_on=DAY, today=LATER)
 
 
 def test_an_unpaid_instalment_past_due_is_a_default(db, mediator, new_case):
     case = new_case(names=["阿永"])
     due = date(2021, 3, 20)
     save(db, case, mediator, schedule=[(due, 1_000_000), (date(2021, 4, 20), SHARE - 1_000_000)])
-    assert agreements.payment_state(db, case, due) is PaymentState.PENDING  # due that day
-    assert not agreements.payment_order_possible(db, case, due)
-    assert agreements.payment_state(db, case, date(2021, 3, 21)) is PaymentState.IN_DEFAULT
-    assert agreements.payment_order_possible(db, case, date(2021, 3, 21))  # 工资 (art.16)
-    worker = agreements.worker_amounts(db, case)[0].worker
-    agreements.record_payment(
+    assert payments.payment_state(db, case, due) is PaymentState.PENDING  # due that day
+    assert not payments.payment_order_possible(db, case, due)
+    assert payments.payment_state(db, case, date(2021, 3, 21)) is PaymentState.IN_DEFAULT
+    assert payments.payment_order_possible(db, case, date(2021, 3, 21))  # 工资 (art.16)
+    worker = payments.worker_amounts(db, case)[0].worker
+    payments.record_payment(
         db, case, mediator, worker_id=worker.id, amount_fen=1_000_000, paid_on=due, today=LATER
     )
-    assert agreements.payment_state(db, case, date(2021, 3, 21)) is PaymentState.PENDING
-    assert agreements.payment_state(db, case, date(2021, 4, 21)) is PaymentState.IN_DEFAULT
+    assert payments.payment_state(db, case, date(2021, 3, 21)) is PaymentState.PENDING
+    assert payments.payment_state(db, case, date(2021, 4, 21)) is PaymentState.IN_DEFAULT
 
 
 def test_no_payment_order_for_claims_outside_article_16(db, mediator, new_case):
     case = new_case(names=["阿永"], kind="社会保险")
     save(db, case, mediator, schedule=[(date(2021, 3, 20), SHARE)])
-    assert agreements.payment_state(db, case, LATER) is PaymentState.IN_DEFAULT
-    assert not agreements.payment_order_possible(db, case, LATER)
+    assert payments.payment_state(db, case, LATER) is PaymentState.IN_DEFAULT
+    assert not payments.payment_order_possible(db, case, LATER)
 
 
 def test_filings_only_after_the_agreement_took_effect(db, mediator, new_case):
@@ -219,6 +221,24 @@ def test_filings_only_after_the_agreement_took_effect(db, mediator, new_case):
     dates["review_filed_on"] = date(2021, 3, 15)
     agreements.record_filings(db, case, mediator, **dates, **empty, today=LATER)
     assert agreements.agreement_of(db, case).review_filed_on == date(2021, 3, 15)
+    windows = agreements.review_windows(agreements.agreement_of(db, case))
+    assert [(w.until, w.filed_on) for w in windows] == [
+        (date(2021, 3, 25), date(2021, 3, 15)),
+        (date(2021, 4, 9), None),
+    ]
+
+
+def test_review_windows_are_stated_once_in_their_legal_wording():
+    review, confirmation = agreements.REVIEW_WINDOWS
+    assert (review.days, review.days_in_words, review.within) == (15, "十五", "生效后15日内")
+    assert (confirmation.days, confirmation.days_in_words) == (30, "三十")
+    assert review.notice("2021年3月24日") == (
+        "双方当事人可以自本协议生效之日起十五日内（即2021年3月24日前），"
+        "共同向劳动人事争议仲裁委员会提出仲裁审查申请。"
+    )
+    assert confirmation.notice() == (
+        "双方当事人可以自本协议生效之日起三十日内，共同向人民法院申请司法确认。"
+    )
 
 
 def test_default_terms_name_the_parties(db, new_case):
@@ -226,4 +246,7 @@ def test_default_terms_name_the_parties(db, new_case):
     text = agreements.default_terms(db, case)
     assert text.startswith("申请人：阿永等10名职工")
     assert "被申请人：佛山市某包装印刷有限公司" in text
-    assert "十五日内" in text and "三十日内" in text
+    assert (
+        "双方当事人可自协议生效之日起十五日内共同向劳动人事争议仲裁委员会申请仲裁审查，"
+        "或自生效之日起三十日内共同向人民法院申请司法确认。"
+    ) in text

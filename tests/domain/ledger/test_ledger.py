@@ -23,12 +23,13 @@ from mediation.ledger.columns import LEGAL_COLUMNS, escape_cell
 from mediation.ledger.exporting import csv_chunks, ledger_rows, legal_ledger_rows
 from mediation.ledger.exporting import write_xlsx as export_xlsx
 from mediation.ledger.importing import import_ledger
-from mediation.legal.cases import LegalWorkerData, create_legal_case, legal_statistics
+from mediation.legal.cases import LegalWorkerData, create_legal_case
 from mediation.money import fen_to_decimal
 from mediation.numbering import next_number
 from mediation.privacy import FULL_ACCESS, personal_data_access
 from mediation.scope import Scope, scope_of
-from mediation.statistics.figures import Period
+from mediation.statistics.legal import legal_statistics
+from mediation.statistics.period import Period
 from mediation.statistics.rollup import rollup_drift
 from models import (
     Agreement,

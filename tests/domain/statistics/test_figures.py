@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from mediation.cases import lifecycle
-from mediation.statistics.figures import Period, by_district, rate, split, statistics
+from mediation.statistics.figures import by_district, rate, statistics
+from mediation.statistics.period import Period
 from models import User
 
 TODAY = date(2026, 11, 24)
@@ -90,21 +91,6 @@ def test_rates_round_half_up():
     assert rate(1, 8) == 0.125
     assert rate(2, 3) == 0.6667
     assert rate(5, 0) == 0.0
-
-
-def test_split_periods():
-    assert split(Period(date(2021, 1, 1), date(2021, 12, 31))) == (
-        (date(2021, 1, 1), date(2021, 12, 1)),
-        [],
-    )
-    assert split(Period(date(2021, 3, 9), date(2021, 3, 20))) == (
-        None,
-        [(date(2021, 3, 9), date(2021, 3, 20))],
-    )
-    assert split(Period(date(2021, 3, 9), date(2021, 5, 10))) == (
-        (date(2021, 4, 1), date(2021, 4, 1)),
-        [(date(2021, 3, 9), date(2021, 3, 31)), (date(2021, 5, 1), date(2021, 5, 10))],
-    )
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from mediation.statistics import charts
-from mediation.statistics.figures import (
+from mediation.statistics.period import (
     InvalidPeriod,
     Period,
     month_within,
@@ -13,6 +13,7 @@ from mediation.statistics.figures import (
     period_label,
     picker_choices,
     picker_value,
+    split,
 )
 
 TODAY = date(2026, 11, 24)
@@ -107,3 +108,18 @@ def test_column_chart_with_many_months_thins_its_labels():
     svg = charts.column_chart("m", "各月", labels, [charts.Series("受理", list(range(60)))])
     assert svg.count('text-anchor="middle">') < 30
     assert "各月数值见下表" in svg
+
+
+def test_split_periods():
+    assert split(Period(date(2021, 1, 1), date(2021, 12, 31))) == (
+        (date(2021, 1, 1), date(2021, 12, 1)),
+        [],
+    )
+    assert split(Period(date(2021, 3, 9), date(2021, 3, 20))) == (
+        None,
+        [(date(2021, 3, 9), date(2021, 3, 20))],
+    )
+    assert split(Period(date(2021, 3, 9), date(2021, 5, 10))) == (
+        (date(2021, 4, 1), date(2021, 4, 1)),
+        [(date(2021, 3, 9), date(2021, 3, 31)), (date(2021, 5, 1), date(2021, 5, 10))],
+    )

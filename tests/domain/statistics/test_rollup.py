@@ -7,8 +7,9 @@ from sqlmodel import select
 
 from mediation.cases import lifecycle
 from mediation.cases.agreements import claim_lines as lines_of
-from mediation.cases.agreements import pay_outstanding, save_agreement
+from mediation.cases.agreements import save_agreement
 from mediation.cases.assignment import assign
+from mediation.cases.payments import pay_outstanding
 from mediation.errors import RuleViolation
 from mediation.statistics.rollup import rebuild_rollup, rollup_drift
 from models import CaseRollup, User

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from conftest import csrf_from, login
-from mediation.cases import agreements
+from mediation.cases import agreements, payments
 from mediation.cases.assignment import assign
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from mediation.cases.lifecycle import accept, record_session
@@ -128,7 +128,7 @@ def test_the_articles_case_from_session_to_payment(client, db, login_as, centres
     assert response.status_code == 302, response.get_data(as_text=True)
     db.refresh(case)
     assert case.paid_fen == 22_767_500
-    assert agreements.payment_state(db, case, today=DAY) is agreements.PaymentState.PERFORMED
+    assert payments.payment_state(db, case, today=DAY) is payments.PaymentState.PERFORMED
     page = client.get(url).get_data(as_text=True)
     assert "已履行" in page and "协议款项已全部支付" in page
     response = client.post(f"/cases/{case.id}/payments/all", data=data)  # the same form again
@@ -243,7 +243,7 @@ def test_paying_above_agreed_is_refused_at_amount_and_input_kept(client, db, log
         mediator_signed_on=DAY,
         centre_sealed_on=DAY,
     )
-    worker_id = agreements.worker_amounts(db, case)[0].worker.id
+    worker_id = payments.worker_amounts(db, case)[0].worker.id
     url = f"/cases/{case.id}/payments/new"
     data = {
         "worker_id": str(worker_id),
@@ -288,8 +288,8 @@ def test_unpaid_wage_instalment_past_due_allows_a_payment_order(client, db, logi
         mediator_signed_on=DAY,
         centre_sealed_on=date(2021, 3, 10),
     )
-    assert agreements.payment_state(db, case, today=date(2021, 3, 21)).value == "in_default"
-    assert agreements.payment_order_possible(db, case, today=date(2021, 3, 21))
+    assert payments.payment_state(db, case, today=date(2021, 3, 21)).value == "in_default"
+    assert payments.payment_order_possible(db, case, today=date(2021, 3, 21))
     page = client.get(f"/cases/{case.id}/filings").get_data(as_text=True)
     assert "2021-03-25前" in page and "2021-04-09前" in page  # effective 03-10: 15 / 30 days
     assert "申请支付令" in page
