@@ -1,5 +1,5 @@
-"""The holiday calendar (admins): public holidays and make-up working days (调休上班), which the
-3-working-day acceptance deadline counts with."""
+"""The holiday calendar (admins): public holidays and make-up working days (调休上班), which every
+deadline counts with (mediation/periods.py)."""
 
 from datetime import date
 
@@ -7,15 +7,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forms.admin import EmptyForm
 from forms.roster import CalendarDayForm, CalendarYearForm, DeleteDayForm
-from mediation.cases.deadlines import ACCEPTANCE_WORKING_DAYS
+from mediation.cases.deadlines import ACCEPTANCE_WORKING_DAYS, calendar_from
 from mediation.dates import today
 from mediation.errors import RuleViolation
 from mediation.permissions import Permission
 from mediation.reference.calendar import (
+    FIRST_YEAR,
     calendar_years,
     days_of_year,
     delete_day,
-    load_calendar,
     load_official_days,
     official_years,
     save_day,
@@ -27,7 +27,7 @@ from views.helpers import apply_violation, require
 bp = Blueprint("calendar", __name__)
 
 WEEKDAYS = "一二三四五六日"
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_YEAR, MAX_YEAR = FIRST_YEAR, 2100
 OFFICIAL_YEARS = official_years()
 OFFICIAL_BUTTON = "load_official"  # the import button's name on the calendar page
 KIND_BADGES = {DayKind.HOLIDAY.value: "ok", DayKind.WORKDAY.value: "warn"}
@@ -48,7 +48,7 @@ def index():
     form = CalendarDayForm()
     if form.validate_on_submit():
         try:
-            record = save_day(db, form.day.data, form.kind.data, form.name.data or "")
+            record = save_day(db, form.day.data, form.kind.data, form.name.data or "", today())
         except RuleViolation as violation:
             db.rollback()
             apply_violation(form, violation)
@@ -71,7 +71,7 @@ def index():
         working_days=ACCEPTANCE_WORKING_DAYS,
         official_years=OFFICIAL_YEARS,
         official_button=OFFICIAL_BUTTON,
-        example=(day, load_calendar(db).add_working_days(day, ACCEPTANCE_WORKING_DAYS)),
+        example=(day, calendar_from(db, day).add_working_days(day, ACCEPTANCE_WORKING_DAYS)),
     ), (422 if request.method == "POST" else 200)
 
 
@@ -79,10 +79,10 @@ def _load_official():
     """The second form of the page: load the official arrangements (missing days only)."""
     db = get_db()
     if EmptyForm().validate_on_submit():
-        added = load_official_days(db)
+        loaded = load_official_days(db)
         db.commit()
-        message = f"已导入国务院公布的{OFFICIAL_YEARS}年节假日安排：新增 {added} 天"
-        flash(message + "，已有日期未改动", "success")
+        message = f"已导入国务院公布的{OFFICIAL_YEARS}年节假日安排：{loaded.text}"
+        flash(message + "；已有日期未改动", "success")
     return redirect(url_for("calendar.index"))
 
 

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, delete, select
 
 from mediation import audit
+from mediation.cases.deadlines import calendar_from
 from mediation.cases.intake import refresh_totals
 from mediation.cases.lifecycle import _move
-from mediation.dates import add_days
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
 from mediation.money import format_yuan
@@ -437,9 +438,10 @@ def payment_order_possible(session: Session, case: Case, today: date | None = No
 def review_windows(agreement: Agreement) -> dict[str, date] | None:
     if agreement is None or agreement.effective_on is None:
         return None
+    calendar = calendar_from(object_session(agreement), agreement.effective_on)  # periods.py
     return {
-        "review_until": add_days(agreement.effective_on, REVIEW_WINDOW_DAYS),
-        "confirmation_until": add_days(agreement.effective_on, CONFIRMATION_WINDOW_DAYS),
+        "review_until": calendar.period_end(agreement.effective_on, REVIEW_WINDOW_DAYS),
+        "confirmation_until": calendar.period_end(agreement.effective_on, CONFIRMATION_WINDOW_DAYS),
     }
 
 

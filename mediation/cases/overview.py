@@ -51,7 +51,7 @@ class CaseOverview:
 
 def overview(session: Session, case: Case, user: User, today: date) -> CaseOverview:
     agreement = agreements.agreement_of(session, case)
-    calendar = load_calendar(session)
+    calendar = load_calendar(session, since=case.received_on)
     workers = agreements.worker_amounts(session, case)
     names = {row.worker.id: row.worker.name for row in workers}
     payments = session.exec(

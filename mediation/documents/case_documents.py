@@ -21,12 +21,13 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from mediation.cases import agreements
-from mediation.cases.deadlines import MEDIATION_DAYS
+from mediation.cases.deadlines import calendar_from
 from mediation.cases.intake import COLLECTIVE_THRESHOLD
-from mediation.dates import TZ, add_days
+from mediation.dates import TZ
 from mediation.dates import today as local_today
 from mediation.identifiers import IdType, mask_id_number, mask_phone
 from mediation.money import to_chinese_capital
+from mediation.periods import mediation_due_from
 from mediation.privacy import shows_personal_data
 from models import (
     Agreement,
@@ -117,6 +118,9 @@ class Document:
     session_number: int = 0
     served: list[str] = field(default_factory=list)
     recipients: list[tuple[str, str]] = field(default_factory=list)  # (name, address)
+    # The end of the 15 days from acceptance, as the acceptance notice announces it (the period
+    # rule of mediation/periods.py: rolled past rest days).
+    acceptance_due: date | None = None
 
     # --- derived, for the templates ------------------------------------------------------
     @property
@@ -135,13 +139,6 @@ class Document:
     @property
     def refused(self) -> bool:
         return self.case.status_enum is CaseStatus.REFUSED
-
-    @property
-    def acceptance_due(self) -> date | None:
-        """The end of the 15 days from acceptance, as the acceptance notice announces it."""
-        if self.case.accepted_on is None:
-            return None
-        return add_days(self.case.accepted_on, MEDIATION_DAYS)
 
     @property
     def collective(self) -> bool:
@@ -430,6 +427,9 @@ def document(
         personal_data=personal_data,
         today=today or local_today(),
     )
+    if case.accepted_on is not None:
+        calendar = calendar_from(session, case.accepted_on)
+        doc.acceptance_due = mediation_due_from(case.accepted_on, 0, calendar)
     if code in ("agreement", "service", "sheet", "roster"):
         doc.agreement = agreements.agreement_of(session, case)
         doc.instalments = agreements.instalments_of(session, doc.agreement)

@@ -47,15 +47,16 @@ from sqlalchemy import func, insert, text, tuple_
 from sqlmodel import Session, select
 
 from mediation import audit
-from mediation.cases.deadlines import MEDIATION_DAYS
 from mediation.cases.intake import COLLECTIVE_THRESHOLD
 from mediation.cases.lifecycle import MAX_REASON_LENGTH, lawyer_of
-from mediation.dates import InvalidDate, add_days, parse_date_text
+from mediation.dates import InvalidDate, parse_date_text
 from mediation.dates import today as local_today
 from mediation.identifiers import InvalidIdentifier, normalize_credit_code
 from mediation.money import InvalidAmount, fen_to_decimal, parse_yuan
 from mediation.numbering import parse_number, raise_counter
+from mediation.periods import mediation_due_from
 from mediation.permissions import Permission, can
+from mediation.reference.calendar import OFFICIAL_CALENDAR
 from mediation.scope import Scope
 from mediation.statistics.rollup import add_contributions
 from models import (
@@ -1295,7 +1296,7 @@ def _case_row(record: LedgerRecord, employer_id: int, actor_id: int | None, file
             record.reason if status in (CaseStatus.FAILED, CaseStatus.WITHDRAWN) else ""
         ),
         "closed_on": record.closed_on,
-        "mediation_due_on": add_days(accepted_on, MEDIATION_DAYS) if accepted_on else None,
+        "mediation_due_on": accepted_on and mediation_due_from(accepted_on, 0, OFFICIAL_CALENDAR),
         "imported_from": filename,
         "note": record.note,
         "worker_count": record.worker_count,
