@@ -25,6 +25,7 @@ from mediation.cases.deadlines import calendar_from
 from mediation.cases.intake import COLLECTIVE_THRESHOLD
 from mediation.dates import TZ
 from mediation.dates import today as local_today
+from mediation.documents.agreement_text import printed_terms
 from mediation.identifiers import IdType, mask_id_number, mask_phone
 from mediation.money import to_chinese_capital
 from mediation.periods import mediation_due_from
@@ -121,6 +122,7 @@ class Document:
     # The end of the 15 days from acceptance, as the acceptance notice announces it (the period
     # rule of mediation/periods.py: rolled past rest days).
     acceptance_due: date | None = None
+    terms: str = ""  # the agreement's own clauses, as the 协议内容 section prints them
 
     # --- derived, for the templates ------------------------------------------------------
     @property
@@ -381,13 +383,15 @@ def parties_of(session: Session, case: Case, personal_data: bool) -> list[PartyR
             ClaimRow(labels.get(line.kind, line.kind), line.claimed_fen, agreed)
         )
     rows = []
-    for index, amounts in enumerate(agreements.worker_amounts(session, case), start=1):
+    amounts_of = agreements.worker_amounts(session, case)
+    collective = len(amounts_of) >= COLLECTIVE_THRESHOLD  # representatives: law art.7
+    for index, amounts in enumerate(amounts_of, start=1):
         worker = amounts.worker
         rows.append(
             PartyRow(
                 index=index,
                 name=worker.name,
-                representative=worker.representative,
+                representative=worker.representative and collective,
                 id_type=_id_type_label(worker.id_type),
                 id_number=worker.id_number if personal_data else mask_id_number(worker.id_number),
                 phone=worker.phone if personal_data else mask_phone(worker.phone),
@@ -434,6 +438,9 @@ def document(
         doc.agreement = agreements.agreement_of(session, case)
         doc.instalments = agreements.instalments_of(session, doc.agreement)
         doc.windows = agreements.review_windows(doc.agreement)
+        if doc.agreement is not None:
+            default = agreements.default_terms(session, case)
+            doc.terms = printed_terms(doc.agreement.terms, default)
     if record is not None:
         doc.session = record
         held = [held.id for held in _held_sessions(session, case)]

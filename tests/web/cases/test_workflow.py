@@ -382,7 +382,9 @@ def test_an_extension_after_expiry_is_recorded_only_when_the_form_says_so(db, cl
     url = f"/cases/{accepted.id}/extend"
     response = submit(client, url, consent_on="2024-05-24", days="5")
     assert response.status_code == 422
-    assert "原调解期限已于2024-05-22届满" in field_block(response.get_data(as_text=True), "consent_on")
+    assert "原调解期限已于2024-05-22届满" in field_block(
+        response.get_data(as_text=True), "consent_on"
+    )
     assert reload(db, accepted).extension_days == 0
     response = submit(client, url, consent_on="2024-05-24", days="5", after_expiry="y")
     assert response.status_code == 302
