@@ -9,6 +9,7 @@ from mediation.cases import actions, agreements, deadlines
 from mediation.cases.intake import repeat_claims
 from mediation.privacy import shows_personal_data
 from mediation.reference.calendar import load_calendar
+from mediation.retirement import past_retirement_age
 from models import (
     Agreement,
     AuditEvent,
@@ -47,6 +48,7 @@ class CaseOverview:
     timeline: list[AuditEvent]
     repeats: list[tuple[str, str, str]]
     personal_data: bool
+    retired: frozenset[int]  # workers past the statutory retirement age on receipt (flag only)
 
 
 def overview(session: Session, case: Case, user: User, today: date) -> CaseOverview:
@@ -92,4 +94,9 @@ def overview(session: Session, case: Case, user: User, today: date) -> CaseOverv
             session, [row.worker.id_number for row in workers], exclude_case_id=case.id
         ),
         personal_data=shows_personal_data(session, user, case),
+        retired=frozenset(
+            row.worker.id
+            for row in workers
+            if past_retirement_age(row.worker.id_number, case.received_on)
+        ),
     )
