@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from mediation.errors import RuleViolation
 from mediation.reference import accounts
+from mediation.reference.calendar import load_official_days, official_years
 from mediation.reference.districts import load_reference_data
 from models.db import upgrade
 from seed import data, demo, people
@@ -21,14 +22,17 @@ def _session():
 @click.command("init-db")
 @with_appcontext
 def init_db():
-    """Upgrade the schema to head, then load districts and centres (idempotent)."""
+    """Upgrade the schema to head, then load districts, centres and the official holiday
+    calendar (idempotent: only what is missing is added)."""
     upgrade(current_app.config["DATABASE_URL"])
     with _session() as session:
         added = load_reference_data(session)
+        loaded = load_official_days(session)
         session.commit()
     click.echo(
         f"数据库已升级到最新版本；新增区 {added['districts']} 个、调解中心 {added['centres']} 个。"
     )
+    click.echo(f"节假日日历（国务院办公厅{official_years()}年安排）：{loaded.text}。")
 
 
 @click.command("create-user")

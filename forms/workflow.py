@@ -6,7 +6,14 @@ checked by mediation.cases (lifecycle, assignment). Every form carries the case'
 """
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forms import select_choices
@@ -109,6 +116,10 @@ class ExtendForm(WorkflowForm):
         ],
         invalid_value_message="延长天数须为整数",
         description=f"只能延长一次，最多{MAX_EXTENSION_DAYS}天",
+    )
+    after_expiry = BooleanField(
+        "期限届满后同意延长",
+        description="双方在原调解期限届满之后才同意延长的，请勾选；案件期限将注明届满后延长",
     )
 
 

@@ -1,9 +1,8 @@
-"""Local time and statutory period arithmetic (Asia/Shanghai)."""
+"""Local time (Asia/Shanghai) and typed dates. Periods and deadlines: mediation/periods.py."""
 
 import re
 import unicodedata
-from collections.abc import Collection
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -29,39 +28,6 @@ def now() -> datetime:
 def today() -> date:
     """Today's date in Asia/Shanghai (not the server's zone)."""
     return now().date()
-
-
-def add_days(start: date, days: int) -> date:
-    """End of a period of `days` days beginning at `start`.
-
-    Day one is the day after `start`, so 15 days from 2021-03-09 ends on 2021-03-24.
-    """
-    return start + timedelta(days=days)
-
-
-def add_working_days(
-    start: date,
-    n: int,
-    holidays: Collection[date] = (),
-    makeup_workdays: Collection[date] = (),
-) -> date:
-    """The n-th working day after `start` (day one is the next day).
-
-    Saturdays and Sundays are rest days unless listed in `makeup_workdays` (调休上班日);
-    dates in `holidays` are never working days, even if also listed as make-up days.
-    n == 0 returns `start` unchanged.
-    """
-    if n < 0:
-        raise ValueError("n must be >= 0")
-    holidays, makeup_workdays = set(holidays), set(makeup_workdays)
-    day, counted = start, 0
-    while counted < n:
-        day += timedelta(days=1)
-        if day in holidays:
-            continue
-        if day.weekday() < 5 or day in makeup_workdays:
-            counted += 1
-    return day
 
 
 def days_left(deadline: date, today: date) -> int:

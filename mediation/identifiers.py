@@ -4,6 +4,7 @@ Every normaliser returns the canonical form to store, or raises InvalidIdentifie
 is a short Chinese message to show under the form field. Maskers never raise.
 """
 
+import contextlib
 import re
 import unicodedata
 from datetime import date
@@ -90,6 +91,37 @@ def id_type_of(number: str) -> IdType:
     return IdType.RESIDENT
 
 
+# The foreigner's permanent residence card of 2004 (外国人永久居留证), still valid until it
+# expires: 15 characters, the holder's nationality as ISO 3166-1 alpha-3 letters, a 4-digit code
+# of the issuing place, the birth date as YYMMDD, one serial digit and a check digit computed
+# as in machine-readable travel documents (ICAO Doc 9303: weights 7, 3, 1; A=10 ... Z=35).
+_OLD_FOREIGN_PR = re.compile(r"[A-Z]{3}\d{12}")
+_MRZ_WEIGHTS = (7, 3, 1)
+
+
+def _mrz_value(char: str) -> int:
+    return int(char) if char.isdigit() else ord(char) - ord("A") + 10
+
+
+def mrz_check_digit(text: str) -> str:
+    """ICAO 9303 check digit of digits and capital letters."""
+    total = sum(_mrz_value(c) * _MRZ_WEIGHTS[i % 3] for i, c in enumerate(text))
+    return str(total % 10)
+
+
+def _check_old_foreign_pr(number: str, today: date) -> None:
+    """Birth date (either century, not after today) and check digit of a 2004 card number."""
+    yy, mm, dd = int(number[7:9]), int(number[9:11]), int(number[11:13])
+    births = []
+    for century in (1900, 2000):
+        with contextlib.suppress(ValueError):
+            births.append(date(century + yy, mm, dd))
+    if not any(_EARLIEST_BIRTH <= birth <= today for birth in births):
+        raise InvalidIdentifier("出生日期无效")
+    if mrz_check_digit(number[:14]) != number[14]:
+        raise InvalidIdentifier("校验位错误")
+
+
 def _wrong_type(number: str, chosen: IdType) -> str | None:
     """A message naming the right document type when the number belongs to another one."""
     actual = id_type_of(number)
@@ -103,8 +135,9 @@ def normalize_id_number(id_type: IdType | str, value: str, today: date | None = 
 
     Resident IDs, HMT residence permits and foreigners' permanent residence cards get the full
     GB 11643 check (the birth date must lie between 1900-01-01 and `today`, default: today in
-    Asia/Shanghai). Passports and other documents are free text of 1-30 characters, upper-cased,
-    with runs of inner whitespace collapsed to one space.
+    Asia/Shanghai); the 2004 foreigners' card (15 characters) has its own (_OLD_FOREIGN_PR).
+    Passports and other documents are free text of 1-30 characters, upper-cased, with runs of
+    inner whitespace collapsed to one space.
     """
     try:
         id_type = IdType(id_type)
@@ -120,6 +153,15 @@ def normalize_id_number(id_type: IdType | str, value: str, today: date | None = 
     number = _clean(value)
     if not number:
         raise InvalidIdentifier("请填写证件号码")
+    if _OLD_FOREIGN_PR.fullmatch(number):
+        if id_type is not IdType.FOREIGN_PR:
+            raise InvalidIdentifier(
+                f"该号码为外国人永久居留证（2004年版），请选择「{IdType.FOREIGN_PR.label}」"
+            )
+        _check_old_foreign_pr(number, today or dates.today())
+        return number
+    if id_type is IdType.FOREIGN_PR and len(number) != 18:
+        raise InvalidIdentifier("应为18位（2023年版）或15位（2004年版，3个字母加12位数字）")
     _check_gb11643(number, today or dates.today())
     if message := _wrong_type(number, id_type):
         raise InvalidIdentifier(message)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from mediation.cases import payments
+from mediation.cases.deadlines import due_dates
 from mediation.cases.intake import get_case
 from mediation.cases.listing import CaseFilter, list_cases
 from mediation.dates import today
@@ -185,8 +186,12 @@ def case_detail(case_id: int):
     ]
     centre = db.get(Centre, case.centre_id)
     state = payments.payment_state(db, case)
+    due = due_dates(db, case)
     return jsonify(
         **case_json(case, centre.code),
+        statutory_due_on=due.statutory.isoformat(),
+        acceptance_due_on=due.acceptance.isoformat(),
+        mediation_due_on=due.mediation.isoformat() if due.mediation else None,
         worker_list=workers,
         payment_state=state.value if state else None,
     )

@@ -1,5 +1,5 @@
-"""The holiday calendar (admins): public holidays and make-up working days (调休上班), which the
-3-working-day acceptance deadline counts with."""
+"""The holiday calendar (admins): public holidays and make-up working days (调休上班), which every
+deadline counts with (mediation/periods.py)."""
 
 from datetime import date
 
@@ -7,14 +7,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from forms.admin import EmptyForm
 from forms.roster import CalendarDayForm, CalendarYearForm, DeleteDayForm
-from mediation.cases.deadlines import ACCEPTANCE_WORKING_DAYS
+from mediation.cases.deadlines import ACCEPTANCE_WORKING_DAYS, calendar_from
 from mediation.dates import today
 from mediation.permissions import Permission
 from mediation.reference.calendar import (
+    FIRST_YEAR,
     calendar_years,
     days_of_year,
     delete_day,
-    load_calendar,
     load_official_days,
     official_years,
     save_day,
@@ -26,7 +26,7 @@ from views.helpers import form_status, require, submit
 bp = Blueprint("calendar", __name__)
 
 WEEKDAYS = "一二三四五六日"
-MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_YEAR, MAX_YEAR = FIRST_YEAR, 2100
 OFFICIAL_YEARS = official_years()
 OFFICIAL_BUTTON = "load_official"  # the import button's name on the calendar page
 KIND_BADGES = {DayKind.HOLIDAY.value: "ok", DayKind.WORKDAY.value: "warn"}
@@ -45,7 +45,9 @@ def index():
     if request.method == "POST" and OFFICIAL_BUTTON in request.form:
         return _load_official()
     form = CalendarDayForm()
-    saved = submit(form, lambda: save_day(db, form.day.data, form.kind.data, form.name.data or ""))
+    saved = submit(
+        form, lambda: save_day(db, form.day.data, form.kind.data, form.name.data or "", today())
+    )
     if saved:
         record = saved.value
         what = " ".join(filter(None, [DayKind(record.kind).label, record.name]))
@@ -65,7 +67,7 @@ def index():
         working_days=ACCEPTANCE_WORKING_DAYS,
         official_years=OFFICIAL_YEARS,
         official_button=OFFICIAL_BUTTON,
-        example=(day, load_calendar(db).add_working_days(day, ACCEPTANCE_WORKING_DAYS)),
+        example=(day, calendar_from(db, day).add_working_days(day, ACCEPTANCE_WORKING_DAYS)),
     ), form_status()
 
 
@@ -73,10 +75,10 @@ def _load_official():
     """The second form of the page: load the official arrangements (missing days only)."""
     db = get_db()
     if EmptyForm().validate_on_submit():
-        added = load_official_days(db)
+        loaded = load_official_days(db)
         db.commit()
-        message = f"已导入国务院公布的{OFFICIAL_YEARS}年节假日安排：新增 {added} 天"
-        flash(message + "，已有日期未改动", "success")
+        message = f"已导入国务院公布的{OFFICIAL_YEARS}年节假日安排：{loaded.text}"
+        flash(message + "；已有日期未改动", "success")
     return redirect(url_for("calendar.index"))
 
 

@@ -9,11 +9,22 @@ from mediation.cases.listing import status_counts
 from mediation.cases.workload import workload
 from mediation.dates import today
 from mediation.permissions import Permission, can
+from mediation.reference.calendar import years_without_holidays
 from mediation.scope import visible_centres
+from models import Role
 from views.db import database, get_db
 from views.helpers import current_scope
 
 bp = Blueprint("main", __name__)
+
+# Who is told when the holiday calendar lacks this or next year (deadlines would then skip only
+# weekends): the supervisors, and the admins who can load or enter it.
+CALENDAR_WATCHERS = {
+    Role.CENTRE_SUPERVISOR,
+    Role.DISTRICT_SUPERVISOR,
+    Role.CITY_SUPERVISOR,
+    Role.ADMIN,
+}
 
 
 @bp.route("/")
@@ -29,6 +40,11 @@ def home():
         work=workload(db, scope, today()) if reads_cases else None,
         counts=status_counts(db, scope) if reads_cases else None,
         today=today(),
+        calendar_gaps=(
+            years_without_holidays(db, today())
+            if current_user.role_enum in CALENDAR_WATCHERS
+            else []
+        ),
     )
 
 

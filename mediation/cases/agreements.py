@@ -5,12 +5,13 @@ a mediator starts from. Payments under it are in mediation.cases.payments."""
 from dataclasses import dataclass, replace
 from datetime import date
 
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, delete, select
 
 from mediation import audit
+from mediation.cases.deadlines import calendar_from
 from mediation.cases.intake import refresh_totals
 from mediation.cases.lifecycle import move_to
-from mediation.dates import add_days
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
 from mediation.money import format_yuan
@@ -279,10 +280,11 @@ def review_windows(agreement: Agreement | None) -> list[ReviewWindow]:
     parties applied if they did; none while no agreement is in effect."""
     if agreement is None or agreement.effective_on is None:
         return []
+    calendar = calendar_from(object_session(agreement), agreement.effective_on)
     return [
         replace(
             window,
-            until=add_days(agreement.effective_on, window.days),
+            until=calendar.period_end(agreement.effective_on, window.days),
             filed_on=getattr(agreement, window.filed_field),
         )
         for window in REVIEW_WINDOWS

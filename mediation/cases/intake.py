@@ -173,11 +173,19 @@ def _validate_intake(data: IntakeData, today: date) -> list[tuple[str | None, st
             problems.append(("employer_phone", str(error)))
     if not data.workers:
         problems.append(("workers", "至少填写一名申请人"))
+    small = len(data.workers) < COLLECTIVE_THRESHOLD
     seen: dict[str, int] = {}
     for index, worker in enumerate(data.workers):
         prefix = f"workers-{index}-"
         if not worker.name.strip():
             problems.append((prefix + "name", "请填写姓名"))
+        if small and worker.representative:
+            problems.append(
+                (
+                    prefix + "representative",
+                    f"职工不足{COLLECTIVE_THRESHOLD}人，不推举代表人（劳动争议调解仲裁法第七条）",
+                )
+            )
         if worker.id_number:
             try:
                 worker.id_number = normalize_id_number(worker.id_type, worker.id_number, today)

@@ -9,12 +9,13 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from mediation import audit
-from mediation.cases.deadlines import mediation_due
+from mediation.cases.deadlines import calendar_from, mediation_due, original_mediation_due
 from mediation.cases.intake import touch
 from mediation.dates import TZ
 from mediation.dates import now as local_now
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
+from mediation.periods import MAX_EXTENSION_DAYS
 from models import (
     CLOSED_STATUSES,
     Case,
@@ -35,7 +36,6 @@ TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     S.WITHDRAWN: frozenset(),
     S.VOIDED: frozenset(),
 }
-MAX_EXTENSION_DAYS = 15
 MAX_REASON_LENGTH = 200  # refusal_reason and void_reason columns
 
 
@@ -67,7 +67,7 @@ def accept(
     before = audit.snapshot(case, ["status", "accepted_on"])
     move_to(case, S.ACCEPTED)
     case.accepted_on = accepted_on
-    case.mediation_due_on = mediation_due(case)
+    case.mediation_due_on = mediation_due(case, calendar_from(session, accepted_on))
     _finish(session, case, actor, before, "accept", f"受理案件（{accepted_on:%Y-%m-%d}）")
     start_mediation_if_ready(session, case, actor)  # mediator and lawyer assigned beforehand
 
@@ -192,8 +192,11 @@ def extend(
     consent_on: date,
     days: int,
     today: date | None = None,
+    after_expiry: bool = False,
 ) -> None:
-    """Record both parties' consent to extend the acceptance-based deadline, once."""
+    """Record both parties' consent to extend the acceptance-based deadline, once, with the
+    date they consented. Consent given after the 15 days had run out is allowed, but the user
+    must say so (`after_expiry`), and it is shown as such."""
     today = today or local_today()
     if refusal := extension_refusal(case):
         raise RuleViolation(refusal)
@@ -202,12 +205,27 @@ def extend(
         problems.append(("consent_on", "双方同意日期不能早于受理日期"))
     if not 1 <= days <= MAX_EXTENSION_DAYS:
         problems.append(("days", f"延长天数为1至{MAX_EXTENSION_DAYS}天"))
+    calendar = calendar_from(session, case.accepted_on or case.received_on)
+    due = original_mediation_due(case, calendar)
+    expired = not problems and due is not None and consent_on > due
+    if expired and not after_expiry:
+        problems.append(
+            (
+                "consent_on",
+                f"原调解期限已于{due:%Y-%m-%d}届满，双方同意延长在期限届满之后："
+                "如属实，请勾选「期限届满后同意延长」",
+            )
+        )
+    elif after_expiry and not expired and not problems:
+        problems.append(("after_expiry", f"双方同意日期未晚于原调解期限（{due:%Y-%m-%d}）"))
     if problems:
         raise RuleViolation(problems)
     before = audit.snapshot(case, ["extension_days", "extension_consent_on"])
     case.extension_days, case.extension_consent_on = days, consent_on
-    case.mediation_due_on = mediation_due(case)
-    _finish(session, case, actor, before, "extend", f"经双方同意延长调解期限{days}天")
+    case.mediation_due_on = mediation_due(case, calendar)
+    when = "期限届满后" if expired else ""
+    summary = f"经双方同意（{consent_on:%Y-%m-%d}{when}）延长调解期限{days}天"
+    _finish(session, case, actor, before, "extend", summary)
 
 
 def reopen(session: Session, case: Case, actor: User, reason: str) -> None:

@@ -18,6 +18,7 @@ from mediation.cases.payments import (
 )
 from mediation.privacy import shows_personal_data
 from mediation.reference.calendar import load_calendar
+from mediation.retirement import past_retirement_age
 from models import (
     Agreement,
     AuditEvent,
@@ -56,6 +57,7 @@ class CaseOverview:
     timeline: list[AuditEvent]
     repeats: list[tuple[str, str, str]]
     personal_data: bool
+    retired: frozenset[int]  # workers past the statutory retirement age on receipt (flag only)
 
     @property
     def payment_order_notice(self) -> str:
@@ -64,7 +66,7 @@ class CaseOverview:
 
 def overview(session: Session, case: Case, user: User, today: date) -> CaseOverview:
     agreement = agreements.agreement_of(session, case)
-    calendar = load_calendar(session)
+    calendar = load_calendar(session, since=case.received_on)
     workers = worker_amounts(session, case)
     names = {row.worker.id: row.worker.name for row in workers}
     payments = session.exec(
@@ -105,4 +107,9 @@ def overview(session: Session, case: Case, user: User, today: date) -> CaseOverv
             session, [row.worker.id_number for row in workers], exclude_case_id=case.id
         ),
         personal_data=shows_personal_data(session, user, case),
+        retired=frozenset(
+            row.worker.id
+            for row in workers
+            if past_retirement_age(row.worker.id_number, case.received_on)
+        ),
     )

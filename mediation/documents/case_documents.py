@@ -21,12 +21,14 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, select
 
 from mediation.cases import agreements, payments
-from mediation.cases.deadlines import MEDIATION_DAYS
+from mediation.cases.deadlines import calendar_from
 from mediation.cases.intake import COLLECTIVE_THRESHOLD
-from mediation.dates import TZ, add_days
+from mediation.dates import TZ
 from mediation.dates import today as local_today
+from mediation.documents.agreement_text import printed_terms
 from mediation.identifiers import IdType, mask_id_number, mask_phone
 from mediation.money import to_chinese_capital
+from mediation.periods import mediation_due_from
 from mediation.privacy import shows_personal_data
 from models import (
     Agreement,
@@ -119,6 +121,10 @@ class Document:
     session_number: int = 0
     served: list[str] = field(default_factory=list)
     recipients: list[tuple[str, str]] = field(default_factory=list)  # (name, address)
+    # The end of the 15 days from acceptance, as the acceptance notice announces it (the period
+    # rule of mediation/periods.py: rolled past rest days).
+    acceptance_due: date | None = None
+    terms: str = ""  # the agreement's own clauses, as the 协议内容 section prints them
 
     # --- derived, for the templates ------------------------------------------------------
     @property
@@ -137,13 +143,6 @@ class Document:
     @property
     def refused(self) -> bool:
         return self.case.status_enum is CaseStatus.REFUSED
-
-    @property
-    def acceptance_due(self) -> date | None:
-        """The end of the 15 days from acceptance, as the acceptance notice announces it."""
-        if self.case.accepted_on is None:
-            return None
-        return add_days(self.case.accepted_on, MEDIATION_DAYS)
 
     @property
     def collective(self) -> bool:
@@ -385,13 +384,15 @@ def parties_of(session: Session, case: Case, personal_data: bool) -> list[PartyR
             ClaimRow(labels.get(line.kind, line.kind), line.claimed_fen, agreed)
         )
     rows = []
-    for index, amounts in enumerate(payments.worker_amounts(session, case), start=1):
+    amounts_of = payments.worker_amounts(session, case)
+    collective = len(amounts_of) >= COLLECTIVE_THRESHOLD  # representatives: law art.7
+    for index, amounts in enumerate(amounts_of, start=1):
         worker = amounts.worker
         rows.append(
             PartyRow(
                 index=index,
                 name=worker.name,
-                representative=worker.representative,
+                representative=worker.representative and collective,
                 id_type=_id_type_label(worker.id_type),
                 id_number=worker.id_number if personal_data else mask_id_number(worker.id_number),
                 phone=worker.phone if personal_data else mask_phone(worker.phone),
@@ -431,10 +432,16 @@ def document(
         personal_data=personal_data,
         today=today or local_today(),
     )
+    if case.accepted_on is not None:
+        calendar = calendar_from(session, case.accepted_on)
+        doc.acceptance_due = mediation_due_from(case.accepted_on, 0, calendar)
     if code in ("agreement", "service", "sheet", "roster"):
         doc.agreement = agreements.agreement_of(session, case)
         doc.instalments = agreements.instalments_of(session, doc.agreement)
         doc.windows = agreements.review_windows(doc.agreement) or list(agreements.REVIEW_WINDOWS)
+        if doc.agreement is not None:
+            default = agreements.default_terms(session, case)
+            doc.terms = printed_terms(doc.agreement.terms, default)
     if record is not None:
         doc.session = record
         held = [held.id for held in _held_sessions(session, case)]

@@ -17,9 +17,7 @@ from sqlalchemy import func, insert, text
 from sqlmodel import Session, select
 
 from mediation import audit
-from mediation.cases.deadlines import MEDIATION_DAYS
 from mediation.cases.intake import COLLECTIVE_THRESHOLD
-from mediation.dates import add_days
 from mediation.ledger.checking import check_ledger, chunks
 from mediation.ledger.columns import (
     BATCH_SIZE,
@@ -33,6 +31,8 @@ from mediation.ledger.columns import (
     LedgerReport,
 )
 from mediation.numbering import raise_counter
+from mediation.periods import mediation_due_from
+from mediation.reference.calendar import OFFICIAL_CALENDAR
 from mediation.scope import Scope
 from mediation.statistics.rollup import add_contributions
 from models import (
@@ -258,7 +258,7 @@ def _case_row(record: LedgerRecord, employer_id: int, actor_id: int | None, file
             record.reason if status in (CaseStatus.FAILED, CaseStatus.WITHDRAWN) else ""
         ),
         "closed_on": record.closed_on,
-        "mediation_due_on": add_days(accepted_on, MEDIATION_DAYS) if accepted_on else None,
+        "mediation_due_on": accepted_on and mediation_due_from(accepted_on, 0, OFFICIAL_CALENDAR),
         "imported_from": filename,
         "note": record.note,
         "worker_count": record.worker_count,

@@ -11,7 +11,7 @@ from mediation.cases.intake import EmployerData
 from mediation.errors import RuleViolation
 from mediation.identifiers import InvalidIdentifier, normalize_credit_code, normalize_phone
 from mediation.scope import Scope
-from models import OPEN_STATUSES, Case, Employer, EmployerCounsel, Lawyer
+from models import OPEN_STATUSES, Case, CaseStatus, Employer, EmployerCounsel, Lawyer
 
 MAX_NAME = 200
 MAX_FIRM_NAME = 100
@@ -33,13 +33,18 @@ class EmployerPage:
 
 
 def _case_counts(scope: Scope):
-    """employer_id, all cases, open cases, counted within the scope."""
+    """employer_id, all cases, open cases, counted within the scope. A voided registration (a
+    duplicate or an error) is no application against the employer and is not counted."""
     open_values = [s.value for s in OPEN_STATUSES]
-    statement = select(
-        Case.employer_id.label("employer_id"),
-        func.count().label("cases"),
-        func.sum(sql_case((Case.status.in_(open_values), 1), else_=0)).label("open_cases"),
-    ).group_by(Case.employer_id)
+    statement = (
+        select(
+            Case.employer_id.label("employer_id"),
+            func.count().label("cases"),
+            func.sum(sql_case((Case.status.in_(open_values), 1), else_=0)).label("open_cases"),
+        )
+        .where(Case.status != CaseStatus.VOIDED.value)
+        .group_by(Case.employer_id)
+    )
     return scope.apply(statement, Case.centre_id).subquery()
 
 
@@ -94,11 +99,11 @@ def get_employer(session: Session, scope: Scope, employer_id: int) -> Employer |
 
 
 def case_counts(session: Session, scope: Scope, employer: Employer) -> tuple[int, int]:
-    """(all, open) cases of the employer within the scope."""
+    """(all, open) cases of the employer within the scope, voided registrations left out."""
     open_values = [s.value for s in OPEN_STATUSES]
     statement = select(
         func.count(), func.sum(sql_case((Case.status.in_(open_values), 1), else_=0))
-    ).where(Case.employer_id == employer.id)
+    ).where(Case.employer_id == employer.id, Case.status != CaseStatus.VOIDED.value)
     total, open_cases = session.exec(scope.apply(statement, Case.centre_id)).one()
     return int(total), int(open_cases or 0)
 

@@ -4,6 +4,10 @@ from datetime import date
 
 import pytest
 
+from mediation.cases import lifecycle
+from mediation.reference.calendar import load_official_days
+from models import User
+
 
 def test_api_without_login_answers_401_in_json(client):
     for url in ("/api/stats", "/api/cases", "/api/cases/1"):
@@ -137,3 +141,18 @@ def _token(client):
     from conftest import csrf_from
 
     return csrf_from(client, "/")
+
+
+def test_case_api_gives_the_three_deadlines_rolled_past_rest_days(client, db, login_as, make_case):
+    load_official_days(db)
+    case = make_case("NH-LS", received_on=date(2024, 9, 16))
+    login_as("mediator", "NH-LS")
+    body = client.get(f"/api/cases/{case.id}").get_json()
+    assert body["statutory_due_on"] == "2024-10-08"  # 1 October is National Day
+    assert body["acceptance_due_on"] == "2024-09-20"  # 15-17 September: Mid-Autumn
+    assert body["mediation_due_on"] is None  # not accepted yet
+    lifecycle.accept(db, case, db.get(User, case.created_by_id), date(2024, 9, 18))
+    lifecycle.extend(db, case, db.get(User, case.created_by_id), date(2024, 10, 2), 3)
+    body = client.get(f"/api/cases/{case.id}").get_json()
+    assert body["mediation_due_on"] == "2024-10-08"  # 18 days end on 6 October, a holiday
+    assert case.mediation_due_on == date(2024, 10, 8)

@@ -1,5 +1,5 @@
-"""The holiday calendar (admins only): what is entered there moves the 3-working-day
-acceptance deadline."""
+"""The holiday calendar (admins only): what is entered there moves every deadline (the
+3-working-day acceptance clock, and periods whose last day falls on a day off)."""
 
 from datetime import date
 
@@ -7,9 +7,11 @@ import pytest
 from sqlmodel import select
 
 from conftest import csrf_from
+from mediation.cases import lifecycle
 from mediation.cases.deadlines import acceptance_due
+from mediation.dates import today
 from mediation.reference.calendar import load_calendar, official_days
-from models import CalendarDay
+from models import CalendarDay, User
 
 URL = "/admin/calendar"
 
@@ -129,3 +131,61 @@ def test_official_arrangements_are_plausible():
         date(2026, 2, 23),
         9,
     )
+
+
+def test_entries_outside_2008_to_next_year_are_refused_at_the_field(client, login_as, db):
+    login_as("admin")
+    last = today().year + 1
+    for day in ("2007-12-31", f"{last + 1}-01-01"):
+        response = add(client, day, name="越界")
+        assert response.status_code == 422
+        assert f"日期应在2008年1月1日至{last}年12月31日之间" in field_block(
+            response.get_data(as_text=True), "day"
+        )
+    assert add(client, f"{last}-12-31", name="明年").status_code == 302
+    assert [d.day for d in db.exec(select(CalendarDay))] == [date(last, 12, 31)]
+
+
+def test_the_page_no_longer_says_day_periods_ignore_the_calendar(client, login_as):
+    login_as("admin")
+    html = client.get(URL).get_data(as_text=True)
+    assert "不受本日历影响" not in html
+    assert "第二百零三条" in html and "以其后的第一个工作日为期限的最后一日" in html
+    assert "calendar-update" in html
+
+
+def test_an_admin_entry_moves_the_deadline_of_an_open_case(client, login_as, make_case, db):
+    case = make_case(received_on=date(2026, 11, 2))
+    lifecycle.accept(db, case, db.get(User, case.created_by_id), date(2026, 11, 4))
+    assert case.mediation_due_on == date(2026, 11, 19)  # a Thursday
+    login_as("admin")
+    assert add(client, "2026-11-19", name="测试节").status_code == 302
+    db.refresh(case)
+    assert case.mediation_due_on == date(2026, 11, 20)
+    assert delete(client, "2026-11-19").status_code == 302
+    db.refresh(case)
+    assert case.mediation_due_on == date(2026, 11, 19)
+
+
+@pytest.mark.parametrize(
+    "role,centre,district,warned",
+    [
+        ("admin", None, None, True),
+        ("city_supervisor", None, None, True),
+        ("district_supervisor", None, "NH", True),
+        ("centre_supervisor", "NH-LS", None, True),
+        ("mediator", "NH-LS", None, False),
+    ],
+)
+def test_the_home_page_warns_when_this_or_next_year_is_missing(
+    client, login_as, db, role, centre, district, warned
+):
+    year = today().year
+    db.add(CalendarDay(day=date(year, 10, 1), kind="holiday", name="国庆节"))
+    db.flush()
+    login_as(role, centre, district)
+    html = client.get("/").get_data(as_text=True)
+    assert (f"节假日日历缺少{year + 1}年的法定节假日安排" in html) is warned
+    db.add(CalendarDay(day=date(year + 1, 1, 1), kind="holiday", name="元旦"))
+    db.flush()
+    assert "节假日日历缺少" not in client.get("/").get_data(as_text=True)

@@ -6,10 +6,11 @@ import re
 from sqlmodel import select
 
 from conftest import csrf_from
+from mediation.cases import lifecycle
 from mediation.cases.assignment import conflict_of
 from mediation.identifiers import credit_code_check_char
 from mediation.reference.roster import LawyerData, save_lawyer
-from models import Employer, EmployerCounsel
+from models import Employer, EmployerCounsel, User
 
 REPEAT = "佛山市南海区重复五金有限公司"
 ONCE = "佛山市南海区一次包装有限公司"
@@ -173,3 +174,18 @@ def test_counsel_firms_flag_conflicted_lawyers(client, login_as, make_case, db, 
     assert removed.status_code == 302
     assert db.exec(select(EmployerCounsel)).all() == []
     assert conflict_of(db, lawyer, employer) == ""
+
+
+def test_voided_registrations_do_not_count_as_applications(client, login_as, make_case, db):
+    first = make_case("NH-LS", employer=REPEAT)
+    duplicate = make_case("NH-LS", employer=REPEAT)
+    lifecycle.void(db, duplicate, db.get(User, duplicate.created_by_id), "重复登记")
+    db.flush()
+    login_as("centre_supervisor", "NH-LS")
+    html = client.get("/employers").get_data(as_text=True)
+    assert counts_in(row_of(html, REPEAT)) == [1, 1]
+    assert "多次被申请" not in row_of(html, REPEAT)
+    employer = employer_named(db, REPEAT)
+    page = client.get(f"/employers/{employer.id}").get_data(as_text=True)
+    assert "本单位被申请 1 次，其中未结 1 件" in page
+    assert first.status == "received"

@@ -1,9 +1,12 @@
-"""/healthz both ways; the `init-db` and `create-user` commands."""
+"""/healthz both ways; the `init-db`, `create-user` and `calendar-update` commands."""
+
+from datetime import date
 
 from sqlmodel import func, select
 
 from app import create_app
-from models import Centre, District, User
+from mediation.reference.calendar import official_days
+from models import CalendarDay, Centre, District, User
 
 
 def test_healthz_ok(client):
@@ -60,3 +63,23 @@ def test_create_user_errors_are_clear(app):
         result = runner.invoke(args=args, input="pass2026\n")
         assert result.exit_code != 0
         assert message in result.output
+
+
+def test_init_db_and_calendar_update_load_the_official_calendar_once(app, db):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["init-db"])
+    assert first.exit_code == 0, first.output
+    assert f"新增 {len(official_days())} 天" in first.output
+    assert db.get(CalendarDay, date(2008, 5, 1)).kind == "holiday"
+    assert db.get(CalendarDay, date(2020, 1, 19)).kind == "workday"
+    # an admin corrects a day; a later update keeps the correction and adds what is missing
+    db.get(CalendarDay, date(2020, 1, 19)).name = "本市更正"
+    db.delete(db.get(CalendarDay, date(2024, 10, 1)))
+    db.flush()
+    update = runner.invoke(args=["calendar-update"])
+    assert update.exit_code == 0, update.output
+    assert "新增 1 天（2024年；法定节假日 1 天、调休上班日 0 天）" in update.output
+    assert db.get(CalendarDay, date(2020, 1, 19)).name == "本市更正"
+    again = runner.invoke(args=["calendar-update"])
+    assert "没有需要新增的日期" in again.output
+    assert db.exec(select(func.count()).select_from(CalendarDay)).one() == len(official_days())

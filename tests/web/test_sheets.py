@@ -10,12 +10,12 @@ from sqlmodel import select
 
 from conftest import TODAY, resident_id
 from mediation.cases import assignment, lifecycle
-from mediation.cases.agreements import claim_lines, save_agreement
+from mediation.cases.agreements import claim_lines, default_terms, save_agreement
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from mediation.cases.payments import pay_outstanding
 from mediation.dates import TZ
 from mediation.identifiers import credit_code_check_char
-from models import AuditEvent
+from models import AuditEvent, Worker
 
 ARTICLE_DAY = date(2021, 3, 9)
 ARTICLE_WORKERS = [  # 10 workers, 227,675.00 yuan between them
@@ -365,3 +365,49 @@ def test_id_numbers_are_masked_for_readers_without_personal_data(client, login_a
     assert resident_id(1) not in html
     assert resident_id(1)[:6] + "********" + resident_id(1)[-4:] in html
     assert "已按权限遮蔽" in html
+
+
+def test_the_agreement_says_its_preamble_and_rights_once(db, client, login_as, make_case, mediator):
+    case = in_mediation(db, make_case, mediator)
+    lines = {line.id: line.claimed_fen for _, line, _ in claim_lines(db, case)}
+    terms = default_terms(db, case) + "\n五、双方另行约定的其他事项。"
+    save_agreement(
+        db,
+        case,
+        mediator,
+        terms=terms,
+        payment_method="现金",
+        copies=3,
+        lines=lines,
+        instalments=[(date(2024, 6, 1), sum(lines.values()))],
+        today=TODAY,
+    )
+    login_as("mediator", "NH-LS")
+    html = flat(client.get(f"/cases/{case.id}/print/agreement").get_data(as_text=True))
+    assert html.count("达成如下协议") == 1
+    assert html.count("申请支付令") == 1 and html.count("申请司法确认") == 1
+    assert html.count("申请人：") == 3  # two workers and the employer, in 当事人 only
+    # the mediator's own clause stays, renumbered after the left-out default ones
+    assert "一、被申请人同意按协议金额表所列金额" in html and "三、双方另行约定的其他事项。" in html
+
+
+def test_a_collective_agreement_points_to_the_amounts_section_unambiguously(
+    client, login_as, article
+):
+    login_as("mediator", "NH-LS")
+    html = flat(client.get(f"/cases/{article.id}/print/agreement").get_data(as_text=True))
+    assert "见本协议第三条" not in html
+    assert "见本协议书「三、协议金额」表" in html
+
+
+def test_representatives_are_never_printed_for_a_small_case(
+    db, client, login_as, make_case, mediator
+):
+    case = in_mediation(db, make_case, mediator)
+    worker = db.exec(select(Worker).where(Worker.case_id == case.id)).first()
+    worker.representative = True  # recorded before the rule (intake now refuses it)
+    db.flush()
+    login_as("mediator", "NH-LS")
+    for doc in ("application", "sheet", "minutes"):
+        html = client.get(f"/cases/{case.id}/print/{doc}").get_data(as_text=True)
+        assert "代表人：" not in html and "（代表人）" not in html, doc

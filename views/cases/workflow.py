@@ -175,7 +175,12 @@ def extend(case_id: int):
         case_id,
         ExtendForm,
         lambda db, case, form: lifecycle.extend(
-            db, case, current_user, form.consent_on.data, form.days.data
+            db,
+            case,
+            current_user,
+            form.consent_on.data,
+            form.days.data,
+            after_expiry=bool(form.after_expiry.data),
         ),
         "已延长调解期限",
         title="延长调解期限",

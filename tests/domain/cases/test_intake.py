@@ -202,3 +202,29 @@ def _seed_case(engine) -> int:
         case = intake(session, _user(session), centre, _intake_data("种子"), today=TODAY)
         session.commit()
         return case.id
+
+
+def _with_representative(count: int) -> IntakeData:
+    return IntakeData(
+        channel="现场申请",
+        received_on=date(2026, 11, 20),
+        category="劳动报酬",
+        employer=EmployerData(name="某公司"),
+        workers=[
+            WorkerData(name=f"职工{n}", representative=n == 1, claims=[ClaimData("工资", 100_00)])
+            for n in range(1, count + 1)
+        ],
+    )
+
+
+def test_representatives_only_from_ten_workers(db, make_user, centres):
+    """Law art.7: workers elect representatives in a dispute of ten or more."""
+    actor = make_user("mediator", "NH-LS")
+    with pytest.raises(RuleViolation) as caught:
+        intake(db, actor, centres["NH-LS"], _with_representative(9), today=TODAY)
+    assert caught.value.for_field("workers-0-representative") == [
+        "职工不足10人，不推举代表人（劳动争议调解仲裁法第七条）"
+    ]
+    case = intake(db, actor, centres["NH-LS"], _with_representative(10), today=TODAY)
+    workers = db.exec(select(Worker).where(Worker.case_id == case.id)).all()
+    assert [w.representative for w in workers].count(True) == 1

@@ -1,18 +1,11 @@
-"""Local dates in Asia/Shanghai, statutory periods, working days and typed dates."""
+"""Local dates in Asia/Shanghai and typed dates (periods: test_periods.py)."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
 from mediation import dates
-from mediation.dates import (
-    TZ,
-    InvalidDate,
-    add_days,
-    add_working_days,
-    days_left,
-    parse_date_text,
-)
+from mediation.dates import TZ, InvalidDate, days_left, parse_date_text
 
 
 def test_now_is_aware_in_shanghai():
@@ -29,49 +22,6 @@ def test_today_is_shanghai_date():
     }
     assert isinstance(dates.today(), date)
     assert not isinstance(dates.today(), datetime)
-
-
-def test_add_days_counts_from_the_next_day():
-    assert add_days(date(2021, 3, 9), 15) == date(2021, 3, 24)
-    assert add_days(date(2021, 3, 9), 0) == date(2021, 3, 9)
-    assert add_days(date(2021, 2, 20), 15) == date(2021, 3, 7)  # across month end
-    assert add_days(date(2020, 2, 20), 15) == date(2020, 3, 6)  # leap year
-    assert add_days(date(2021, 12, 25), 15) == date(2022, 1, 9)
-    assert add_days(date(2021, 3, 24), -15) == date(2021, 3, 9)
-
-
-def test_add_working_days_skips_weekends():
-    friday = date(2021, 3, 5)
-    assert add_working_days(friday, 3) == date(2021, 3, 10)
-    assert add_working_days(friday, 1) == date(2021, 3, 8)
-    assert add_working_days(friday, 0) == friday
-    assert add_working_days(date(2021, 3, 6), 1) == date(2021, 3, 8)  # from a Saturday
-    assert add_working_days(date(2021, 3, 8), 3) == date(2021, 3, 11)  # Monday -> Thursday
-    assert add_working_days(date(2021, 3, 8), 5) == date(2021, 3, 15)
-
-
-def test_add_working_days_with_holidays_and_makeup_days():
-    # 2021 Labour Day: 1-5 May off; Sunday 25 April and Saturday 8 May were working days.
-    holidays = {date(2021, 5, d) for d in range(1, 6)}
-    makeup = {date(2021, 4, 25), date(2021, 5, 8)}
-    friday = date(2021, 4, 30)
-    assert add_working_days(friday, 1, holidays, makeup) == date(2021, 5, 6)
-    assert add_working_days(friday, 3, holidays, makeup) == date(2021, 5, 8)  # Saturday works
-    assert add_working_days(friday, 4, holidays, makeup) == date(2021, 5, 10)
-    assert add_working_days(friday, 3) == date(2021, 5, 5)  # without the calendar
-    assert add_working_days(date(2021, 4, 23), 1, holidays, makeup) == date(2021, 4, 25)
-    # lists (any collection) work as well as sets
-    assert add_working_days(friday, 1, list(holidays), list(makeup)) == date(2021, 5, 6)
-
-
-def test_holiday_wins_over_makeup_day():
-    saturday = date(2021, 3, 6)
-    assert add_working_days(date(2021, 3, 5), 1, {saturday}, {saturday}) == date(2021, 3, 8)
-
-
-def test_add_working_days_refuses_negative():
-    with pytest.raises(ValueError):
-        add_working_days(date(2021, 3, 5), -1)
 
 
 def test_days_left():

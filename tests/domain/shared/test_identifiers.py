@@ -312,3 +312,18 @@ def test_mask_phone():
     assert mask_phone("garbage") == "g*****e"
     assert mask_phone("") == ""
     assert mask_phone(None) == ""
+
+
+def test_the_2004_foreigners_permanent_residence_card_is_accepted_under_its_own_type():
+    # nationality KAZ, issued in Beijing (1100), born 1990-12-31, serial 0, ICAO check digit 5
+    card = "KAZ110090123105"
+    assert normalize_id_number(IdType.FOREIGN_PR, " kaz 110090123105", today=TODAY) == card
+    assert error_of(normalize_id_number, "resident", card, today=TODAY) == (
+        "该号码为外国人永久居留证（2004年版），请选择「外国人永久居留身份证」"
+    )
+    assert error_of(normalize_id_number, "foreign_pr", card[:-1] + "4", today=TODAY) == "校验位错误"
+    # 1999-02-30 and 2099-02-30 do not exist
+    assert error_of(normalize_id_number, "foreign_pr", "KAZ110099023005", today=TODAY) == (
+        "出生日期无效"
+    )
+    assert "15位" in error_of(normalize_id_number, "foreign_pr", "KAZ1100901231", today=TODAY)

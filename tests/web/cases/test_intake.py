@@ -3,7 +3,7 @@ table buttons (add, remove, paste from Excel), errors at the right cell, repeat 
 
 import html as html_lib
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func
@@ -428,3 +428,29 @@ def test_an_81_number_outside_810000_is_a_resident_id_as_in_the_legal_form(clien
     assert client.post(URL, data=form_data(csrf_from(client, URL), [row])).status_code == 302
     worker = db.exec(select(Worker).where(Worker.id_number == number)).one()
     assert worker.id_type == "resident"
+
+
+def test_a_worker_past_retirement_age_is_registered_and_flagged(client, login_as, db, centres):
+    from conftest import resident_id
+    from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
+
+    mediator = login_as("mediator", "NH-LS")
+    received = date(2026, 11, 20)
+    data = IntakeData(
+        channel="现场申请",
+        received_on=received,
+        category="劳动报酬",
+        employer=EmployerData(name="佛山市某保洁服务有限公司"),
+        workers=[
+            # a man born May 1965 reached 60 and 2 months in July 2025
+            WorkerData(name="老周", id_number=resident_id(1, birth="19650510"),
+                       claims=[ClaimData("工资", 100_00)]),
+            WorkerData(name="小林", id_number=resident_id(3, birth="19900101"),
+                       claims=[ClaimData("工资", 100_00)]),
+        ],
+    )  # fmt: skip
+    case = intake(db, mediator, centres["NH-LS"], data, today=received)
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert html.count(">已达法定退休年龄<") == 1
+    row = html[html.index("老周") : html.index("小林")]
+    assert ">已达法定退休年龄<" in row

@@ -264,7 +264,8 @@ def test_extension_is_granted_once_only(db, client, accepted):
     response = submit(client, f"/cases/{accepted.id}/extend", consent_on="2024-05-15", days="10")
     assert response.status_code == 302
     case = reload(db, accepted)
-    assert case.extension_days == 10 and case.mediation_due_on == date(2024, 6, 1)
+    # 25 days from 7 May end on Saturday 1 June: the deadline rolls to Monday (民法典 art.203)
+    assert case.extension_days == 10 and case.mediation_due_on == date(2024, 6, 3)
 
     response = client.get(f"/cases/{accepted.id}/extend")
     assert response.status_code == 422
@@ -373,3 +374,20 @@ def test_readers_get_403(client, login_as, make_case, name, role, centre):
     target = make_case("NH-LS")
     login_as(role, centre)
     assert client.get(f"/cases/{target.id}/{name}").status_code == 403
+
+
+def test_an_extension_after_expiry_is_recorded_only_when_the_form_says_so(db, client, accepted):
+    # accepted 2024-05-07: the 15 days ended on 22 May
+    url = f"/cases/{accepted.id}/extend"
+    response = submit(client, url, consent_on="2024-05-24", days="5")
+    assert response.status_code == 422
+    assert "原调解期限已于2024-05-22届满" in field_block(
+        response.get_data(as_text=True), "consent_on"
+    )
+    assert reload(db, accepted).extension_days == 0
+    response = submit(client, url, consent_on="2024-05-24", days="5", after_expiry="y")
+    assert response.status_code == 302
+    case = reload(db, accepted)
+    assert (case.extension_days, case.extension_consent_on) == (5, date(2024, 5, 24))
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "期限届满后经双方同意延长5日" in html
