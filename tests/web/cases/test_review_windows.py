@@ -116,11 +116,11 @@ def test_changing_the_one_definition_moves_every_page(client, settled, monkeypat
     )
     found = pages(client, settled)
     assert "申请仲裁审查：2021-03-30前（生效后20日内）" in found["case"]
-    assert "申请司法确认：2021-05-09前（生效后60日内）" in found["case"]
+    assert "申请司法确认：2021-05-10前（生效后60日内）" in found["case"]
     assert "在2021-03-30前（生效后20日内）共同申请仲裁审查" in found["filings"]
-    assert "在2021-05-09前（生效后60日内）共同申请司法确认" in found["filings"]
+    assert "在2021-05-10前（生效后60日内）共同申请司法确认" in found["filings"]
     assert "生效之日起二十日内（即2021年3月30日前）" in found["agreement"]
-    assert "生效之日起六十日内（即2021年5月9日前）" in found["agreement"]
+    assert "生效之日起六十日内（即2021年5月10日前）" in found["agreement"]
     for text in found.values():
         assert "2021-03-25" not in text and "2021年3月25日" not in text
 
