@@ -14,9 +14,6 @@ class RuleViolation(Exception):
         self.problems = problems
         super().__init__("；".join(message for _, message in problems))
 
-    def for_field(self, field: str) -> list[str]:
-        return [message for name, message in self.problems if name == field]
-
 
 class StaleEdit(RuleViolation):
     """Someone else saved the record after this form was opened."""

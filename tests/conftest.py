@@ -349,3 +349,8 @@ def text_of(page: str, element_id: str) -> str:
     parser.feed(page)
     assert parser.parts, f"no #{element_id}"
     return " ".join("".join(parser.parts).split())
+
+
+def messages_at(violation, field: str | None) -> list[str]:
+    """The messages a RuleViolation puts at one form field (None: the form as a whole)."""
+    return [message for name, message in violation.problems if name == field]

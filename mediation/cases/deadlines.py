@@ -135,12 +135,6 @@ def mediation_deadline(status: str, due_on: date | None, today: date) -> Deadlin
     return Deadline("调解期限", due_on, (due_on - today).days)
 
 
-def is_overdue(case: Case, today: date) -> bool:
-    """Open and past the stored acceptance-based deadline (the statistics' `overdue_open`)."""
-    due = case.mediation_due_on
-    return not case.status_enum.is_closed and due is not None and due < today
-
-
 def next_step(case: Case, calendar: WorkCalendar, today: date, has_agreement: bool) -> str:
     """One sentence telling the mediator what the case needs now."""
     status = case.status_enum

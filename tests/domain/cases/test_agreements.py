@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
+from conftest import messages_at
 from mediation.cases import agreements, payments
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from mediation.cases.lifecycle import accept, record_session
@@ -117,10 +118,10 @@ def test_schedule_must_add_up_to_the_agreed_total(db, mediator, new_case):
     with pytest.raises(RuleViolation) as refused:
         save(db, case, mediator, schedule=[(DAY, 1_000_000)])
     assert fields(refused.value) == {"instalments"}
-    assert "不一致" in refused.value.for_field("instalments")[0]
+    assert "不一致" in messages_at(refused.value, "instalments")[0]
     with pytest.raises(RuleViolation) as refused:
         save(db, case, mediator, schedule=[])
-    assert refused.value.for_field("instalments") == ["请填写付款期限（可为一期）"]
+    assert messages_at(refused.value, "instalments") == ["请填写付款期限（可为一期）"]
     with pytest.raises(RuleViolation) as refused:
         save(db, case, mediator, schedule=[(date(2021, 3, 1), SHARE), (DAY, 0)])
     assert {"instalments-0-due_on", "instalments-1-amount"} <= fields(refused.value)
@@ -139,10 +140,10 @@ def test_signature_dates_and_other_fields_are_checked(db, mediator, new_case):
             terms=" ",
             copies=0,
         )
-    assert refused.value.for_field("parties_signed_on") == [
+    assert messages_at(refused.value, "parties_signed_on") == [
         "双方当事人签名（盖章）日期不能早于受理日期"
     ]
-    assert refused.value.for_field("centre_sealed_on") == ["调解组织盖章日期不能晚于今天"]
+    assert messages_at(refused.value, "centre_sealed_on") == ["调解组织盖章日期不能晚于今天"]
     assert fields(refused.value) >= {"terms", "copies"}
 
 
@@ -170,7 +171,7 @@ def test_payments_cannot_exceed_what_was_agreed(db, mediator, new_case):
         payments.record_payment(
             db, case, mediator, worker_id=first.id, amount_fen=SHARE + 1, paid_on=DAY, today=LATER
         )
-    assert "将超过阿永的协议金额 22,767.50 元" in refused.value.for_field("amount")[0]
+    assert "将超过阿永的协议金额 22,767.50 元" in messages_at(refused.value, "amount")[0]
     with pytest.raises(RuleViolation) as refused:
         payments.record_payment(
             db, case, mediator, worker_id=-1, amount_fen=100, paid_on=date(2021, 7, 1), today=LATER
@@ -220,7 +221,7 @@ def test_filings_only_after_the_agreement_took_effect(db, mediator, new_case):
     save(db, case, mediator, signed=(DAY, DAY, date(2021, 3, 10)))
     with pytest.raises(RuleViolation) as refused:
         agreements.record_filings(db, case, mediator, **dates, **empty, today=LATER)
-    assert refused.value.for_field("review_filed_on") == ["申请仲裁审查日期不能早于协议生效日期"]
+    assert messages_at(refused.value, "review_filed_on") == ["申请仲裁审查日期不能早于协议生效日期"]
     dates["review_filed_on"] = date(2021, 3, 15)
     agreements.record_filings(db, case, mediator, **dates, **empty, today=LATER)
     assert agreements.agreement_of(db, case).review_filed_on == date(2021, 3, 15)

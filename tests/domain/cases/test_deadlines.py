@@ -4,12 +4,12 @@ from datetime import date
 
 import pytest
 
+from conftest import messages_at
 from mediation.cases import lifecycle
 from mediation.cases.deadlines import (
     acceptance_due,
     deadlines,
     extended_after_expiry,
-    is_overdue,
     mediation_due,
     next_step,
     statutory_due,
@@ -76,7 +76,7 @@ def test_extension_is_at_most_fifteen_days(db, make_case, days):
     lifecycle.accept(db, case, actor, date(2024, 5, 8), today=TODAY)
     with pytest.raises(RuleViolation) as caught:
         lifecycle.extend(db, case, actor, date(2024, 5, 20), days, today=TODAY)
-    assert caught.value.for_field("days") == ["延长天数为1至15天"]
+    assert messages_at(caught.value, "days") == ["延长天数为1至15天"]
 
 
 def test_overdue_and_next_step(db, make_case):
@@ -85,8 +85,7 @@ def test_overdue_and_next_step(db, make_case):
     assert "受理或不予受理" in next_step(case, calendar, date(2024, 5, 7), False)
     actor = db.get(User, case.created_by_id)
     lifecycle.accept(db, case, actor, date(2024, 5, 7), today=TODAY)
-    assert not is_overdue(case, date(2024, 5, 22))
-    assert is_overdue(case, date(2024, 5, 23))
+    assert case.mediation_due_on == date(2024, 5, 22)
     labels = [d.label for d in deadlines(case, calendar, date(2024, 5, 23))]
     assert labels == ["法定调解期限（收到申请后15日）", "调解期限（受理后15日）"]
     late = deadlines(case, calendar, date(2024, 5, 23))[1]
@@ -94,7 +93,6 @@ def test_overdue_and_next_step(db, make_case):
     case.status = "in_mediation"
     assert "已届满" in next_step(case, calendar, date(2024, 5, 23), False)
     lifecycle.fail(db, case, actor, date(2024, 5, 23), "no_agreement", today=TODAY)
-    assert not is_overdue(case, date(2024, 6, 30))
     assert deadlines(case, calendar, date(2024, 6, 30)) == []
 
 
@@ -112,7 +110,6 @@ def test_the_stored_deadline_rolls_past_the_holiday_and_follows_calendar_changes
     loaded = load_official_days(db)
     assert loaded.refreshed == 1 and "1 件未结案件的调解期限随之调整" in loaded.text
     assert db.get(Case, case.id).mediation_due_on == date(2024, 10, 8)
-    assert not is_overdue(case, date(2024, 10, 8)) and is_overdue(case, date(2024, 10, 9))
     delete_day(db, date(2024, 10, 7))
     assert db.get(Case, case.id).mediation_due_on == date(2024, 10, 7)  # a Monday again
 
@@ -134,10 +131,12 @@ def test_an_extension_agreed_after_expiry_must_say_so_and_shows_it(db, make_case
     assert case.mediation_due_on == date(2024, 10, 8)
     with pytest.raises(RuleViolation) as caught:
         lifecycle.extend(db, case, actor, date(2024, 10, 9), 10, today=TODAY)
-    assert "原调解期限已于2024-10-08届满" in caught.value.for_field("consent_on")[0]
+    assert "原调解期限已于2024-10-08届满" in messages_at(caught.value, "consent_on")[0]
     with pytest.raises(RuleViolation) as caught:  # the flag must be true, too
         lifecycle.extend(db, case, actor, date(2024, 10, 8), 10, today=TODAY, after_expiry=True)
-    assert caught.value.for_field("after_expiry") == ["双方同意日期未晚于原调解期限（2024-10-08）"]
+    assert messages_at(caught.value, "after_expiry") == [
+        "双方同意日期未晚于原调解期限（2024-10-08）"
+    ]
     lifecycle.extend(db, case, actor, date(2024, 10, 9), 10, today=TODAY, after_expiry=True)
     assert case.extension_consent_on == date(2024, 10, 9)
     assert case.mediation_due_on == date(2024, 10, 11)  # 16 + 25 days

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
-from conftest import BACKENDS, fresh_database, resident_id
+from conftest import BACKENDS, fresh_database, messages_at, resident_id
 from mediation.cases import lifecycle
 from mediation.cases.intake import (
     ClaimData,
@@ -222,7 +222,7 @@ def test_representatives_only_from_ten_workers(db, make_user, centres):
     actor = make_user("mediator", "NH-LS")
     with pytest.raises(RuleViolation) as caught:
         intake(db, actor, centres["NH-LS"], _with_representative(9), today=TODAY)
-    assert caught.value.for_field("workers-0-representative") == [
+    assert messages_at(caught.value, "workers-0-representative") == [
         "职工不足10人，不推举代表人（劳动争议调解仲裁法第七条）"
     ]
     case = intake(db, actor, centres["NH-LS"], _with_representative(10), today=TODAY)

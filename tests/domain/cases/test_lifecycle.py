@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from conftest import TODAY
+from conftest import TODAY, messages_at
 from mediation.cases import actions, lifecycle
 from mediation.cases.agreements import claim_lines, save_agreement
 from mediation.cases.assignment import assign
@@ -165,10 +165,10 @@ def test_reasons_longer_than_the_column_are_refused_at_the_field(db, case_in):
     case, actor = case_in(S.RECEIVED)
     with pytest.raises(RuleViolation) as refused:
         lifecycle.refuse(db, case, actor, ON, "理" * 201, today=TODAY)
-    assert refused.value.for_field("reason") == ["不予受理理由不超过200字"]
+    assert messages_at(refused.value, "reason") == ["不予受理理由不超过200字"]
     with pytest.raises(RuleViolation) as refused:
         lifecycle.void(db, case, actor, "理" * 201, today=TODAY)
-    assert refused.value.for_field("reason") == ["作废理由不超过200字"]
+    assert messages_at(refused.value, "reason") == ["作废理由不超过200字"]
 
 
 def test_extension_once_only_and_the_button_goes(db, case_in):

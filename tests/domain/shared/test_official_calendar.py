@@ -9,6 +9,7 @@ import chinese_calendar
 import pytest
 from sqlmodel import select
 
+from conftest import messages_at
 from mediation.cases.deadlines import acceptance_due, mediation_due, statutory_due
 from mediation.reference.calendar import (
     last_official_year,
@@ -141,7 +142,7 @@ def test_calendar_entries_are_bounded_and_make_up_days_are_weekends(db):
     ]:
         with pytest.raises(Exception) as caught:
             save_day(db, day, kind, "", today=today)
-        assert any(message in text for text in caught.value.for_field("day"))
+        assert any(message in text for text in messages_at(caught.value, "day"))
     save_day(db, date(2027, 12, 31), "holiday", "测试", today=today)
     save_day(db, date(2008, 1, 1), "holiday", "元旦", today=today)
     assert len(db.exec(select(CalendarDay)).all()) == 2
