@@ -54,7 +54,7 @@ from mediation.dates import InvalidDate, add_days, parse_date_text
 from mediation.dates import today as local_today
 from mediation.identifiers import InvalidIdentifier, normalize_credit_code
 from mediation.money import InvalidAmount, fen_to_decimal, parse_yuan
-from mediation.numbering import parse_number, raise_counter
+from mediation.numbering import number_key, parse_number, raise_counter
 from mediation.permissions import Permission, can
 from mediation.scope import Scope
 from mediation.statistics.rollup import add_contributions
@@ -1298,6 +1298,7 @@ def _case_row(record: LedgerRecord, employer_id: int, actor_id: int | None, file
         "mediation_due_on": add_days(accepted_on, MEDIATION_DAYS) if accepted_on else None,
         "imported_from": filename,
         "note": record.note,
+        "number_key": number_key(record.number),  # search (the ORM hook does not see these)
         "worker_count": record.worker_count,
         "claimed_fen": record.claimed_fen,
         "agreed_fen": record.agreed_fen or 0,
