@@ -56,12 +56,13 @@ STRUCTURED = {
         "category",
         "status",
         "failure_reason",
+        "number_key",  # search key derived from the number
     },
     "attachment": {"kind", "stored_name", "content_type", "sha256"},
     "audit_event": {"action"},
-    "case_worker": {"id_type", "id_number"},
+    "case_worker": {"id_type", "id_number", "id_key", "phone_key"},  # keys: search, never shown
     "claim_line": {"kind"},
-    "legal_case": {"number", "service_type", "outcome"},
+    "legal_case": {"number", "number_key", "service_type", "outcome"},
     "legal_stage": {"stage"},
     "legal_worker": {"id_type", "id_number"},
 }

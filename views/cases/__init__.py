@@ -61,4 +61,4 @@ def handle_case_form(
     return render_template(template, form=form, case=case, user=current_user, **context), status
 
 
-from views.cases import detail, intake, listing, outcome, workflow  # noqa: E402, F401
+from views.cases import corrections, detail, intake, listing, outcome, workflow  # noqa: E402, F401
