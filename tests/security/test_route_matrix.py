@@ -17,7 +17,7 @@ from mediation.permissions import Permission, can
 from models import Centre, User
 
 P = Permission
-PUBLIC = {"static", "auth.login", "main.healthz"}
+PUBLIC = {"static", "auth.login", "main.healthz", "main.favicon"}
 LOGIN_ONLY = None  # any logged-in user
 # endpoint: (permission needed, what record scopes it: "case" or None)
 ROUTES: dict[str, tuple[Permission | None, str | None]] = {

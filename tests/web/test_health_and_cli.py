@@ -60,3 +60,15 @@ def test_create_user_errors_are_clear(app):
         result = runner.invoke(args=args, input="pass2026\n")
         assert result.exit_code != 0
         assert message in result.output
+
+
+def test_the_favicon_is_served_and_linked(client, login_as):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"
+    icon.close()
+    login_as("mediator", "NH-LS")
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    svg = client.get("/static/favicon.svg")
+    assert svg.status_code == 200 and b"<svg" in svg.data
+    svg.close()

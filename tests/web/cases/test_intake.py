@@ -412,3 +412,18 @@ def test_admin_chooses_the_centre(client, login_as, db, centres):
     case = db.get(Case, int(response.headers["Location"].rsplit("/", 1)[1]))
     assert case.centre_id == centres["CC-ZC"].id
     assert re.fullmatch(rf"\({today().year}\)禅张调字第\d+号", case.number)
+
+
+def test_every_error_at_once_with_a_summary_and_the_input_kept(client, login_as):
+    login_as("mediator", "NH-LS")
+    rows = worker_rows(3)
+    rows[0]["amount_1"] = "8,000.5.0"  # malformed: the form's own check
+    rows[1]["id_number"] = "440605199001011234"  # wrong check digit: the domain's
+    data = form_data(csrf_from(client, URL), rows, employer_name="", channel="")
+    response = client.post(URL, data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="error-summary"' in page
+    for field in ("workers-0-amount_1", "workers-1-id_number", "employer_name", "channel"):
+        assert f'href="#{field}"' in page, field
+    assert "校验位错误" in page and 'value="8,000.5.0"' in page

@@ -374,3 +374,13 @@ def test_readers_get_403(client, login_as, make_case, name, role, centre):
     target = make_case("NH-LS")
     login_as(role, centre)
     assert client.get(f"/cases/{target.id}/{name}").status_code == 403
+
+
+def test_the_registering_mediator_is_preselected_when_a_supervisor_assigns(
+    client, login_as, make_case, make_user
+):
+    registrar = make_user("mediator", "NH-LS")
+    case = make_case("NH-LS", actor=registrar)
+    login_as("centre_supervisor", "NH-LS")
+    html = client.get(f"/cases/{case.id}/assign").get_data(as_text=True)
+    assert f'<option selected value="{registrar.id}">' in html
