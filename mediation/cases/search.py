@@ -66,6 +66,7 @@ class contains_trigram(ColumnElement):  # noqa: N801 (an SQL construct, named li
 
     type = Boolean()
     inherit_cache = False
+    _is_implicitly_boolean = True  # a condition in itself: no "= 1" appended on SQLite
 
     def __init__(self, text_column, id_column, fts_table: str, text: str):
         self.text_column, self.id_column = text_column, id_column
