@@ -16,10 +16,20 @@ that insert rows themselves set them with the same functions (the ledger import 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Boolean, ColumnElement, bindparam, column, event, literal_column, or_
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    String,
+    bindparam,
+    column,
+    event,
+    literal_column,
+    or_,
+)
 from sqlalchemy import select as sa_select
 from sqlalchemy import table as sa_table
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session, select
 
 from mediation.identifiers import (
@@ -62,28 +72,39 @@ event.listen(Session, "before_flush", _before_flush)
 
 class contains_trigram(ColumnElement):  # noqa: N801 (an SQL construct, named like its kin)
     """`column LIKE '%text%'`, answered by the column's trigram index: PostgreSQL's pg_trgm GIN
-    index serves LIKE itself; SQLite asks the FTS5 trigram table kept beside the table."""
+    index serves LIKE itself; SQLite asks the FTS5 trigram table kept beside the table.
+
+    The text travels in bound parameters that are part of the statement, so compiled statements
+    are cached like any other (compiling a search's UNION costs more than running it)."""
 
     type = Boolean()
-    inherit_cache = False
+    inherit_cache = True
     _is_implicitly_boolean = True  # a condition in itself: no "= 1" appended on SQLite
+    _traverse_internals = [  # noqa: RUF012
+        ("text_column", InternalTraversal.dp_clauseelement),
+        ("id_column", InternalTraversal.dp_clauseelement),
+        ("fts_table", InternalTraversal.dp_string),
+        ("pattern", InternalTraversal.dp_clauseelement),
+        ("phrase", InternalTraversal.dp_clauseelement),
+    ]
 
     def __init__(self, text_column, id_column, fts_table: str, text: str):
-        self.text_column, self.id_column = text_column, id_column
-        self.fts_table, self.text = fts_table, text
+        self.text_column, self.id_column, self.fts_table = text_column, id_column, fts_table
+        escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+        self.pattern = bindparam(None, f"%{escaped}%", type_=String())
+        self.phrase = bindparam(None, '"' + text.replace('"', '""') + '"', type_=String())
 
 
 @compiles(contains_trigram)
 def _contains_default(element, compiler, **kw):
-    return compiler.process(element.text_column.contains(element.text, autoescape=True), **kw)
+    return compiler.process(element.text_column.like(element.pattern, escape="/"), **kw)
 
 
 @compiles(contains_trigram, "sqlite")
 def _contains_sqlite(element, compiler, **kw):
-    phrase = '"' + element.text.replace('"', '""') + '"'
     fts = sa_table(element.fts_table, column("rowid"))
     matching = sa_select(fts.c.rowid).where(
-        literal_column(element.fts_table).op("MATCH")(bindparam(None, phrase))
+        literal_column(element.fts_table).op("MATCH")(element.phrase)
     )
     return compiler.process(element.id_column.in_(matching), **kw)
 
@@ -247,18 +268,21 @@ class LegalHit:
     mediation_number: str | None
 
 
-def search_legal(session: Session, scope: Scope, raw: str) -> list[LegalHit]:
-    """Legal-service cases found by their own number, or as the continuation of a mediation case
-    the query finds; newest first, within the scope."""
+def search_legal(
+    session: Session, scope: Scope, raw: str, case_ids: Iterable[int] = ()
+) -> list[LegalHit]:
+    """Legal-service cases found by their own number, or continuing one of the mediation cases
+    listed (`case_ids`, the page of results); newest first, within the scope."""
     query = parse_query(raw)
     if query is None:
         return []
     numbers = _number_conditions(LegalCase.number_key, query.number_key)
-    parts = [select(LegalCase.id).where(c) for c in numbers]
-    parts.append(
-        select(LegalCase.id).where(LegalCase.mediation_case_id.in_(matching_case_ids(query)))
-    )
-    ids = _union(parts)
+    conditions = [*numbers]
+    ids = list(case_ids)
+    if ids:
+        conditions.append(LegalCase.mediation_case_id.in_(ids))
+    if not conditions:
+        return []
     statement = (
         select(
             LegalCase.id,
@@ -270,7 +294,7 @@ def search_legal(session: Session, scope: Scope, raw: str) -> list[LegalHit]:
             Case.number,
         )
         .outerjoin(Case, Case.id == LegalCase.mediation_case_id)
-        .where(LegalCase.id.in_(ids))
+        .where(LegalCase.id.in_(_union([select(LegalCase.id).where(c) for c in conditions])))
     )
     statement = scope.apply(statement, LegalCase.centre_id)
     rows = session.exec(statement.order_by(LegalCase.id.desc()).limit(LEGAL_LIMIT))

@@ -130,7 +130,7 @@ def index():
         drill_down=applied_drill_down(db, case_filter, form),
         drill_args={k: v for k, v in args.items() if k in DRILL_DOWN_ARGS},
         matches=matched_workers(db, case_filter.text, [row.id for row in page.rows]),
-        legal_hits=search_legal(db, scope, case_filter.text),
+        legal_hits=search_legal(db, scope, case_filter.text, [row.id for row in page.rows]),
         unmasked=shows_personal_data(db, current_user),
         more_filters=any(v for k, v in args.items() if k != "q"),
     )

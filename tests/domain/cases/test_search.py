@@ -50,6 +50,8 @@ def test_people_by_name_id_number_and_phone_exactly(db, make_case, make_user):
     city = scope_of(db, make_user("city_supervisor"))
     assert _found(db, city, "梁敏") == {case.id}  # two characters: exact or prefix
     assert _found(db, city, "梁敏华") == {other.id}  # three: any substring
+    assert _found(db, city, "阳梁敏") == {other.id}  # same statement, its own values
+    assert _found(db, city, "梁敏乙") == set()
     assert _found(db, city, number) == {case.id}
     assert _found(db, city, number.lower()) == {case.id}  # x in either case
     assert _found(db, city, number[:12]) == set()  # never part of a number
@@ -106,7 +108,7 @@ def test_legal_cases_by_number_and_by_their_mediation_case(db, make_case, make_u
     db.flush()
     city = scope_of(db, make_user("city_supervisor"))
     assert [h.id for h in search_legal(db, city, "（2026）南海罗村法援字第3号")] == [legal.id]
-    hits = search_legal(db, city, case.number)
+    hits = search_legal(db, city, case.number, [case.id])
     assert [(h.id, h.mediation_number) for h in hits] == [(legal.id, case.number)]
     other = scope_of(db, make_user("mediator", "CC-ZC"))
     assert search_legal(db, other, "（2026）南海罗村法援字第3号") == []
