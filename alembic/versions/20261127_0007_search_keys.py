@@ -52,29 +52,32 @@ def upgrade() -> None:
 
 
 def _fill_keys() -> None:
-    """Existing rows get their keys in batches, computed by the application's own functions."""
-    bind = op.get_bind()
+    """Existing rows get their keys, computed by the application's own functions, a batch at a
+    time (keyset by id, so a million cases never sit in memory at once)."""
     for table in ("mediation_case", "legal_case"):
-        rows = bind.execute(sa.text(f"SELECT id, number FROM {table} ORDER BY id")).all()
-        update = sa.text(f"UPDATE {table} SET number_key = :key WHERE id = :id")
-        for start in range(0, len(rows), BATCH):
-            chunk = rows[start : start + BATCH]
-            bind.execute(update, [{"id": i, "key": number_key(n)} for i, n in chunk])
-    rows = bind.execute(
-        sa.text(
-            "SELECT id, id_number, phone FROM case_worker"
-            " WHERE id_number <> '' OR phone <> '' ORDER BY id"
+        _fill(
+            f"SELECT id, number FROM {table} WHERE id > :after ORDER BY id LIMIT {BATCH}",
+            f"UPDATE {table} SET number_key = :key WHERE id = :id",
+            lambda row: {"id": row[0], "key": number_key(row[1])},
         )
-    ).all()
-    update = sa.text("UPDATE case_worker SET id_key = :id_key, phone_key = :phone_key WHERE id = :id")
-    for start in range(0, len(rows), BATCH):
-        bind.execute(
-            update,
-            [
-                {"id": i, "id_key": lookup_key("id", n), "phone_key": lookup_key("phone", p)}
-                for i, n, p in rows[start : start + BATCH]
-            ],
-        )
+    _fill(
+        "SELECT id, id_number, phone FROM case_worker"
+        f" WHERE id > :after AND (id_number <> '' OR phone <> '') ORDER BY id LIMIT {BATCH}",
+        "UPDATE case_worker SET id_key = :id_key, phone_key = :phone_key WHERE id = :id",
+        lambda row: {
+            "id": row[0],
+            "id_key": lookup_key("id", row[1]),
+            "phone_key": lookup_key("phone", row[2]),
+        },
+    )
+
+
+def _fill(select_sql: str, update_sql: str, values) -> None:
+    bind = op.get_bind()
+    after = 0
+    while rows := bind.execute(sa.text(select_sql), {"after": after}).all():
+        bind.execute(sa.text(update_sql), [values(row) for row in rows])
+        after = rows[-1][0]
 
 
 def _create_trigram_indexes() -> None:
@@ -130,12 +133,13 @@ def downgrade() -> None:
             for suffix in ("ai", "ad", "au"):
                 op.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
             op.execute(f"DROP TABLE IF EXISTS {fts}")
-    with op.batch_alter_table("case_worker") as batch_op:
-        batch_op.drop_index("ix_case_worker_phone_key")
-        batch_op.drop_index("ix_case_worker_id_key")
-        batch_op.drop_column("phone_key")
-        batch_op.drop_column("id_key")
-    for table in ("legal_case", "mediation_case"):
-        with op.batch_alter_table(table) as batch_op:
-            batch_op.drop_index(f"ix_{table}_number_key")
-            batch_op.drop_column("number_key")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch rebuild would drop and recreate
+    # the tables, and with foreign keys on, dropping mediation_case deletes every worker.
+    for table, columns in (
+        ("case_worker", ("phone_key", "id_key")),
+        ("legal_case", ("number_key",)),
+        ("mediation_case", ("number_key",)),
+    ):
+        for column in columns:
+            op.drop_index(f"ix_{table}_{column}", table_name=table)
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
