@@ -100,6 +100,10 @@ def register_errorhandlers(app: Flask) -> None:
     def render_error(error):
         code = getattr(error, "code", 500) or 500
         message = messages.get(code, "请求无法处理")
+        if code == 413:
+            from views.attachments import upload_limits
+
+            message = f"{message}：{upload_limits()}。请压缩或分开上传。"
         if isinstance(error, CSRFError):
             message = "表单已过期或缺少安全令牌，请刷新页面后重新提交"
         if request.path.startswith("/api/"):

@@ -24,12 +24,30 @@ def _url() -> str:
     )
 
 
+def _include_name(name, type_, _parent_names) -> bool:
+    """SQLite's FTS5 search tables (and their shadow tables) are made by the search migration's
+    own DDL, not from the models: autogenerate leaves them alone."""
+    return not (type_ == "table" and name and "_fts" in name)
+
+
+def _include_object(dialect: str):
+    """The models' pg_trgm indexes exist on PostgreSQL only (`Index.ddl_if`, which autogenerate
+    does not read): on SQLite the FTS5 tables do their work."""
+
+    def include(obj, name, type_, _reflected, _compare_to) -> bool:
+        return not (dialect != "postgresql" and type_ == "index" and str(name).endswith("_trgm"))
+
+    return include
+
+
 def _configure(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_name=_include_name,
+        include_object=_include_object(connection.dialect.name),
     )
 
 
@@ -40,7 +58,9 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         compare_type=True,
+        include_name=_include_name,
         render_as_batch=url.startswith("sqlite"),
+        include_object=_include_object("sqlite" if url.startswith("sqlite") else "postgresql"),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
+from mediation.numbering import number_key
 from mediation.reference.districts import load_reference_data
 from mediation.statistics.rollup import rebuild_rollup
 from models import Case, Centre, Employer, Lawyer, LawyerCentre
@@ -130,7 +131,8 @@ def generate_cases(url: str, n: int, seed: int = 20261124, years: int = 5) -> No
                 "centre_id": centre.id,
                 "year": received.year,
                 "seq": seq,
-                "number": f"({received.year}){centre.short_name}调字第{seq}号",
+                "number": (number := f"({received.year}){centre.short_name}调字第{seq}号"),
+                "number_key": number_key(number),
                 "channel": rng.choice(CHANNELS),
                 "application_form": "written",
                 "oral_record": "",

@@ -12,7 +12,12 @@ class CaseFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = StringField("搜索", description="案号、被申请单位或申请人姓名")
+    q = StringField(
+        "搜索",
+        description="案号（全角半角均可）、申请人姓名、身份证号、电话、被申请单位名称或信用代码、"
+        "法律服务案号",
+        render_kw={"type": "search", "enterkeyhint": "search"},
+    )
     status = SelectField(
         "状态",
         choices=select_choices([("open", "未结案件"), *CaseStatus.choices()], blank="全部状态"),

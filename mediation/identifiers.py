@@ -288,3 +288,33 @@ def mask_phone(value: str | None) -> str:
     if dash:
         return f"{area}-{'*' * (len(local) - 2)}{local[-2:]}"
     return _mask_middle(phone)
+
+
+# --- Lookup keys for search ------------------------------------------------------------------
+
+LOOKUP_KINDS = ("id", "phone")
+
+
+def lookup_key(kind: str, value: str | None) -> str | None:
+    """The indexed search key of a stored (already normalised) ID number or phone; None when
+    there is no value. Search compares keys for equality only, never parts of a number.
+
+    The one place keys are made: the security issue turns this into a keyed hash (HMAC), after
+    which the columns holding keys are recomputed; nothing else changes.
+    """
+    if kind not in LOOKUP_KINDS:
+        raise ValueError(f"unknown lookup kind {kind!r}")
+    text = (value or "").strip()
+    return f"{kind}:{text}" if text else None
+
+
+def id_number_forms(value: str, today: date | None = None) -> set[str]:
+    """Every stored form a typed ID number can have: the GB 11643 types where the number passes
+    their check (x in either case), and the free-text form of passports and other documents."""
+    forms = set()
+    for id_type in IdType:
+        try:
+            forms.add(normalize_id_number(id_type, value, today))
+        except InvalidIdentifier:
+            continue
+    return forms

@@ -6,6 +6,7 @@ gives its number back. Imported numbers raise the counter so issued numbers cont
 """
 
 import re
+import unicodedata
 
 from sqlalchemy import func, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -27,6 +28,17 @@ def parse_number(number: str) -> tuple[int, str, int] | None:
     if not match:
         return None
     return int(match.group(1)), match.group(2), int(match.group(3))
+
+
+_NUMBER_NOISE = re.compile(r"[()\[\]【】〔〕第号\s]")
+
+
+def number_key(number: str | None) -> str:
+    """A case number as search compares it: full-width folded to half-width, without brackets,
+    第, 号 and spaces, so (2026)南里调字第50号, （2026）南里调字第50号 and 2026南里调字50 are one.
+    Stored beside the number (indexed) for mediation and legal cases alike."""
+    text = unicodedata.normalize("NFKC", number or "")
+    return _NUMBER_NOISE.sub("", text).upper()
 
 
 def _insert(session: Session):

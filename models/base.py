@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, cast, func
+from sqlalchemy import BigInteger, Index, cast, func
 from sqlmodel import SQLModel
 
 # Set before any table is defined, so every constraint and index gets a stable, named identity
@@ -46,3 +46,14 @@ def sql_total(column):
     """SUM(column) as a whole number, 0 for no rows. PostgreSQL sums BIGINT as NUMERIC
     (Decimal in Python); the cast keeps money in integer fen on both databases."""
     return cast(func.coalesce(func.sum(column), 0), BigInteger)
+
+
+def trigram_index(table: str, column: str) -> Index:
+    """A PostgreSQL pg_trgm GIN index for substring search (LIKE '%...%' of three characters or
+    more; CJK needs a UTF-8 ctype). SQLite gets an FTS5 trigram table from the migration."""
+    return Index(
+        f"ix_{table}_{column}_trgm",
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "gin_trgm_ops"},
+    ).ddl_if(dialect="postgresql")

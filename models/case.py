@@ -13,7 +13,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from models.base import LabelledEnum, utcnow
+from models.base import LabelledEnum, trigram_index, utcnow
 
 
 class CaseStatus(LabelledEnum):
@@ -173,6 +173,10 @@ class Case(SQLModel, table=True):
     year: int  # year of receipt: numbers restart every year
     seq: int
     number: str = Field(max_length=40)  # (2021)南里调字第15号
+    # numbering.number_key(number): what search compares (full/half width, brackets, 第/号 folded)
+    number_key: str = Field(
+        default="", max_length=40, index=True, sa_column_kwargs={"server_default": ""}
+    )
     channel: str = Field(max_length=16)
     application_form: str = Field(default=ApplicationForm.WRITTEN.value, max_length=8)
     oral_record: str = Field(default="", sa_type=Text)  # particulars recorded on the spot
@@ -239,6 +243,7 @@ class Worker(SQLModel, table=True):
     """A claimant worker of a case: one worker-time (人次) per (case, worker)."""
 
     __tablename__ = "case_worker"
+    __table_args__ = (trigram_index("case_worker", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="mediation_case.id", index=True, ondelete="CASCADE")
@@ -247,6 +252,9 @@ class Worker(SQLModel, table=True):
     id_type: str = Field(default="resident", max_length=16)
     id_number: str = Field(default="", max_length=30, index=True)
     phone: str = Field(default="", max_length=32)
+    # identifiers.lookup_key of id_number and phone, kept in step by mediation.cases.search
+    id_key: str | None = Field(default=None, max_length=80, index=True)
+    phone_key: str | None = Field(default=None, max_length=80, index=True)
     job: str = Field(default="", max_length=64)
     representative: bool = Field(default=False)
     placeholder: bool = Field(

@@ -4,10 +4,12 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from models.base import utcnow
+from models.base import trigram_index, utcnow
 
 
 class Employer(SQLModel, table=True):
+    __table_args__ = (trigram_index("employer", "name"),)
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)
     # Unique when given: NULLs never collide on either database.

@@ -73,6 +73,10 @@ class LegalCase(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     centre_id: int = Field(foreign_key="centre.id", index=True)  # the handling centre
     number: str = Field(max_length=40)  # (2021)南里法援字第3号
+    # numbering.number_key(number), what search compares
+    number_key: str = Field(
+        default="", max_length=40, index=True, sa_column_kwargs={"server_default": ""}
+    )
     service_type: str = Field(max_length=16)
     lawyer_id: int | None = Field(default=None, foreign_key="lawyer.id", index=True)
     employer_id: int | None = Field(default=None, foreign_key="employer.id", index=True)

@@ -11,6 +11,7 @@ from mediation.cases import payments
 from mediation.cases.deadlines import due_dates
 from mediation.cases.intake import get_case
 from mediation.cases.listing import CaseFilter, list_cases
+from mediation.cases.search import matched_workers
 from mediation.dates import today
 from mediation.identifiers import mask_id_number, mask_phone
 from mediation.permissions import Permission
@@ -157,11 +158,30 @@ def cases():
         limit=limit,
         cursor=request.args.get("cursor", type=int),
     )
+    db = get_db()
+    found = matched_workers(db, case_filter.text, [row.id for row in page.rows])
+    show = shows_personal_data(db, current_user)
     return jsonify(
-        items=[case_json(row, row.centre_code) for row in page.rows],
+        items=[
+            case_json(row, row.centre_code)
+            | ({"matched_workers": _matched(found[row.id], show)} if row.id in found else {})
+            for row in page.rows
+        ],
         next=page.next_cursor,
         total=page.total,
     )
+
+
+def _matched(workers, show: bool) -> list[dict]:
+    """The workers a search found in a case, masked as the user must see them."""
+    return [
+        {
+            "name": w.name,
+            "id_number": w.id_number if show else mask_id_number(w.id_number),
+            "phone": w.phone if show else mask_phone(w.phone),
+        }
+        for w in workers
+    ]
 
 
 @bp.route("/cases/<int:case_id>")

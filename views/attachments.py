@@ -25,11 +25,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from forms import select_choices
 from mediation.cases import attachments
+from mediation.errors import RuleViolation
 from mediation.permissions import Permission, can
 from models import AttachmentKind
 from views.cases import load_case
 from views.db import get_db
-from views.helpers import require, submit
+from views.helpers import apply_violation, require, submit
 from views.sheets import record_read
 
 bp = Blueprint("attachments", __name__, url_prefix="/cases")
@@ -48,6 +49,17 @@ class AttachmentForm(FlaskForm):
     )
     note = StringField("说明", validators=[Optional(), Length(max=200, message="说明不超过200字")])
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.file.description = f"PDF、JPEG或PNG格式；{upload_limits()}"
+
+
+def upload_limits() -> str:
+    """The limits as the form and the 413 page state them."""
+    per_file = attachments.format_size(_max_bytes())
+    per_request = attachments.format_size(current_app.config.get("MAX_CONTENT_LENGTH") or 0)
+    return f"每个扫描件不超过{per_file}，每次上传合计不超过{per_request}"
+
 
 def upload_folder() -> Path:
     folder = current_app.config.get("UPLOAD_FOLDER")
@@ -63,10 +75,11 @@ def _max_bytes() -> int:
 def upload(case_id: int):
     case = load_case(case_id)
     form = AttachmentForm()
-    folder, stored = upload_folder(), []
+    folder, stored, read = upload_folder(), [], []
 
     def add():
         data = form.file.data.stream.read(_max_bytes() + 1)
+        read.append(True)
         file_type = attachments.check_upload(
             data, form.kind.data, form.note.data or "", _max_bytes()
         )
@@ -90,8 +103,24 @@ def upload(case_id: int):
     if submit(form, add, cleanup=discard):
         flash("附件已上传", "success")
         return redirect(url_for("cases.detail", case_id=case.id, _anchor="attachments"))
+    if form.is_submitted() and form.file.data and not read:
+        _file_problems(form)  # a missing 附件类别 does not hide the file's own problems
     status = 422 if form.is_submitted() else 200
     return render_template("attachments/upload.html", form=form, case=case), status
+
+
+def _file_problems(form: AttachmentForm) -> None:
+    data = form.file.data.stream.read(_max_bytes() + 1)
+    try:
+        attachments.check_upload(data, form.kind.data or "", form.note.data or "", _max_bytes())
+    except RuleViolation as violation:
+        shown = {name: list(form[name].errors) for name in ("kind", "file", "note")}
+        apply_violation(
+            form,
+            RuleViolation(
+                [(f, m) for f, m in violation.problems if f not in shown or not shown[f]]
+            ),
+        )
 
 
 @bp.route("/<int:case_id>/attachments/<int:attachment_id>")

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
+from forms import error_items
 from mediation.cases.deadlines import Deadline
 from mediation.dates import TZ
 from mediation.identifiers import mask_id_number, mask_phone
@@ -50,4 +51,5 @@ FILTERS = {
     "mask_phone": mask_phone,
     "status_badge": status_badge,
     "deadline_badge": deadline_badge,
+    "error_items": error_items,
 }

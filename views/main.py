@@ -1,6 +1,6 @@
 """Home page (today's work) and health check."""
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -56,3 +56,9 @@ def healthz():
     except SQLAlchemyError:
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links to: the vendored icon, public."""
+    return current_app.send_static_file("favicon.ico")

@@ -49,6 +49,8 @@ ACTIONS = [
     Action("filings", "仲裁审查/司法确认/支付令", Permission.CASE_WORK, frozenset({S.SUCCEEDED})),
     Action("arbitration", "登记申请仲裁", Permission.CASE_WORK, frozenset({S.FAILED})),
     Action("reopen", "重新打开", Permission.CASE_CORRECT, frozenset(CLOSED_STATUSES)),
+    # open cases: CASE_WORK; closed ones also CASE_CORRECT (checked in `allowed`)
+    Action("edit", "更正登记信息", Permission.CASE_WORK, frozenset(S)),
 ]
 BY_NAME = {action.name: action for action in ACTIONS}
 
@@ -72,6 +74,8 @@ def allowed(session: Session, user: User, case: Case, name: str) -> bool:
     action = BY_NAME[name]
     if refusal(case, name) or not can(user, action.permission):
         return False
+    if name == "edit" and case.status_enum in CLOSED_STATUSES:
+        return can(user, Permission.CASE_CORRECT)
     if user.role == Role.LAWYER:  # lawyers act only on the cases assigned to them
         return is_assigned_lawyer(session, user, case)
     return True

@@ -145,7 +145,7 @@ def find_employer(session: Session, name: str, credit_code: str = "") -> Employe
     ).first()
 
 
-def _validate_intake(data: IntakeData, today: date) -> list[tuple[str | None, str]]:
+def validate_intake(data: IntakeData, today: date) -> list[tuple[str | None, str]]:
     problems: list[tuple[str | None, str]] = []
     if data.channel not in {c.value for c in Channel}:
         problems.append(("channel", "请选择案件来源"))
@@ -157,7 +157,7 @@ def _validate_intake(data: IntakeData, today: date) -> list[tuple[str | None, st
         problems.append(
             ("oral_record", "口头申请须当场记录申请人基本情况、申请调解的争议事项、理由和时间")
         )
-    if data.received_on > today:
+    if data.received_on is not None and data.received_on > today:
         problems.append(("received_on", "收到申请日期不能晚于今天"))
     if not data.employer.name.strip():
         problems.append(("employer_name", "请填写被申请单位名称"))
@@ -240,7 +240,7 @@ def intake(
 ) -> Case:
     """Register an application: employer (found or created), number, workers and claims."""
     today = today or local_today()
-    problems = _validate_intake(data, today)
+    problems = validate_intake(data, today)
     if problems:
         raise RuleViolation(problems)
     employer = find_employer(session, data.employer.name, data.employer.credit_code)

@@ -7,13 +7,14 @@ equals the number it came from.
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, or_
+from sqlalchemy import func
 from sqlmodel import Session, select
 
+from mediation.cases import search
 from mediation.cases.deadlines import Deadline, mediation_deadline
 from mediation.scope import Scope
 from mediation.statistics.rollup import LIST_KIND, counted_cases_condition, stat_date_column
-from models import OPEN_STATUSES, Case, CaseRollup, CaseStatus, Centre, Employer, Worker
+from models import OPEN_STATUSES, Case, CaseRollup, CaseStatus, Centre, Employer
 from models.base import sql_total
 
 
@@ -126,16 +127,9 @@ def _conditions(f: CaseFilter, scope: Scope, today: date) -> list:
         conditions.append(Case.mediator_id == f.mediator_id)
     if f.employer_id is not None:
         conditions.append(Case.employer_id == f.employer_id)
-    text = f.text.strip()
-    if text:
-        pattern = f"%{text}%"
-        conditions.append(
-            or_(
-                Case.number.like(pattern),
-                Case.employer_id.in_(select(Employer.id).where(Employer.name.like(pattern))),
-                exists().where(Worker.case_id == Case.id, Worker.name.like(pattern)),
-            )
-        )
+    found = search.case_condition(f.text)
+    if found is not None:
+        conditions.append(found)
     return conditions
 
 

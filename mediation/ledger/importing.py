@@ -30,7 +30,7 @@ from mediation.ledger.columns import (
     LedgerRecord,
     LedgerReport,
 )
-from mediation.numbering import raise_counter
+from mediation.numbering import number_key, raise_counter
 from mediation.periods import mediation_due_from
 from mediation.reference.calendar import OFFICIAL_CALENDAR
 from mediation.scope import Scope
@@ -261,6 +261,7 @@ def _case_row(record: LedgerRecord, employer_id: int, actor_id: int | None, file
         "mediation_due_on": accepted_on and mediation_due_from(accepted_on, 0, OFFICIAL_CALENDAR),
         "imported_from": filename,
         "note": record.note,
+        "number_key": number_key(record.number),  # search (the ORM hook does not see these)
         "worker_count": record.worker_count,
         "claimed_fen": record.claimed_fen,
         "agreed_fen": record.agreed_fen or 0,

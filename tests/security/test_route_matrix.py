@@ -17,7 +17,7 @@ from mediation.permissions import Permission, can
 from models import Centre, User
 
 P = Permission
-PUBLIC = {"static", "auth.login", "main.healthz"}
+PUBLIC = {"static", "auth.login", "main.healthz", "main.favicon"}
 LOGIN_ONLY = None  # any logged-in user
 # endpoint: (permission needed, what record scopes it: "case" or None)
 ROUTES: dict[str, tuple[Permission | None, str | None]] = {
@@ -45,6 +45,7 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "cases.extend": (P.CASE_WORK, "case"),
     "cases.assign": (P.CASE_WORK, "case"),
     "cases.reopen": (P.CASE_CORRECT, "case"),
+    "cases.edit": (P.CASE_WORK, "case"),  # closed cases: CASE_CORRECT too
     "cases.session_new": (P.CASE_RECORD_SESSION, "case"),
     "cases.session_edit": (P.CASE_RECORD_SESSION, "case"),
     "cases.agreement": (P.CASE_WORK, "case"),

@@ -83,3 +83,15 @@ def test_init_db_and_calendar_update_load_the_official_calendar_once(app, db):
     again = runner.invoke(args=["calendar-update"])
     assert "没有需要新增的日期" in again.output
     assert db.exec(select(func.count()).select_from(CalendarDay)).one() == len(official_days())
+
+
+def test_the_favicon_is_served_and_linked(client, login_as):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"
+    icon.close()
+    login_as("mediator", "NH-LS")
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    svg = client.get("/static/favicon.svg")
+    assert svg.status_code == 200 and b"<svg" in svg.data
+    svg.close()

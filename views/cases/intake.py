@@ -20,6 +20,7 @@ from mediation.cases.intake import (
     WorkerData,
     find_employer,
     repeat_claims,
+    validate_intake,
 )
 from mediation.cases.intake import intake as register
 from mediation.dates import today
@@ -30,7 +31,7 @@ from mediation.identifiers import (
     normalize_credit_code,
     normalize_id_number,
 )
-from mediation.money import parse_yuan
+from mediation.money import InvalidAmount, parse_yuan
 from mediation.permissions import Permission
 from mediation.privacy import shows_personal_data
 from models import Centre, ClaimKind, Role
@@ -57,8 +58,12 @@ def intake():
 
     if request.method == "POST" and _edit_table(form):
         return _render(form, context, 200)
-    if request.method == "GET" or not form.validate():
-        return _render(form, context, 422 if request.method == "POST" else 200)
+    if request.method == "GET":
+        return _render(form, context, 200)
+    if not form.validate():  # the domain's problems too, all at once
+        data, positions = _intake_data(form)
+        _place_problems(form, positions, RuleViolation(validate_intake(data, today())))
+        return _render(form, context, 422)
 
     centre = own_centre or next((c for c in centres if c.code == form.centre.data), None)
     if centre is None:
@@ -120,9 +125,9 @@ def _intake_data(form: IntakeForm) -> tuple[IntakeData, list[int]]:
         if row.is_blank():
             continue
         claims = [
-            ClaimData(kinds[column], parse_yuan(field.data))
+            ClaimData(kinds[column], fen)
             for column, field in zip(AMOUNT_COLUMNS, row.amount_fields(), strict=True)
-            if (field.data or "").strip()
+            if kinds[column] and (fen := _fen(field.data)) is not None
         ]
         workers.append(
             WorkerData(
@@ -156,6 +161,14 @@ def _intake_data(form: IntakeForm) -> tuple[IntakeData, list[int]]:
         migrant_workers=bool(form.migrant_workers.data),
     )
     return data, positions
+
+
+def _fen(text: str | None) -> int | None:
+    """An amount typed in a cell, or None when blank or malformed (the form reports it)."""
+    try:
+        return parse_yuan(text) if (text or "").strip() else None
+    except InvalidAmount:
+        return None
 
 
 def _repeats(db, data: IntakeData) -> list[tuple[str, str, str]]:

@@ -1,13 +1,16 @@
 """The case list: filters within the user's scope, a total and keyset paging."""
 
 from flask import current_app, render_template, request
+from flask_login import current_user
 from sqlmodel import select
 
 from forms import select_choices
 from forms.cases import CaseFilterForm
 from mediation.cases.listing import CaseFilter, list_cases
+from mediation.cases.search import matched_workers, search_legal
 from mediation.dates import today
 from mediation.permissions import Permission
+from mediation.privacy import shows_personal_data
 from mediation.reference.districts import CITY_LEVEL_CODE, CITY_LEVEL_NAME
 from mediation.scope import Scope, visible_centres
 from models import OPEN_STATUSES, CaseStatus, District, Employer, Lawyer
@@ -126,4 +129,8 @@ def index():
         cursor=cursor,
         drill_down=applied_drill_down(db, case_filter, form),
         drill_args={k: v for k, v in args.items() if k in DRILL_DOWN_ARGS},
+        matches=matched_workers(db, case_filter.text, [row.id for row in page.rows]),
+        legal_hits=search_legal(db, scope, case_filter.text, [row.id for row in page.rows]),
+        unmasked=shows_personal_data(db, current_user),
+        more_filters=any(v for k, v in args.items() if k != "q"),
     )

@@ -227,8 +227,9 @@ def assign(case_id: int):
     )
     if request.method == "GET":
         mediator_id = case.mediator_id
-        if mediator_id is None and any(m.id == current_user.id for m in mediators):
-            mediator_id = current_user.id  # the mediator taking the case, most often
+        ids = {m.id for m in mediators}
+        if mediator_id is None:  # the mediator who registered it, else the one taking it
+            mediator_id = next((i for i in (case.created_by_id, current_user.id) if i in ids), None)
         form.mediator_id.data = str(mediator_id or "")
         form.lawyer_id.data = str(case.lawyer_id or "")
     context = {

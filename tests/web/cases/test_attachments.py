@@ -163,3 +163,27 @@ def test_an_attachment_is_only_found_under_its_own_case(
     [attachment] = rows(db, case)
     assert client.get(f"/cases/{other.id}/attachments/{attachment.id}").status_code == 404
     assert client.get(f"/cases/{case.id}/attachments/999999").status_code == 404
+
+
+def test_a_missing_kind_does_not_hide_the_files_own_problems(
+    db, app, client, login_as, case, folder
+):
+    login_as("mediator", "NH-LS")
+    wrong_type = upload(client, case, EXE, "扫描件.pdf", kind="")
+    html = wrong_type.get_data(as_text=True)
+    assert wrong_type.status_code == 422
+    assert "请选择附件类别" in html and "只能上传PDF、JPEG或PNG格式" in html
+    assert html.count("请选择附件类别</") <= 2  # at the field and in the summary, not twice more
+    assert 'href="#file"' in html and 'href="#kind"' in html
+    assert "每个扫描件不超过10 MB，每次上传合计不超过20 MB" in html
+
+
+def test_an_oversized_request_states_the_limits(app, client, login_as, case, folder):
+    login_as("mediator", "NH-LS")
+    response = client.post(
+        f"/cases/{case.id}/attachments/new",
+        data=b"0" * (21 << 20),  # 21 MB: refused by its length, before it is read
+        content_type="multipart/form-data; boundary=x",
+    )
+    assert response.status_code == 413
+    assert "每个扫描件不超过10 MB，每次上传合计不超过20 MB" in response.get_data(as_text=True)

@@ -454,3 +454,18 @@ def test_a_worker_past_retirement_age_is_registered_and_flagged(client, login_as
     assert html.count(">已达法定退休年龄<") == 1
     row = html[html.index("老周") : html.index("小林")]
     assert ">已达法定退休年龄<" in row
+
+
+def test_every_error_at_once_with_a_summary_and_the_input_kept(client, login_as):
+    login_as("mediator", "NH-LS")
+    rows = worker_rows(3)
+    rows[0]["amount_1"] = "8,000.5.0"  # malformed: the form's own check
+    rows[1]["id_number"] = "440605199001011234"  # wrong check digit: the domain's
+    data = form_data(csrf_from(client, URL), rows, employer_name="", channel="")
+    response = client.post(URL, data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="error-summary"' in page
+    for field in ("workers-0-amount_1", "workers-1-id_number", "employer_name", "channel"):
+        assert f'href="#{field}"' in page, field
+    assert "校验位错误" in page and 'value="8,000.5.0"' in page

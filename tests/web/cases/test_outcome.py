@@ -419,3 +419,20 @@ def test_wrong_status_answers_with_the_reason(client, db, login_as, centres):
     response = client.post(f"/cases/{case.id}/payments/new", data={"csrf_token": token})
     assert response.status_code == 422
     assert reason in response.get_data(as_text=True)
+
+
+def test_agreement_errors_are_summed_up_at_the_top_linking_to_each_field(
+    client, db, login_as, centres
+):
+    mediator = login_as("mediator", "NH-LS")
+    case = mediating_case(db, mediator, centres["NH-LS"], names=["阿永", "李建华"])
+    url = f"/cases/{case.id}/agreement"
+    first, second = line_ids(db, case)
+    data = agreement_data(db, case, amounts=["12x", "100"]) | {"terms": "", "copies": "99"}
+    response = client.post(url, data=with_tokens(client, db, case, url, data))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    for field in (f"line-{first}", "terms", "copies"):
+        assert f'href="#{field}"' in summary, field
+    assert 'value="12x"' in tag(html, f"line-{first}")

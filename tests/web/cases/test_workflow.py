@@ -391,3 +391,13 @@ def test_an_extension_after_expiry_is_recorded_only_when_the_form_says_so(db, cl
     assert (case.extension_days, case.extension_consent_on) == (5, date(2024, 5, 24))
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "期限届满后经双方同意延长5日" in html
+
+
+def test_the_registering_mediator_is_preselected_when_a_supervisor_assigns(
+    client, login_as, make_case, make_user
+):
+    registrar = make_user("mediator", "NH-LS")
+    case = make_case("NH-LS", actor=registrar)
+    login_as("centre_supervisor", "NH-LS")
+    html = client.get(f"/cases/{case.id}/assign").get_data(as_text=True)
+    assert f'<option selected value="{registrar.id}">' in html
