@@ -25,13 +25,12 @@ from mediation.cases.intake import (
     IntakeData,
     WorkerData,
     add_workers,
-    check_version,
     find_employer,
     refresh_totals,
     validate_intake,
 )
 from mediation.dates import today as local_today
-from mediation.errors import RuleViolation
+from mediation.errors import RuleViolation, check_version
 from mediation.money import format_yuan
 from mediation.permissions import Permission, can
 from models import (

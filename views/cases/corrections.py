@@ -5,24 +5,25 @@ JavaScript). Every error is shown at once: when the form's own checks fail, the 
 run on what could be read, so a malformed amount does not hide a wrong ID number.
 """
 
+from functools import partial
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from forms.corrections import CorrectionForm
 from forms.intake import AMOUNT_COLUMNS, MAX_WORKERS
 from mediation.cases import corrections
 from mediation.cases.intake import ClaimData, EmployerData, WorkerData
 from mediation.dates import today
-from mediation.errors import RuleViolation, StaleEdit
+from mediation.errors import RuleViolation
 from mediation.money import InvalidAmount, format_yuan, parse_yuan
 from mediation.permissions import Permission
 from mediation.privacy import shows_personal_data
 from models import ClaimKind
 from views.cases import bp, load_case
-from views.cases.intake import _edit_table, _place_problems
+from views.cases.intake import edit_table, place_problems
 from views.db import get_db
-from views.helpers import require
+from views.helpers import require, submit
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
@@ -37,26 +38,23 @@ def edit(case_id: int):
         form.version.data = case.version
         return _render(case, form, 200)
     form = CorrectionForm()
-    if _edit_table(form):
+    if edit_table(form):
         return _render(case, form, 200)
     valid = form.validate()
     data, positions = _correction_data(form, corrections.claim_kinds_of(db, case))
     if not valid:  # show the domain's problems too, all at once
         problems = corrections.problems_of(db, case, data, today())
-        _place_problems(form, positions, RuleViolation(problems))
+        place_problems(form, RuleViolation(problems), positions)
         return _render(case, form, 422)
     version = int(form.version.data) if (form.version.data or "").isdigit() else None
-    try:
-        changed = corrections.correct(db, case, current_user, data, version)
-        db.commit()
-    except StaleDataError:
-        db.rollback()
-        form.form_errors.append(StaleEdit().problems[0][1])
+    corrected = submit(
+        form,
+        lambda: corrections.correct(db, case, current_user, data, version),
+        place=partial(place_problems, positions=positions),
+    )
+    if not corrected:
         return _render(case, form, 422)
-    except RuleViolation as violation:
-        db.rollback()
-        _place_problems(form, positions, violation)
-        return _render(case, form, 422)
+    changed = corrected.value
     flash("已保存更正，变更已记入案件历史" if changed else "没有需要更正的内容", "success")
     return redirect(url_for("cases.detail", case_id=case.id))
 

@@ -56,13 +56,13 @@ def intake():
         del form.centre
     context = {"own_centre": own_centre, "repeats": [], "known_employer": None}
 
-    if request.method == "POST" and _edit_table(form):
+    if request.method == "POST" and edit_table(form):
         return _render(form, context, 200)
     if request.method == "GET":
         return _render(form, context, 200)
     if not form.validate():  # the domain's problems too, all at once
         data, positions = _intake_data(form)
-        _place_problems(form, positions, RuleViolation(validate_intake(data, today())))
+        place_problems(form, RuleViolation(validate_intake(data, today())), positions)
         return _render(form, context, 422)
 
     centre = own_centre or next((c for c in centres if c.code == form.centre.data), None)
@@ -73,7 +73,7 @@ def intake():
     context["repeats"] = _repeats(db, data)
     if context["repeats"] and not form.confirm_repeat.data:
         return _render(form, context, 422)
-    place = partial(_place_problems, positions=positions)
+    place = partial(place_problems, positions=positions)
     if registered := submit(form, lambda: register(db, current_user, centre, data), place=place):
         flash(f"已登记 {registered.value.number}", "success")
         return redirect(url_for("cases.detail", case_id=registered.value.id))
@@ -84,7 +84,7 @@ def _active_centres(db) -> list[Centre]:
     return list(db.exec(select(Centre).where(Centre.active).order_by(Centre.id)))
 
 
-def _edit_table(form: IntakeForm) -> bool:
+def edit_table(form: IntakeForm) -> bool:
     """Apply the add/remove/paste buttons to the worker table; True when one was pressed."""
     rows = form.workers
     if form.add_row.data:
@@ -189,7 +189,7 @@ def _repeats(db, data: IntakeData) -> list[tuple[str, str, str]]:
     ]
 
 
-def _place_problems(form: IntakeForm, violation: RuleViolation, positions: list[int]) -> None:
+def place_problems(form: IntakeForm, violation: RuleViolation, positions: list[int]) -> None:
     """Put the domain's problems on the form: `workers-<i>-<field>` at the row's cell (i counts
     the non-blank rows sent), `workers` on the form, the rest at their fields."""
     rows = form.rows()
