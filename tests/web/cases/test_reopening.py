@@ -11,7 +11,9 @@ from conftest import csrf_from, text_of
 from mediation.cases import agreements, lifecycle, payments
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from mediation.dates import TZ
-from models import AgreementLine
+from mediation.ledger.importing import import_ledger
+from mediation.scope import Scope
+from models import AgreementLine, Case
 
 DAY = date(2021, 3, 9)
 
@@ -109,3 +111,25 @@ def test_payment_form_shows_an_overpayment_for_that_worker_only(client, db, logi
     assert "多付 1,250.00 元</span>" in page
     # The pay-all total is what 李建华 is owed, not less by 阿永's overpayment.
     assert "合计 <strong>3,500.00</strong> 元" in page
+
+
+def test_an_imported_paper_agreement_says_its_signing_date_is_not_known(
+    client, db, login_as, tmp_path
+):
+    login_as("mediator", "NH-LS")
+    path = tmp_path / "台账.csv"
+    path.write_text(
+        "案件编号,调解组织,受理日期,案件来源,争议类别,申请人数,被申请单位,请求金额,调解结果,"
+        "结案日期,协议金额\n"
+        "(2024)南里调字第9号,NH-LS,2024-05-07,现场申请,劳动报酬,1,甲公司,1000,调解成功,"
+        "2024-05-20,800\n",
+        encoding="utf-8",
+    )
+    report = import_ledger(db, path, path.name, actor=None, scope=Scope(None), today=DAY.today())
+    assert report.ok, [str(p) for p in report.problems]
+    case = db.exec(select(Case).where(Case.number == "(2024)南里调字第9号")).one()
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert text_of(page, "agreement-signatures") == "纸质协议，签署日期不详"
+    assert "双方签章" not in page
+    sheet = client.get(f"/cases/{case.id}/print/agreement").get_data(as_text=True)
+    assert text_of(sheet, "undated-paper") == "纸质协议，签署日期不详。"
