@@ -81,6 +81,9 @@ def test_reopened_case_shows_the_superseded_agreement_and_what_each_worker_was_p
     assert "阿永 4,850.00 元；李建华 4,500.00 元" in history
     assert "双方签章2021-03-09 调解员签名2021-03-09 调解组织盖章2021-03-09" in history
     assert "多付 4,850.00 元" in page and "多付 1,000.00 元" in page
+    api = client.get(f"/api/cases/{case.id}").get_json()
+    assert (api["status"], api["agreed_fen"], api["paid_fen"]) == ("in_mediation", 0, 585_000)
+    assert [w["overpaid_fen"] for w in api["worker_list"]] == [485_000, 100_000]
     assert "调解协议草稿" not in page and "生效</span>" not in page  # none in force
     assert "原调解协议（2021-03-09生效）失效，需重新签订" in page  # the timeline
 
