@@ -16,6 +16,8 @@ from sqlalchemy import insert, text
 from sqlmodel import Session, select
 
 from mediation.numbering import number_key
+from mediation.periods import mediation_due_from
+from mediation.reference.calendar import OFFICIAL_CALENDAR
 from mediation.reference.districts import load_reference_data
 from mediation.statistics.rollup import rebuild_rollup
 from models import Case, Centre, Employer, Lawyer, LawyerCentre
@@ -171,7 +173,9 @@ def generate_cases(url: str, n: int, seed: int = 20261124, years: int = 5) -> No
             elif status == "voided":
                 row.update(closed_on=received, void_reason="录入错误")
             elif status != "received":
-                row.update(accepted_on=accepted, mediation_due_on=accepted + timedelta(days=15))
+                # The period rule (mediation/periods.py) on the official calendar init-db loads.
+                due = mediation_due_from(accepted, 0, OFFICIAL_CALENDAR)
+                row.update(accepted_on=accepted, mediation_due_on=due)
                 if status == "succeeded":
                     agreed = int(claimed * rng.uniform(0.4, 1.0))
                     row.update(

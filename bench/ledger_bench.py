@@ -197,7 +197,7 @@ def cells(case: LedgerCase, index: int = 0) -> list[str]:
     }
     if values["收到申请日期"] is None:
         values["收到申请日期"] = _date_text(case.received_on, index + 2)
-    return [values[column] for column in COLUMNS]
+    return [values.get(column) for column in COLUMNS]  # columns added later stay empty
 
 
 def write_csv(path: Path, rows: list[LedgerCase], encoding: str = "utf-8-sig") -> Path:

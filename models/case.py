@@ -10,6 +10,7 @@ from sqlalchemy import (
     Integer,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -295,19 +296,37 @@ class MediationSession(SQLModel, table=True):
 
 class Agreement(SQLModel, table=True):
     """调解协议书. Effective once both parties, the mediator and the centre have signed/sealed
-    (law art.14); `effective_on` is the latest of those three dates."""
+    (law art.14); `effective_on` is the latest of those three dates (for an imported paper
+    agreement, the ledger's signing date, or its closing date when it gives none). Reopening
+    the case supersedes it (`superseded_on`); a new agreement is then needed."""
 
     __table_args__ = (
+        # Effective iff all three signature dates are known; the one exception is a paper
+        # agreement imported from a ledger that gives no signing date: effective (the ledger
+        # says 调解成功) with no signature date at all, none invented.
         CheckConstraint(
             "(effective_on IS NULL) = (parties_signed_on IS NULL OR mediator_signed_on IS NULL"
-            " OR centre_sealed_on IS NULL) OR imported",
+            " OR centre_sealed_on IS NULL) OR (imported AND effective_on IS NOT NULL"
+            " AND parties_signed_on IS NULL AND mediator_signed_on IS NULL"
+            " AND centre_sealed_on IS NULL)",
             name="effective_iff_signed",
         ),
         CheckConstraint("copies BETWEEN 1 AND 20", name="copies"),
+        CheckConstraint(
+            "superseded_on IS NULL OR effective_on IS NOT NULL", name="superseded_was_effective"
+        ),
+        # At most one agreement in force per case; superseded ones stay as history.
+        Index(
+            "uq_agreement_case_in_force",
+            "case_id",
+            unique=True,
+            sqlite_where=text("superseded_on IS NULL"),
+            postgresql_where=text("superseded_on IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="mediation_case.id", unique=True, ondelete="CASCADE")
+    case_id: int = Field(foreign_key="mediation_case.id", index=True, ondelete="CASCADE")
     terms: str = Field(default="", sa_type=Text)
     payment_method: str = Field(default="", max_length=100)
     copies: int = Field(default=3)
@@ -315,7 +334,10 @@ class Agreement(SQLModel, table=True):
     mediator_signed_on: date | None = None
     centre_sealed_on: date | None = None
     effective_on: date | None = Field(default=None, index=True)
-    imported: bool = Field(default=False)
+    imported: bool = Field(default=False)  # a paper agreement, from a ledger
+    # The day the case was reopened: the agreement no longer binds; kept, with its terms,
+    # amounts and signature dates, as the case's history.
+    superseded_on: date | None = None
     review_filed_on: date | None = None  # 仲裁审查
     review_result: str = Field(default="", max_length=200)
     confirmation_filed_on: date | None = None  # 司法确认
@@ -323,6 +345,11 @@ class Agreement(SQLModel, table=True):
     payment_order_filed_on: date | None = None  # 支付令
     payment_order_result: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def undated_paper(self) -> bool:
+        """An imported paper agreement whose ledger gave no signing date (none is invented)."""
+        return self.imported and self.effective_on is not None and self.parties_signed_on is None
 
 
 class AgreementLine(SQLModel, table=True):

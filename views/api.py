@@ -201,6 +201,7 @@ def case_detail(case_id: int):
             "claimed_fen": row.claimed_fen,
             "agreed_fen": row.agreed_fen,
             "paid_fen": row.paid_fen,
+            "overpaid_fen": row.overpaid_fen,  # 多付: beyond the agreement in force
         }
         for row in payments.worker_amounts(db, case)
     ]

@@ -24,9 +24,11 @@ from models import (
     ClaimLine,
     Employer,
     Instalment,
+    Payment,
     User,
     Worker,
 )
+from models.base import sql_total
 
 
 @dataclass(frozen=True)
@@ -81,21 +83,82 @@ REVIEW_WINDOWS = (ARBITRATION_REVIEW, JUDICIAL_CONFIRMATION)
 
 
 def agreement_of(session: Session, case: Case) -> Agreement | None:
-    return session.exec(select(Agreement).where(Agreement.case_id == case.id)).first()
+    """The agreement in force (a draft or effective); superseded ones are history."""
+    return session.exec(
+        select(Agreement).where(Agreement.case_id == case.id, Agreement.superseded_on.is_(None))
+    ).first()
+
+
+@dataclass(frozen=True)
+class SupersededAgreement:
+    """An agreement the case's reopening superseded, kept with its terms, amounts and dates."""
+
+    agreement: Agreement
+    amounts: list[tuple[str, int]]  # (worker name, agreed fen) in the workers' order
+
+    @property
+    def agreed_fen(self) -> int:
+        return sum(fen for _, fen in self.amounts)
+
+
+def superseded_agreements(session: Session, case: Case) -> list[SupersededAgreement]:
+    """The case's superseded agreements, latest first, with each worker's agreed amount."""
+    found = session.exec(
+        select(Agreement)
+        .where(Agreement.case_id == case.id, Agreement.superseded_on.is_not(None))
+        .order_by(Agreement.superseded_on.desc(), Agreement.id.desc())
+    ).all()
+    if not found:
+        return []
+    amounts: dict[int, dict[str, int]] = {a.id: {} for a in found}
+    for agreement_id, name, fen in session.exec(
+        select(AgreementLine.agreement_id, Worker.name, AgreementLine.agreed_fen)
+        .join(ClaimLine, ClaimLine.id == AgreementLine.claim_line_id)
+        .join(Worker, Worker.id == ClaimLine.worker_id)
+        .where(AgreementLine.agreement_id.in_(list(amounts)))
+        .order_by(Worker.position, Worker.id, ClaimLine.id)
+    ):
+        per_worker = amounts[agreement_id]
+        per_worker[name] = per_worker.get(name, 0) + fen
+    return [SupersededAgreement(a, list(amounts[a.id].items())) for a in found]
+
+
+def previous_agreement(session: Session, case: Case) -> Agreement | None:
+    """The agreement the latest reopening superseded: a new one starts from it."""
+    return session.exec(
+        select(Agreement)
+        .where(Agreement.case_id == case.id, Agreement.superseded_on.is_not(None))
+        .order_by(Agreement.superseded_on.desc(), Agreement.id.desc())
+    ).first()
+
+
+def agreed_by_line(session: Session, agreement: Agreement | None) -> dict[int, int]:
+    """{claim line id: agreed fen} of an agreement."""
+    if agreement is None:
+        return {}
+    return dict(
+        session.exec(
+            select(AgreementLine.claim_line_id, AgreementLine.agreed_fen).where(
+                AgreementLine.agreement_id == agreement.id
+            )
+        ).all()
+    )
+
+
+def paid_by_worker(session: Session, case: Case) -> dict[int, int]:
+    """{worker id: fen received}, whatever agreement was in force when it was paid."""
+    return dict(
+        session.exec(
+            select(Payment.worker_id, sql_total(Payment.amount_fen))
+            .where(Payment.case_id == case.id)
+            .group_by(Payment.worker_id)
+        ).all()
+    )
 
 
 def claim_lines(session: Session, case: Case) -> list[tuple[Worker, ClaimLine, int | None]]:
     """Every claim line with its worker and the amount agreed for it (None before agreement)."""
-    agreement = agreement_of(session, case)
-    agreed: dict[int, int] = {}
-    if agreement is not None:
-        agreed = dict(
-            session.exec(
-                select(AgreementLine.claim_line_id, AgreementLine.agreed_fen).where(
-                    AgreementLine.agreement_id == agreement.id
-                )
-            ).all()
-        )
+    agreed = agreed_by_line(session, agreement_of(session, case))
     rows = session.exec(
         select(Worker, ClaimLine)
         .join(ClaimLine, ClaimLine.worker_id == Worker.id)
@@ -148,6 +211,7 @@ def save_agreement(
     if unknown:
         problems.append((None, "协议金额对应的请求事项不属于本案"))
     total = 0
+    per_worker: dict[int, list] = {}  # worker id: [worker, agreed fen, first line id]
     for line_id, fen in lines.items():
         if line_id not in known:
             continue
@@ -155,10 +219,28 @@ def save_agreement(
         if fen < 0:
             problems.append((f"line-{line_id}", "金额不能为负数"))
         total += fen
+        per_worker.setdefault(worker.id, [worker, 0, line_id])[1] += fen
         if fen > line.claimed_fen:
             warnings.append(
                 f"{worker.name}「{line.kind}」协议金额 {format_yuan(fen)} 元高于请求金额 "
                 f"{format_yuan(line.claimed_fen)} 元"
+            )
+    # Payments already made stay with the worker who received them: no agreed amount below them.
+    first_lines = {}
+    for line_id, (worker, _) in known.items():
+        first_lines.setdefault(worker.id, [worker, 0, line_id])
+    for worker_id, paid in paid_by_worker(session, case).items():
+        found = per_worker.get(worker_id) or first_lines.get(worker_id)
+        if found is None:  # no claim line to agree an amount on
+            continue
+        worker, agreed, line_id = found
+        if agreed < paid:
+            problems.append(
+                (
+                    f"line-{line_id}",
+                    f"{worker.name}已收到 {format_yuan(paid)} 元，协议金额"
+                    f"（{format_yuan(agreed)} 元）不能低于已支付金额",
+                )
             )
     schedule_total = sum(amount for _, amount in instalments)
     for index, (due_on, amount) in enumerate(instalments):
@@ -181,12 +263,16 @@ def save_agreement(
         "mediator_signed_on": (mediator_signed_on, "调解员签名日期"),
         "centre_sealed_on": (centre_sealed_on, "调解组织盖章日期"),
     }
-    floor = case.accepted_on or case.received_on
+    floor, floor_label = case.accepted_on or case.received_on, "受理日期"
+    previous = previous_agreement(session, case)
+    if previous is not None and previous.superseded_on > floor:
+        # A new agreement after a reopening: signed anew, not on the old one's dates.
+        floor, floor_label = previous.superseded_on, f"重新打开日期（{previous.superseded_on}）"
     for field, (value, label) in signed.items():
         if value is not None and value > today:
             problems.append((field, f"{label}不能晚于今天"))
         elif value is not None and value < floor:
-            problems.append((field, f"{label}不能早于受理日期"))
+            problems.append((field, f"{label}不能早于{floor_label}"))
     if problems:
         raise RuleViolation(problems)
 

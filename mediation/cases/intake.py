@@ -21,6 +21,7 @@ from mediation.numbering import next_number
 from mediation.scope import Scope
 from models import (
     OPEN_STATUSES,
+    Agreement,
     AgreementLine,
     ApplicationForm,
     Case,
@@ -105,8 +106,8 @@ def refresh_totals(session: Session, case: Case) -> None:
     ).one()
     case.agreed_fen = session.exec(
         select(sql_total(AgreementLine.agreed_fen))
-        .join(ClaimLine, ClaimLine.id == AgreementLine.claim_line_id)
-        .where(ClaimLine.case_id == case.id)
+        .join(Agreement, Agreement.id == AgreementLine.agreement_id)
+        .where(Agreement.case_id == case.id, Agreement.superseded_on.is_(None))
     ).one()
     case.paid_fen = session.exec(
         select(sql_total(Payment.amount_fen)).where(Payment.case_id == case.id)

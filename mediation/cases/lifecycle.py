@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from mediation import audit
 from mediation.cases.deadlines import calendar_from, mediation_due, original_mediation_due
-from mediation.cases.intake import touch
+from mediation.cases.intake import refresh_totals, touch
 from mediation.dates import TZ
 from mediation.dates import now as local_now
 from mediation.dates import today as local_today
@@ -18,6 +18,7 @@ from mediation.errors import RuleViolation
 from mediation.periods import MAX_EXTENSION_DAYS
 from models import (
     CLOSED_STATUSES,
+    Agreement,
     Case,
     CaseStatus,
     FailureReason,
@@ -228,13 +229,18 @@ def extend(
     _finish(session, case, actor, before, "extend", summary)
 
 
-def reopen(session: Session, case: Case, actor: User, reason: str) -> None:
-    """A centre supervisor reopens a closed case; it returns to where its work stood."""
+def reopen(
+    session: Session, case: Case, actor: User, reason: str, today: date | None = None
+) -> None:
+    """A centre supervisor reopens a closed case; it returns to where its work stood. Reopening
+    a succeeded case undoes its outcome: the agreement is superseded (kept as history, with its
+    terms, amounts and signature dates) and the case has no agreement in force, so it counts
+    as succeeded nowhere until a new agreement takes effect. Payments stay with their workers."""
     if case.status_enum not in CLOSED_STATUSES:
         raise RuleViolation("只有已结案的案件才能重新打开")
     if not reason.strip():
         raise RuleViolation([("reason", "重新打开须写明理由")])
-    before = audit.snapshot(case, ["status", "closed_on"])
+    before = audit.snapshot(case, ["status", "closed_on", "agreed_fen"])
     if case.accepted_on is None:
         target = S.RECEIVED
     elif _mediation_started(session, case):
@@ -242,7 +248,25 @@ def reopen(session: Session, case: Case, actor: User, reason: str) -> None:
     else:
         target = S.ACCEPTED
     case.status, case.closed_on = target.value, None
-    _finish(session, case, actor, before, "reopen", f"重新打开：{reason.strip()}")
+    summary = f"重新打开：{reason.strip()}"
+    superseded = _supersede_agreement(session, case, today or local_today())
+    if superseded is not None:
+        summary += f"；原调解协议（{superseded.effective_on}生效）失效，需重新签订"
+    _finish(session, case, actor, before, "reopen", summary)
+
+
+def _supersede_agreement(session: Session, case: Case, on: date) -> Agreement | None:
+    """Mark the case's effective agreement superseded on `on` and drop the case's agreed
+    total to that of the agreement in force (none); returns it, if there was one."""
+    agreement = session.exec(
+        select(Agreement).where(Agreement.case_id == case.id, Agreement.superseded_on.is_(None))
+    ).first()
+    if agreement is None or agreement.effective_on is None:
+        return None
+    agreement.superseded_on = max(on, agreement.effective_on)
+    session.add(agreement)
+    refresh_totals(session, case)
+    return agreement
 
 
 def _mediation_started(session: Session, case: Case) -> bool:

@@ -46,6 +46,7 @@ class CaseOverview:
     claims: list[tuple[Worker, ClaimLine, int | None]]
     sessions: list[MediationSession]
     agreement: Agreement | None
+    superseded: list[agreements.SupersededAgreement]  # history: superseded by reopenings
     instalments: list[Instalment]
     payments: list[tuple[Payment, str]]
     payment_state: PaymentState | None
@@ -88,6 +89,7 @@ def overview(session: Session, case: Case, user: User, today: date) -> CaseOverv
             )
         ),
         agreement=agreement,
+        superseded=agreements.superseded_agreements(session, case),
         instalments=agreements.instalments_of(session, agreement),
         payments=[(p, names.get(p.worker_id, "")) for p in payments],
         payment_state=payment_state(session, case, today),

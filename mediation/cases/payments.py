@@ -9,12 +9,13 @@ from enum import StrEnum
 from sqlmodel import Session, select
 
 from mediation import audit
-from mediation.cases.agreements import agreement_of
+from mediation.cases.agreements import agreement_of, paid_by_worker
 from mediation.cases.intake import refresh_totals
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
 from mediation.money import format_yuan
 from models import (
+    Agreement,
     AgreementLine,
     Case,
     CaseStatus,
@@ -53,6 +54,13 @@ class WorkerAmounts:
     def outstanding_fen(self) -> int:
         return max(self.agreed_fen - self.paid_fen, 0)
 
+    @property
+    def overpaid_fen(self) -> int:
+        """Received beyond what the agreement in force gives this worker (多付), e.g. after a
+        reopening superseded the agreement it was paid under. Never set against what another
+        worker is still owed."""
+        return max(self.paid_fen - self.agreed_fen, 0)
+
 
 def worker_amounts(session: Session, case: Case) -> list[WorkerAmounts]:
     """Claimed, agreed and paid per worker, in their order on the case (three grouped queries)."""
@@ -70,17 +78,12 @@ def worker_amounts(session: Session, case: Case) -> list[WorkerAmounts]:
         session.exec(
             select(ClaimLine.worker_id, sql_total(AgreementLine.agreed_fen))
             .join(ClaimLine, ClaimLine.id == AgreementLine.claim_line_id)
-            .where(ClaimLine.case_id == case.id)
+            .join(Agreement, Agreement.id == AgreementLine.agreement_id)
+            .where(ClaimLine.case_id == case.id, Agreement.superseded_on.is_(None))
             .group_by(ClaimLine.worker_id)
         ).all()
     )
-    paid = dict(
-        session.exec(
-            select(Payment.worker_id, sql_total(Payment.amount_fen))
-            .where(Payment.case_id == case.id)
-            .group_by(Payment.worker_id)
-        ).all()
-    )
+    paid = paid_by_worker(session, case)
     return [
         WorkerAmounts(
             w, claimed.get(w.id, 0) or 0, agreed.get(w.id, 0) or 0, paid.get(w.id, 0) or 0
@@ -210,8 +213,11 @@ def payment_state(session: Session, case: Case, today: date | None = None) -> Pa
     or pending. None for a case that has not succeeded."""
     if case.status_enum is not CaseStatus.SUCCEEDED:
         return None
-    if case.paid_fen >= case.agreed_fen:
+    # Per worker: one worker's overpayment does not pay what another is owed.
+    rows = worker_amounts(session, case)
+    if not any(row.outstanding_fen for row in rows):
         return PaymentState.PERFORMED
+    paid_towards = sum(min(row.paid_fen, row.agreed_fen) for row in rows)
     today = today or local_today()
     agreement = agreement_of(session, case)
     due = (
@@ -223,7 +229,7 @@ def payment_state(session: Session, case: Case, today: date | None = None) -> Pa
         if agreement
         else 0
     )
-    return PaymentState.IN_DEFAULT if due > case.paid_fen else PaymentState.PENDING
+    return PaymentState.IN_DEFAULT if due > paid_towards else PaymentState.PENDING
 
 
 # 劳动争议调解仲裁法 art.16 in its own words: shown on the case page and the filings page when

@@ -74,7 +74,7 @@ def workload(session: Session, scope: Scope, today: date) -> Workload:
     overdue = session.exec(
         scope.apply(
             _with_employer(select(Case, Employer.name, due - Case.paid_fen))
-            .join(Agreement, Agreement.case_id == Case.id)
+            .join(Agreement, (Agreement.case_id == Case.id) & Agreement.superseded_on.is_(None))
             .join(Instalment, Instalment.agreement_id == Agreement.id)
             .where(Case.status == CaseStatus.SUCCEEDED.value, Instalment.due_on < today)
             .group_by(Case.id, Employer.name)

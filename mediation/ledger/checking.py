@@ -18,7 +18,9 @@ from sqlmodel import Session, select
 
 from mediation.dates import today as local_today
 from mediation.ledger.columns import (
+    BEFORE_ACCEPTANCE,
     COMPARED,
+    COMPARED_WHEN_STATED,
     CREDIT_CODE,
     EMPLOYER,
     LEGAL_COMPARED,
@@ -176,10 +178,20 @@ def _stored_records(session: Session, case_ids: list[int]) -> dict[int, LedgerRe
 
 def _differences(record: LedgerRecord, stored: LedgerRecord) -> list[str]:
     differing = []
+    # A row in the older format (no 撤回阶段) gave a case withdrawn before acceptance its
+    # date of receipt as 受理日期.
+    legacy_before = (
+        not record.withdrawal_stage
+        and stored.withdrawal_stage == BEFORE_ACCEPTANCE
+        and record.accepted_on == stored.received_on
+    )
     for name, column in COMPARED:
-        if name == "credit_code" and not record.credit_code:
+        value = getattr(record, name)
+        if name in COMPARED_WHEN_STATED and value in ("", None):
             continue  # not stated in the row
-        if getattr(record, name) != getattr(stored, name):
+        if name == "accepted_on" and legacy_before:
+            continue
+        if value != getattr(stored, name):
             differing.append(column)
     return differing
 

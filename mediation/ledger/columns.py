@@ -4,8 +4,11 @@ and report that reading, checking, importing and exporting pass along.
 
 - A file is .xlsx (sheets 调解案件 and/or 法律服务案件) or .csv (one kind per file, told apart by
   its header). Row 1 is the header; column order is free; unknown columns are an error.
-- 调解案件 has COLUMNS; 法律服务案件 (arbitration and litigation representation) has its own,
-  LEGAL_COLUMNS.
+- 调解案件 has COLUMNS; 法律服务案件 (arbitration and litigation representation, and legal
+  advice and drafting, which the statistics count apart) has its own, LEGAL_COLUMNS.
+- Columns are only ever added, never renamed or removed: a file in an older format (without
+  撤回阶段, 协议签署日期, 延长天数, 同意延长日期) reads as it always did. With them, export →
+  import is exact: the statistics of the imported cases equal those of the exported ones.
 - Cells beginning with = + - @ are written with a leading ' (formula injection); reading strips
   it again.
 - The same centre and case number is the same case: a LedgerRecord (or LegalRecord) is what a
@@ -43,6 +46,11 @@ PAID = "实际到位金额"
 NEW_EMPLOYMENT = "新就业形态"
 REASON = "原因"
 NOTE = "备注"
+# Added for an exact round trip (issue 19); a file without them reads as it always did.
+WITHDRAWAL_STAGE = "撤回阶段"  # 受理前 / 受理后, for 撤回 only; 受理前 leaves 受理日期 empty
+SIGNED = "协议签署日期"  # 调解成功: the day the agreement was signed; empty when not known
+EXTENSION_DAYS = "延长天数"  # the consented extension of the mediation period (1-15 days)
+EXTENSION_CONSENT = "同意延长日期"  # the day both parties consented to it
 
 # 法律服务案件 (NUMBER, LAWYER, ACCEPTED, CLOSED and NOTE are shared with 调解案件).
 HANDLING_CENTRE = "承办单位"
@@ -65,7 +73,9 @@ LEGAL_COLUMNS = (
 LEGAL_REQUIRED_COLUMNS = frozenset(
     {NUMBER, HANDLING_CENTRE, SERVICE_TYPE, ACCEPTED, LEGAL_WORKERS, RESULT}
 )
-LEGAL_SERVICE_TYPES = (ServiceType.ARBITRATION.value, ServiceType.LITIGATION.value)
+# Every service type: advice and drafting are no legal-service cases, but the statistics count
+# them apart, so the ledger carries them for the round trip.
+LEGAL_SERVICE_TYPES = tuple(s.value for s in ServiceType)
 LEGAL_RESULTS = tuple(o.value for o in LegalOutcome)
 LEGAL_PENDING = LegalOutcome.PENDING.value
 
@@ -89,6 +99,10 @@ COLUMNS = (
     NEW_EMPLOYMENT,
     REASON,
     NOTE,
+    WITHDRAWAL_STAGE,
+    SIGNED,
+    EXTENSION_DAYS,
+    EXTENSION_CONSENT,
 )
 REQUIRED_COLUMNS = frozenset(
     {NUMBER, CENTRE, ACCEPTED, CHANNEL, CATEGORY, WORKER_COUNT, EMPLOYER, CLAIMED, OUTCOME}
@@ -114,6 +128,8 @@ STATUS_OUTCOME = {
 }
 NOT_LEDGER_STATUSES = (CaseStatus.RECEIVED.value, CaseStatus.VOIDED.value)
 REASON_OUTCOMES = (FAILED, WITHDRAWN, REFUSED)
+BEFORE_ACCEPTANCE, AFTER_ACCEPTANCE = "受理前", "受理后"
+WITHDRAWAL_STAGES = (BEFORE_ACCEPTANCE, AFTER_ACCEPTANCE)
 DEFAULT_REFUSAL_REASON = "台账未注明原因"
 YES, NO = "是", "否"
 
@@ -177,7 +193,7 @@ class LedgerRecord:
     number: str
     centre_id: int
     received_on: date
-    accepted_on: date  # 受理日期; for a refusal the date of the decision
+    accepted_on: date | None  # 受理日期; for a refusal the decision; None: withdrawn before
     channel: str
     category: str
     worker_count: int
@@ -193,6 +209,12 @@ class LedgerRecord:
     new_employment: bool
     reason: str
     note: str
+    # The columns added for the round trip; "" / None when the row does not state them (and
+    # then they are not compared with a stored case).
+    withdrawal_stage: str = ""  # 受理前 / 受理后 for 撤回
+    signed_on: date | None = None  # 协议签署日期
+    extension_days: int | None = None
+    extension_consent_on: date | None = None
     # Filled in while planning the import:
     year: int = 0
     seq: int = 0
@@ -248,6 +270,14 @@ COMPARED = (
     ("new_employment", NEW_EMPLOYMENT),
     ("reason", REASON),
     ("note", NOTE),
+    ("withdrawal_stage", WITHDRAWAL_STAGE),
+    ("signed_on", SIGNED),
+    ("extension_days", EXTENSION_DAYS),
+    ("extension_consent_on", EXTENSION_CONSENT),
+)
+# Compared only when the row states them (a file in the older format has no such column).
+COMPARED_WHEN_STATED = frozenset(
+    {"credit_code", "withdrawal_stage", "signed_on", "extension_days", "extension_consent_on"}
 )
 
 

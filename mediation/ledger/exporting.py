@@ -31,6 +31,8 @@ from mediation.ledger.columns import (
     COLUMNS,
     CREDIT_CODE,
     EMPLOYER,
+    EXTENSION_CONSENT,
+    EXTENSION_DAYS,
     HANDLING_CENTRE,
     LAWYER,
     LEGAL_COLUMNS,
@@ -49,6 +51,8 @@ from mediation.ledger.columns import (
     SERVICE_TYPE,
     SHEET_LEGAL_SERVICE,
     SHEET_MEDIATION,
+    SIGNED,
+    WITHDRAWAL_STAGE,
     WORKER_COUNT,
     YES,
     LedgerRecord,
@@ -94,6 +98,10 @@ def _cells(row, record: LedgerRecord, show_names: bool) -> list[Any]:
         NEW_EMPLOYMENT: YES if record.new_employment else NO,
         REASON: record.reason,
         NOTE: record.note,
+        WITHDRAWAL_STAGE: record.withdrawal_stage,
+        SIGNED: record.signed_on,
+        EXTENSION_DAYS: record.extension_days,
+        EXTENSION_CONSENT: record.extension_consent_on,
     }
     return [escape_cell(values[column]) for column in COLUMNS]
 

@@ -1,9 +1,10 @@
 """Importing a ledger file all or nothing (import_ledger): only a file that check_ledger finds
 without a single problem is written. Flushes; the caller commits.
 
-Mediation cases and what they own (workers, the claim line, for 调解成功 an agreement and the
-payment, an audit event) are inserted a batch at a time, one Core executemany per table, with
-primary keys reserved beforehand; their contribution to the statistics rollup is then added,
+Mediation cases and what they own (workers, the claim line, for 调解成功 a paper agreement
+dated only if the ledger gives its 协议签署日期, the payment on any row, an audit event) are
+inserted a batch at a time, one Core executemany per table, with primary keys reserved
+beforehand; their contribution to the statistics rollup is then added,
 since the before-flush hook does not see Core inserts. Case numbers issued later continue after
 the imported ones. A 法律服务案件 row becomes a LegalCase with one LegalWorker per worker
 (placeholder names 职工1…N, the amount recovered on the first), so that legal_statistics
@@ -31,8 +32,8 @@ from mediation.ledger.columns import (
     LedgerReport,
 )
 from mediation.numbering import number_key, raise_counter
-from mediation.periods import mediation_due_from
-from mediation.reference.calendar import OFFICIAL_CALENDAR
+from mediation.periods import WorkCalendar, mediation_due_from
+from mediation.reference.calendar import OFFICIAL_CALENDAR, load_calendar
 from mediation.scope import Scope
 from mediation.statistics.rollup import add_contributions
 from models import (
@@ -232,11 +233,20 @@ def _status(record: LedgerRecord) -> CaseStatus:
     }[record.outcome]
 
 
-def _case_row(record: LedgerRecord, employer_id: int, actor_id: int | None, filename: str, now):
-    """The mediation_case row of a ledger record, totals included (they are known)."""
+def _case_row(
+    record: LedgerRecord,
+    employer_id: int,
+    actor_id: int | None,
+    filename: str,
+    now,
+    calendar: WorkCalendar = OFFICIAL_CALENDAR,
+):
+    """The mediation_case row of a ledger record, totals included (they are known); its
+    mediation deadline by the period rule on `calendar` (the database's)."""
     status = _status(record)
     refused = status is CaseStatus.REFUSED
-    accepted_on = None if refused else record.accepted_on
+    accepted_on = None if refused else record.accepted_on  # None: withdrawn before acceptance
+    extension = record.extension_days or 0
     return {
         "centre_id": record.centre_id,
         "year": record.year,
@@ -258,7 +268,9 @@ def _case_row(record: LedgerRecord, employer_id: int, actor_id: int | None, file
             record.reason if status in (CaseStatus.FAILED, CaseStatus.WITHDRAWN) else ""
         ),
         "closed_on": record.closed_on,
-        "mediation_due_on": accepted_on and mediation_due_from(accepted_on, 0, OFFICIAL_CALENDAR),
+        "extension_days": extension,
+        "extension_consent_on": record.extension_consent_on if extension else None,
+        "mediation_due_on": accepted_on and mediation_due_from(accepted_on, extension, calendar),
         "imported_from": filename,
         "note": record.note,
         "number_key": number_key(record.number),  # search (the ORM hook does not see these)
@@ -282,13 +294,14 @@ def _write(session: Session, report: LedgerReport, actor: User | None, actor_nam
     records = report.new
     _raise_counters(session, records)  # first: it also takes SQLite's write lock
     employer_ids = _employer_ids(session, records)
+    calendar = load_calendar(session)  # as the cases' own deadlines use it, admins' entries too
     actor_id = actor.id if actor else None
     now = utcnow()
     terms = f"（从台账「{report.filename}」导入，协议全文未录入）"
     summary = f"{actor_name}从台账「{report.filename}」导入案件"
     for batch in chunks(records, BATCH_SIZE):
         cases = [
-            _case_row(r, employer_ids[r.employer_key], actor_id, report.filename, now)
+            _case_row(r, employer_ids[r.employer_key], actor_id, report.filename, now, calendar)
             for r in batch
         ]
         case_ids = _with_ids(session, Case, cases)
@@ -326,14 +339,16 @@ def _write(session: Session, report: LedgerReport, actor: User | None, actor_nam
             )
             if record.outcome == SUCCEEDED
         ]
+        # A paper agreement: signed on the ledger's 协议签署日期 if it gives one, else on a day
+        # not known (no date is invented); effective as the ledger says 调解成功.
         agreements = [
             {
                 "case_id": case_id,
                 "terms": terms,
-                "parties_signed_on": record.closed_on,
-                "mediator_signed_on": record.closed_on,
-                "centre_sealed_on": record.closed_on,
-                "effective_on": record.closed_on,
+                "parties_signed_on": record.signed_on,
+                "mediator_signed_on": record.signed_on,
+                "centre_sealed_on": record.signed_on,
+                "effective_on": record.signed_on or record.closed_on,
                 "imported": True,
                 "created_at": now,
             }
@@ -344,17 +359,19 @@ def _write(session: Session, report: LedgerReport, actor: User | None, actor_nam
             {"agreement_id": agreement_id, "claim_line_id": line_id, "agreed_fen": r.agreed_fen}
             for (r, _, _, line_id), agreement_id in zip(succeeded, agreement_ids, strict=True)
         ]
+        # 实际到位金额 on any row (a reopened case keeps its payments), on the first worker;
+        # the ledger gives no payment date, so the note says the day stands for the case's.
         payments = [
             {
                 "case_id": case_id,
                 "worker_id": worker_id,
                 "amount_fen": record.paid_fen,
-                "paid_on": record.closed_on,
-                "note": "台账导入",
+                "paid_on": record.closed_on or record.accepted_on or record.received_on,
+                "note": "台账导入（台账未载付款日期）",
                 "recorded_by_id": actor_id,
                 "created_at": now,
             }
-            for record, case_id, worker_id, _ in succeeded
+            for record, case_id, worker_id in zip(batch, case_ids, first_workers, strict=True)
             if record.paid_fen
         ]
         events = [

@@ -17,6 +17,7 @@ from mediation.cases.lifecycle import MAX_REASON_LENGTH
 from mediation.ledger.columns import (
     ACCEPTED,
     AGREED,
+    BEFORE_ACCEPTANCE,
     CATEGORY,
     CENTRE,
     CHANNEL,
@@ -25,6 +26,8 @@ from mediation.ledger.columns import (
     CREDIT_CODE,
     DEFAULT_REFUSAL_REASON,
     EMPLOYER,
+    EXTENSION_CONSENT,
+    EXTENSION_DAYS,
     HANDLING_CENTRE,
     LAWYER,
     LEGAL_PENDING,
@@ -48,7 +51,11 @@ from mediation.ledger.columns import (
     REFUSED,
     RESULT,
     SERVICE_TYPE,
+    SIGNED,
     SUCCEEDED,
+    WITHDRAWAL_STAGE,
+    WITHDRAWAL_STAGES,
+    WITHDRAWN,
     WORKER_COUNT,
     LedgerRecord,
     LedgerReport,
@@ -66,6 +73,7 @@ from mediation.ledger.reading import (
     is_empty,
     one_of,
 )
+from mediation.periods import MAX_EXTENSION_DAYS
 from mediation.scope import Scope
 from models import Category, Centre, Channel, Lawyer
 
@@ -157,8 +165,10 @@ def parse_row(
 
     take(NUMBER, text(MAX_NUMBER_LENGTH), required=True)
     take(CENTRE, lambda raw: ref.centre(cell_text(raw)), required=True)
-    take(RECEIVED, cell_date)
-    take(ACCEPTED, cell_date, required=True)
+    take(WITHDRAWAL_STAGE, lambda raw: one_of(cell_text(raw), WITHDRAWAL_STAGES))
+    before_acceptance = values[WITHDRAWAL_STAGE] == BEFORE_ACCEPTANCE
+    take(RECEIVED, cell_date, required=before_acceptance, requirement=_BEFORE_REQUIREMENT)
+    take(ACCEPTED, cell_date, required=not before_acceptance)
     take(CHANNEL, lambda raw: one_of(cell_text(raw), (c.value for c in Channel)), required=True)
     take(CATEGORY, lambda raw: one_of(cell_text(raw), (c.value for c in Category)), required=True)
     take(WORKER_COUNT, cell_whole_number, required=True)
@@ -177,8 +187,12 @@ def parse_row(
     take(NEW_EMPLOYMENT, cell_yes_no)
     take(REASON, cell_text)
     take(NOTE, cell_text)
+    take(SIGNED, cell_date)
+    take(EXTENSION_DAYS, cell_whole_number)
+    take(EXTENSION_CONSENT, cell_date, required=bool(values[EXTENSION_DAYS]))
 
     _check_relations(row, values, ref.today, report)
+    _check_added_columns(row, values, ref.today, report)
     if reader.failed:
         return None
     accepted = values[ACCEPTED]
@@ -191,7 +205,7 @@ def parse_row(
         number=values[NUMBER],
         centre_id=values[CENTRE].id,
         received_on=values[RECEIVED] or accepted,
-        accepted_on=accepted,
+        accepted_on=None if before_acceptance else accepted,
         channel=values[CHANNEL],
         category=values[CATEGORY],
         worker_count=values[WORKER_COUNT],
@@ -207,7 +221,50 @@ def parse_row(
         new_employment=bool(values[NEW_EMPLOYMENT]),
         reason=reason,
         note=values[NOTE] or "",
+        withdrawal_stage=values[WITHDRAWAL_STAGE] or "",
+        signed_on=values[SIGNED],
+        extension_days=values[EXTENSION_DAYS],
+        extension_consent_on=values[EXTENSION_CONSENT],
     )
+
+
+_BEFORE_REQUIREMENT = f"（{WITHDRAWAL_STAGE}为「{BEFORE_ACCEPTANCE}」时必填）"
+
+
+def _check_added_columns(
+    row: int, values: dict[str, Any], today: date, report: LedgerReport
+) -> None:
+    """The rules of 撤回阶段, 协议签署日期, 延长天数 and 同意延长日期."""
+    outcome, stage = values[OUTCOME], values[WITHDRAWAL_STAGE]
+    accepted, closed = values[ACCEPTED], values[CLOSED]
+    if stage and outcome and outcome != WITHDRAWN:
+        report.add(row, WITHDRAWAL_STAGE, f"仅撤回的案件填写（本行为「{outcome}」）")
+    elif stage == BEFORE_ACCEPTANCE and accepted is not None:
+        report.add(row, ACCEPTED, "撤回阶段为「受理前」的案件不填写受理日期")
+    elif stage == BEFORE_ACCEPTANCE and closed and values[RECEIVED] and closed < values[RECEIVED]:
+        report.add(row, CLOSED, "不能早于收到申请日期")
+    signed = values[SIGNED]
+    if signed is not None:
+        if outcome and outcome != SUCCEEDED:
+            report.add(row, SIGNED, f"仅调解成功的案件填写（本行为「{outcome}」）")
+        elif signed > today:
+            report.add(row, SIGNED, f"不能晚于今天（{today.isoformat()}）")
+        elif accepted and signed < accepted:
+            report.add(row, SIGNED, "不能早于受理日期")
+        elif closed and signed > closed:
+            report.add(row, SIGNED, "不能晚于结案日期")
+    days, consent = values[EXTENSION_DAYS], values[EXTENSION_CONSENT]
+    if days is not None and not 0 <= days <= MAX_EXTENSION_DAYS:
+        report.add(row, EXTENSION_DAYS, f"延长天数为1至{MAX_EXTENSION_DAYS}天")
+    elif days and (outcome == REFUSED or stage == BEFORE_ACCEPTANCE):
+        report.add(row, EXTENSION_DAYS, "未受理的案件没有调解期限可延长")
+    if consent is not None:
+        if not days:
+            report.add(row, EXTENSION_CONSENT, f"仅填写了{EXTENSION_DAYS}的案件填写")
+        elif consent > today:
+            report.add(row, EXTENSION_CONSENT, f"不能晚于今天（{today.isoformat()}）")
+        elif accepted and outcome != REFUSED and consent < accepted:
+            report.add(row, EXTENSION_CONSENT, "不能早于受理日期")
 
 
 def _when(outcome: str | None) -> str:
@@ -234,11 +291,10 @@ def _check_relations(row: int, values: dict[str, Any], today: date, report: Ledg
     if count and names and len(names) > count:
         report.add(row, NAMES, f"列出{len(names)}人，多于申请人数{count}")
     agreed, paid = values[AGREED], values[PAID]
+    # 实际到位金额 may stand on any row: payments stay with a case that was reopened.
     if outcome and outcome != SUCCEEDED:
         if agreed is not None:
             report.add(row, AGREED, f"仅调解成功的案件填写（本行为「{outcome}」）")
-        if paid:
-            report.add(row, PAID, f"仅调解成功的案件填写（本行为「{outcome}」）")
     elif agreed is not None and paid and paid > agreed:
         report.add(row, PAID, "超过协议金额")
     reason = values[REASON]

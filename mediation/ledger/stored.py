@@ -2,8 +2,8 @@
 row with the stored case of the same number) and the export (which writes them out).
 
 Cases not yet accepted (待受理) and voided ones (已作废) are not ledger entries; a case withdrawn
-before acceptance reads with its date of receipt as 受理日期. Legal advice and drafting are not
-ledger entries either: only arbitration and litigation are exported as 法律服务案件.
+before acceptance reads with 撤回阶段 受理前 and no 受理日期. Every legal-service record is
+exported as 法律服务案件, advice and drafting included (the statistics count them apart).
 """
 
 from collections import defaultdict
@@ -15,6 +15,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from mediation.ledger.columns import (
+    AFTER_ACCEPTANCE,
+    BEFORE_ACCEPTANCE,
     LEGAL_SERVICE_TYPES,
     NOT_LEDGER_STATUSES,
     OPEN,
@@ -24,6 +26,7 @@ from mediation.ledger.columns import (
 )
 from mediation.scope import Scope
 from models import (
+    Agreement,
     Case,
     CaseStatus,
     Centre,
@@ -95,10 +98,15 @@ def case_statement(conditions: list):
             Case.failure_reason,
             Case.outcome_note,
             Case.note,
+            Case.extension_days,
+            Case.extension_consent_on,
+            Agreement.effective_on.label("agreement_effective_on"),
+            Agreement.parties_signed_on.label("agreement_signed_on"),
         )
         .join(Centre, Centre.id == Case.centre_id)
         .join(Employer, Employer.id == Case.employer_id)
         .outerjoin(Lawyer, Lawyer.id == Case.lawyer_id)
+        .outerjoin(Agreement, (Agreement.case_id == Case.id) & Agreement.superseded_on.is_(None))
         .where(*conditions)
         .order_by(Case.id)
     )
@@ -137,7 +145,15 @@ def record_of(row, names: tuple[str, ...]) -> LedgerRecord:
     status = CaseStatus(row.status)
     outcome = STATUS_OUTCOME[status]
     refused = status is CaseStatus.REFUSED
-    accepted = row.closed_on if refused else (row.accepted_on or row.received_on)
+    accepted = row.closed_on if refused else row.accepted_on
+    stage = ""
+    if status is CaseStatus.WITHDRAWN:
+        stage = AFTER_ACCEPTANCE if row.accepted_on else BEFORE_ACCEPTANCE
+    # 协议签署日期: the day the agreement in force took effect, when its signatures are dated
+    # (an imported paper agreement may have none).
+    signed = None
+    if status is CaseStatus.SUCCEEDED and row.agreement_signed_on is not None:
+        signed = row.agreement_effective_on
     return LedgerRecord(
         row=0,
         number=row.number,
@@ -155,17 +171,20 @@ def record_of(row, names: tuple[str, ...]) -> LedgerRecord:
         outcome=outcome,
         closed_on=None if outcome == OPEN else row.closed_on,
         agreed_fen=row.agreed_fen if status is CaseStatus.SUCCEEDED else None,
-        paid_fen=row.paid_fen if status is CaseStatus.SUCCEEDED else 0,
+        paid_fen=row.paid_fen,  # on any row: payments stay with a reopened case
         new_employment=bool(row.new_employment),
         reason=_reason_of(row),
         note=row.note,
+        withdrawal_stage=stage,
+        signed_on=signed,
+        extension_days=row.extension_days or None,
+        extension_consent_on=row.extension_consent_on if row.extension_days else None,
     )
 
 
 def legal_statement(conditions: list, ledger_entries_only: bool = True):
-    """Legal-service cases (arbitration and litigation only, unless ledger_entries_only is
-    False: advice and drafting are no ledger entries) with their worker count and amount
-    recovered."""
+    """Legal-service records of the service types the ledger carries (all of them, unless
+    ledger_entries_only is False: then any) with their worker count and amount recovered."""
     if ledger_entries_only:
         conditions = [LegalCase.service_type.in_(LEGAL_SERVICE_TYPES), *conditions]
     per_case = (

@@ -108,7 +108,13 @@ def _headline(workbook: Workbook, header: Header, stats: Statistics) -> None:
     sheet.row(
         "挽回经济损失（元）", sheet.cell(yuan(t.recovered_fen), MONEY), None, None, "生效协议金额"
     )
-    sheet.row("实际到位（元）", sheet.cell(yuan(t.paid_fen), MONEY), None, None, "已登记付款")
+    sheet.row(
+        "实际到位（元）",
+        sheet.cell(yuan(t.paid_fen), MONEY),
+        None,
+        None,
+        "调解成功案件已登记的付款",
+    )
     sheet.row("服务职工人次", sheet.cell(t.workers_served, COUNT))
     sheet.row("受益职工人次", sheet.cell(t.workers_benefited, COUNT))
     sheet.row("超期未结", sheet.cell(stats.overdue_open, COUNT), None, None, "至今未结且已过期限")
@@ -194,7 +200,13 @@ def write_union_workbook(out: BinaryIO, header: Header, report: UnionReport, sum
     sheet.row(
         "挽回经济损失（元）", sheet.cell(yuan(m.recovered_fen), MONEY), None, None, "生效协议金额"
     )
-    sheet.row("实际到位（元）", sheet.cell(yuan(m.paid_fen), MONEY), None, None, "已登记付款")
+    sheet.row(
+        "实际到位（元）",
+        sheet.cell(yuan(m.paid_fen), MONEY),
+        None,
+        None,
+        "调解成功案件已登记的付款",
+    )
     sheet.row()
     sheet.headings("法律服务", "数值", None, None, "说明")
     sheet.row("仲裁、诉讼法律服务案件", sheet.cell(g.cases, COUNT), None, None, "仲裁、诉讼代理")

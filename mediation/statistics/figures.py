@@ -129,7 +129,10 @@ class Figures:
 
     @property
     def paid_fen(self) -> int:
-        return self._sum(HANDLED, "paid_fen")
+        """Payments on the same basis as recovered: those of succeeded cases (every payment
+        received under their agreement, an overpayment included). A reopened case's payments
+        count again once a new agreement takes effect."""
+        return self._sum((S.SUCCEEDED,), "paid_fen")
 
     @property
     def claimed_fen(self) -> int:
@@ -368,7 +371,7 @@ DEFINITIONS = [
     "决定日期归入期间，单列；已作废的登记和尚未受理的申请不计入。案件状态以当前状态为准。",
     "调解成功率（按受理数）＝调解成功数 ÷ 受理数。",
     "调解成功率（按结案数）＝调解成功数 ÷ 结案数（调解成功＋调解不成＋撤回）。",
-    "挽回经济损失：已生效调解协议确定的金额；实际到位：已登记的付款金额。",
+    "挽回经济损失：已生效调解协议确定的金额；实际到位：同一口径（调解成功案件）已登记的付款金额。",
     "服务职工人次：受理案件的申请职工，每案每人计一人次；受益职工人次：调解成功案件的申请"
     "职工人次。",
     "超期未结：期间内受理、至今未结且已过调解期限的案件；平均结案天数：已结案件自受理至结案"

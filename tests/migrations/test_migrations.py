@@ -82,3 +82,111 @@ def test_0006_rolls_every_stored_deadline_past_rest_days_and_back(backend, tmp_p
             assert stored() == [date(2024, 10, 8), date(2024, 5, 23), date(2024, 10, 8)]
         finally:
             engine.dispose()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_0008_clears_invented_dates_and_supersedes_agreements_of_reopened_cases(backend, tmp_path):
+    """Before 0008 an imported agreement had all three signature dates set to the closing day,
+    and a reopened case kept its agreement in force. 0008 clears the one and supersedes the
+    other (on the day of the reopening, in Shanghai); its downgrade restores what the old
+    schema can hold."""
+    from datetime import UTC, date, datetime
+
+    import sqlalchemy as sa
+    from sqlmodel import Session, select
+
+    from mediation.reference.districts import load_reference_data
+    from models import Centre
+
+    day, now = date(2024, 5, 20), datetime.now(UTC)
+    with fresh_database(backend, tmp_path) as url:
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            with Session(engine) as session:
+                load_reference_data(session)
+                centre_id = session.exec(select(Centre.id)).first()
+                session.commit()
+            downgrade(url, "0006")
+            with engine.begin() as connection:
+
+                def insert(table: str, **values) -> int:
+                    reflected = sa.Table(table, sa.MetaData(), autoload_with=connection)
+                    statement = sa.insert(reflected).values(**values)
+                    return connection.execute(statement.returning(reflected.c.id)).scalar_one()
+
+                employer = insert("employer", name="甲公司", legal_rep="", address="", phone="",
+                                  created_at=now)  # fmt: skip
+                blank = dict.fromkeys(
+                    ("oral_record", "facts", "requests", "refusal_reason", "void_reason",
+                     "failure_reason", "outcome_note", "imported_from", "note"), ""
+                )  # fmt: skip
+                ids = [
+                    insert(
+                        "mediation_case",
+                        centre_id=centre_id,
+                        year=2024,
+                        seq=seq,
+                        number=f"第{seq}号",
+                        channel="电话",
+                        application_form="written",
+                        received_on=day,
+                        accepted_on=day,
+                        category="其他",
+                        collective=False,
+                        new_employment=False,
+                        migrant_workers=False,
+                        employer_id=employer,
+                        status=status,
+                        closed_on=day if status == "succeeded" else None,
+                        extension_days=0,
+                        worker_count=1,
+                        claimed_fen=100,
+                        agreed_fen=80,
+                        paid_fen=0,
+                        created_at=now,
+                        updated_at=now,
+                        version=1,
+                        **blank,
+                    )  # fmt: skip
+                    for seq, status in ((1, "succeeded"), (2, "in_mediation"))
+                ]
+                for case_id, imported in zip(ids, (True, False), strict=True):
+                    insert(
+                        "agreement", case_id=case_id, terms="", payment_method="", copies=3,
+                        parties_signed_on=day, mediator_signed_on=day, centre_sealed_on=day,
+                        effective_on=day, imported=imported, review_result="",
+                        confirmation_result="", payment_order_result="", created_at=now,
+                    )  # fmt: skip
+                insert("audit_event", case_id=ids[1], actor="主任", action="reopen",
+                       at=datetime(2024, 6, 2, 17, 0, tzinfo=UTC), summary="重新打开",
+                       changes={})  # fmt: skip
+
+            def rows(columns: str) -> list[tuple]:
+                with engine.connect() as connection:
+                    found = connection.execute(
+                        sa.text(f"SELECT {columns} FROM agreement ORDER BY case_id")
+                    ).all()
+                return [tuple(_day(value) for value in row) for row in found]
+
+            upgrade(url)
+            # The imported one loses its invented dates; 2 June 17:00 UTC is 3 June in Shanghai.
+            assert rows("case_id, parties_signed_on, superseded_on") == [
+                (ids[0], None, None),
+                (ids[1], day, date(2024, 6, 3)),
+            ]
+            with engine.connect() as connection:
+                agreed = connection.execute(
+                    sa.text("SELECT agreed_fen FROM mediation_case WHERE id = :id"), {"id": ids[1]}
+                ).scalar_one()
+            assert agreed == 0  # no agreement in force
+            downgrade(url, "0006")
+            assert rows("case_id, parties_signed_on") == [(ids[0], day)]
+        finally:
+            engine.dispose()
+
+
+def _day(value):
+    from datetime import date
+
+    return date.fromisoformat(value) if isinstance(value, str) else value

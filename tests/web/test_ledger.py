@@ -360,13 +360,13 @@ def test_a_workbook_with_both_sheets_imports_and_the_statistics_agree(client, lo
 def test_broken_legal_rows_show_in_the_preview_and_nothing_is_written(client, login_as, db):
     login_as("admin")
     broken = [list(row) for row in LEGAL_ROWS]
-    broken[0][2] = "法律咨询"
+    broken[0][2] = "法律援助"
     broken[1][7] = "2021-03-20"
     broken[2][4] = 0
     preview_url = upload(client, _both_sheets(broken), "坏.xlsx").headers["Location"]
     page = client.get(preview_url).get_data(as_text=True)
     assert "发现 3 处问题，未导入任何案件" in page
-    assert "「法律服务案件」工作表第2行「服务类型」无效「法律咨询」" in page
+    assert "「法律服务案件」工作表第2行「服务类型」无效「法律援助」" in page
     assert "「法律服务案件」工作表第3行「结案日期」办理中的案件不填写结案日期" in page
     assert "「法律服务案件」工作表第4行「受援职工人数」应为不小于1的整数" in page
     token = csrf_from(client, preview_url)

@@ -87,12 +87,27 @@ def _session_page(case: Case, record: MediationSession | None):
 
 
 def _agreement_data(db, case: Case, lines) -> dict:
-    """What the agreement form shows when opened: the saved draft, or a starting point."""
+    """What the agreement form shows when opened: the saved draft, or a starting point (after
+    a reopening, the superseded agreement without its signature dates)."""
     current = agreements.agreement_of(db, case)
+    previous = None if current else agreements.previous_agreement(db, case)
+    before = agreements.agreed_by_line(db, previous)
     data = {
-        f"line-{line.id}": line.claimed_fen if agreed is None else agreed
+        f"line-{line.id}": before.get(line.id, line.claimed_fen) if agreed is None else agreed
         for _, line, agreed in lines
     }
+    if current is None and previous is not None:
+        data.update(
+            terms=previous.terms,
+            payment_method=previous.payment_method,
+            copies=previous.copies,
+            instalments=[
+                {"due_on": i.due_on, "amount": i.amount_fen}
+                for i in agreements.instalments_of(db, previous)
+            ]
+            or [{}],
+        )
+        return data
     if current is None:
         data.update(
             terms=agreements.default_terms(db, case),
@@ -271,7 +286,12 @@ def _payment_page(case: Case, submitted: str):
         )
     pay_form.worker_id.choices = select_choices(
         [
-            (str(row.worker.id), f"{row.worker.name}（尚欠 {format_yuan(row.outstanding_fen)} 元）")
+            (
+                str(row.worker.id),
+                f"{row.worker.name}（多付 {format_yuan(row.overpaid_fen)} 元）"
+                if row.overpaid_fen
+                else f"{row.worker.name}（尚欠 {format_yuan(row.outstanding_fen)} 元）",
+            )
             for row in rows
         ],
         blank="请选择申请人",
