@@ -18,7 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from mediation import audit
-from mediation.cases.deadlines import mediation_due
+from mediation.cases.deadlines import calendar_from, mediation_due
 from mediation.cases.intake import (
     ClaimData,
     EmployerData,
@@ -312,7 +312,7 @@ def _correct_case_fields(
     case.received_on = data.received_on
     if case.accepted_on is not None:
         case.accepted_on = data.accepted_on
-        case.mediation_due_on = mediation_due(case)
+        case.mediation_due_on = mediation_due(case, calendar_from(session, case.accepted_on))
     case.application_form = data.application_form
     case.oral_record = data.oral_record.strip()
     case.facts, case.requests = data.facts.strip(), data.requests.strip()

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from conftest import TODAY, resident_id, succeed
+from conftest import TODAY, messages_at, resident_id, succeed
 from mediation.cases import lifecycle
 from mediation.cases.corrections import (
     CANNOT_REMOVE,
@@ -98,12 +98,12 @@ def test_effective_agreement_fixes_amounts_but_not_names(db, make_case, make_use
     data.reason = "笔误"
     with pytest.raises(RuleViolation) as refused:
         _save(db, case, supervisor, data)
-    assert refused.value.for_field("workers-0-claims") == [FIXED_BY_AGREEMENT]
+    assert messages_at(refused.value, "workers-0-claims") == [FIXED_BY_AGREEMENT]
     data = current_data(db, case)
     data.workers[0].data.name = "梁敏"
     with pytest.raises(RuleViolation) as no_reason:
         _save(db, case, supervisor, data)
-    assert no_reason.value.for_field("reason")
+    assert messages_at(no_reason.value, "reason")
     data.reason = "姓名笔误，以身份证为准"
     _save(db, case, supervisor, data)
     [event] = _events(db, case, "correct_worker")
