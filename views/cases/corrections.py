@@ -13,7 +13,7 @@ from flask_login import current_user
 from forms.corrections import CorrectionForm
 from forms.intake import AMOUNT_COLUMNS, MAX_WORKERS
 from mediation.cases import corrections
-from mediation.cases.intake import ClaimData, EmployerData, WorkerData
+from mediation.cases.intake import ClaimData, EmployerData
 from mediation.dates import today
 from mediation.errors import RuleViolation
 from mediation.money import InvalidAmount, format_yuan, parse_yuan
@@ -21,7 +21,7 @@ from mediation.permissions import Permission
 from mediation.privacy import shows_personal_data
 from models import ClaimKind
 from views.cases import bp, load_case
-from views.cases.intake import edit_table, place_problems
+from views.cases.intake import edit_table, place_problems, worker_data
 from views.db import get_db
 from views.helpers import require, submit
 
@@ -129,16 +129,7 @@ def _correction_data(form: CorrectionForm, stored_kinds: list[str]):
         worker_id = (row.worker_id.data or "").strip()
         workers.append(
             corrections.WorkerEdit(
-                int(worker_id) if worker_id.isdigit() else None,
-                WorkerData(
-                    name=(row.name.data or "").strip(),
-                    id_type=row.id_type.data,
-                    id_number=(row.id_number.data or "").strip(),
-                    phone=(row.phone.data or "").strip(),
-                    job=row.job.data or "",
-                    representative=bool(row.representative.data),
-                    claims=claims,
-                ),
+                int(worker_id) if worker_id.isdigit() else None, worker_data(row, claims)
             )
         )
         positions.append(index)

@@ -129,17 +129,7 @@ def _intake_data(form: IntakeForm) -> tuple[IntakeData, list[int]]:
             for column, field in zip(AMOUNT_COLUMNS, row.amount_fields(), strict=True)
             if kinds[column] and (fen := _fen(field.data)) is not None
         ]
-        workers.append(
-            WorkerData(
-                name=(row.name.data or "").strip(),
-                id_type=row.id_type.data,
-                id_number=(row.id_number.data or "").strip(),
-                phone=(row.phone.data or "").strip(),
-                job=row.job.data or "",
-                representative=bool(row.representative.data),
-                claims=claims,
-            )
-        )
+        workers.append(worker_data(row, claims))
         positions.append(index)
     data = IntakeData(
         channel=form.channel.data or "",
@@ -187,6 +177,19 @@ def _repeats(db, data: IntakeData) -> list[tuple[str, str, str]]:
         (name, number if unmasked else mask_id_number(number), "、".join(case_numbers))
         for (name, number), case_numbers in found.items()
     ]
+
+
+def worker_data(row, claims: list[ClaimData]) -> WorkerData:
+    """One row of the worker table (intake and corrections alike) as the domain reads it."""
+    return WorkerData(
+        name=(row.name.data or "").strip(),
+        id_type=row.id_type.data,
+        id_number=(row.id_number.data or "").strip(),
+        phone=(row.phone.data or "").strip(),
+        job=row.job.data or "",
+        representative=bool(row.representative.data),
+        claims=claims,
+    )
 
 
 def place_problems(form: IntakeForm, violation: RuleViolation, positions: list[int]) -> None:
