@@ -4,6 +4,7 @@ submission (POST), the printable form (HTML and PDF), the .xlsx form, and the JS
 
 from dataclasses import dataclass
 from io import BytesIO
+from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -160,8 +161,11 @@ def period_print():
 @bp.route("/period.pdf")
 @require(Permission.STATS_VIEW)
 def period_pdf():
-    response = make_response(render_pdf(_sheet(_shown(), pdf=True)))
+    shown = _shown()
+    response = make_response(render_pdf(_sheet(shown, pdf=True)))
     response.headers["Content-Type"] = "application/pdf"
+    name = quote(f"统计报表_{shown.period.start}_{shown.period.end}.pdf")
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     return response
 
 
