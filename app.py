@@ -61,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
         ledger,
         legal,
         main,
+        reports,
         roster,
         sheets,
         stats,
@@ -80,8 +81,10 @@ def register_blueprints(app: Flask) -> None:
         employers,
         calendar,
         legal,
+        reports,
     ):
         app.register_blueprint(module.bp)
+    app.register_blueprint(reports.api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -21,6 +21,9 @@ class Permission(StrEnum):
     USERS_MANAGE = "users_manage"
     CENTRES_MANAGE = "centres_manage"
     PERSONAL_DATA = "personal_data"  # unmasked ID numbers and phones (lawyers: assigned cases)
+    REPORT_SUBMIT_CENTRE = "report_submit_centre"  # file the centre's periodic report
+    REPORT_SUBMIT_DISTRICT = "report_submit_district"  # file the district's
+    REPORT_SUBMIT_CITY = "report_submit_city"  # file the city's
 
 
 _MEDIATOR = {
@@ -38,10 +41,20 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {Permission.CASE_READ, Permission.CASE_RECORD_SESSION, Permission.PERSONAL_DATA}
     ),
     Role.CENTRE_SUPERVISOR: frozenset(
-        _MEDIATOR | {Permission.CASE_CORRECT, Permission.LEDGER_IMPORT, Permission.ROSTER_MANAGE}
+        _MEDIATOR
+        | {
+            Permission.CASE_CORRECT,
+            Permission.LEDGER_IMPORT,
+            Permission.ROSTER_MANAGE,
+            Permission.REPORT_SUBMIT_CENTRE,
+        }
     ),
-    Role.DISTRICT_SUPERVISOR: frozenset({Permission.CASE_READ, Permission.STATS_VIEW}),
-    Role.CITY_SUPERVISOR: frozenset({Permission.CASE_READ, Permission.STATS_VIEW}),
+    Role.DISTRICT_SUPERVISOR: frozenset(
+        {Permission.CASE_READ, Permission.STATS_VIEW, Permission.REPORT_SUBMIT_DISTRICT}
+    ),
+    Role.CITY_SUPERVISOR: frozenset(
+        {Permission.CASE_READ, Permission.STATS_VIEW, Permission.REPORT_SUBMIT_CITY}
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 

@@ -33,11 +33,14 @@ from models.legal import (
     ServiceType,
 )
 from models.reference import CalendarDay, Centre, DayKind, District
+from models.report import SCOPE_KINDS, CaseReopening, PeriodReport
 from models.rollup import CaseRollup
 from models.roster import Lawyer, LawyerCentre
 from models.user import Role, User
 
 __all__ = [
+    "SCOPE_KINDS",
+    "PeriodReport",
     "CLOSED_STATUSES",
     "COUNTED_SERVICES",
     "OPEN_STATUSES",
@@ -50,6 +53,7 @@ __all__ = [
     "CalendarDay",
     "Case",
     "CaseCounter",
+    "CaseReopening",
     "CaseRollup",
     "CaseStatus",
     "Category",

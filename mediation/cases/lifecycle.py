@@ -16,6 +16,7 @@ from mediation.dates import now as local_now
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
 from mediation.periods import MAX_EXTENSION_DAYS
+from mediation.statistics import flows
 from models import (
     CLOSED_STATUSES,
     Agreement,
@@ -248,6 +249,7 @@ def reopen(
     else:
         target = S.ACCEPTED
     case.status, case.closed_on = target.value, None
+    flows.record_reopening(session, case, before, today or local_today())
     summary = f"重新打开：{reason.strip()}"
     superseded = _supersede_agreement(session, case, today or local_today())
     if superseded is not None:

@@ -4,6 +4,9 @@ Besides the statistics kinds, kind "list" counts every case (voided and unaccept
 centre, month of receipt and status, so that the case list's unfiltered total is a sum of a few
 hundred rows rather than a count over every case.
 
+Kinds "flow" and "flow:y" hold the periodic report's events (`flows`): acceptances, closures
+and reopenings by the day they happened.
+
 Before every flush, each new or changed case's old contribution is subtracted and its new one
 added, with atomic `INSERT … ON CONFLICT DO UPDATE SET x = x + delta`, so concurrent writers
 never lose an update. The old state is read from the database (the row flush is about to
@@ -22,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from mediation.statistics import flows
 from models import Case, CaseRollup, CaseStatus
 
 KINDS = ("all", "category", "channel", "lawyer")  # statistics, by statistics month
@@ -72,6 +76,7 @@ def contribution(state: Mapping[str, Any]) -> dict[tuple, dict[str, int]]:
             "cases": 1,
         }
     }
+    listed |= flows.case_contribution(state)
     day = stat_date(state)
     if day is None:
         return listed
@@ -171,6 +176,15 @@ def _before_flush(session: Session, _context, _instances) -> None:
     for instance in session.deleted:
         if isinstance(instance, Case):
             add(_stored(session, instance.id), -1)
+
+    def add_flows(contribution: Mapping[tuple, Mapping[str, int]], sign: int) -> None:
+        for key, measures in contribution.items():
+            for name, amount in measures.items():
+                deltas[key][name] += sign * amount
+
+    flows.deltas(
+        session, add_flows, lambda case_id: (_stored(session, case_id) or {}).get("status")
+    )
     if deltas:
         apply_deltas(session, deltas)
 
@@ -228,8 +242,9 @@ def counted_cases_condition():
     return (Case.status != CaseStatus.VOIDED.value) & stat_date_column().is_not(None)
 
 
-def recount_statement(dialect: str):
-    """The rollup as it should be, computed from the cases with GROUP BY."""
+def recount_statement(dialect: str, with_flows: bool = True):
+    """The rollup as it should be, computed from the cases with GROUP BY (`with_flows`: and the
+    periodic report's events, whose table older migrations do not have yet)."""
     facts = (
         select(
             Case.centre_id,
@@ -271,6 +286,8 @@ def recount_statement(dialect: str):
             *zeros,
         ).group_by(Case.centre_id, received_month, Case.status)
     )
+    if with_flows:
+        parts.extend(flows.recount_parts(dialect))  # the periodic report's events
     return union_all(*parts)
 
 
@@ -316,7 +333,8 @@ def rebuild_rollup(session: Session) -> int:
     dialect = session.get_bind().dialect.name
     session.flush()
     session.execute(CaseRollup.__table__.delete())
-    recount = recount_statement(dialect).subquery()
+    with_flows = inspect(session.connection()).has_table("case_reopening")
+    recount = recount_statement(dialect, with_flows).subquery()
     columns = ["centre_id", "month", "kind", "value", "status", *MEASURES]
     result = session.execute(
         CaseRollup.__table__.insert().from_select(columns, select(*[recount.c[c] for c in columns]))

@@ -195,3 +195,75 @@ def _day(value):
     from datetime import date
 
     return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_0010_keeps_past_reopenings_for_the_periodic_report_and_back(backend, tmp_path):
+    """0010 reads each past reopening from its audit event (the closure it undid, the day in
+    Shanghai) so that the report counts the earlier closure; its downgrade drops the flows."""
+    from datetime import UTC, date, datetime
+
+    import sqlalchemy as sa
+    from sqlmodel import Session, select
+
+    from mediation.reference.districts import load_reference_data
+    from mediation.reports.periodic import period_figures
+    from mediation.statistics.period import Period
+    from models import CaseReopening, Centre
+
+    day, now = date(2024, 5, 20), datetime.now(UTC)
+    with fresh_database(backend, tmp_path) as url:
+        upgrade(url)
+        engine = make_engine(url)
+        try:
+            with Session(engine) as session:
+                load_reference_data(session)
+                centre_id = session.exec(select(Centre.id)).first()
+                session.commit()
+            downgrade(url, "0008")
+            with engine.begin() as connection:
+
+                def insert(table: str, **values) -> int:
+                    reflected = sa.Table(table, sa.MetaData(), autoload_with=connection)
+                    statement = sa.insert(reflected).values(**values)
+                    return connection.execute(statement.returning(reflected.c.id)).scalar_one()
+
+                employer = insert("employer", name="甲公司", legal_rep="", address="", phone="",
+                                  created_at=now)  # fmt: skip
+                blank = dict.fromkeys(
+                    ("oral_record", "facts", "requests", "refusal_reason", "void_reason",
+                     "failure_reason", "outcome_note", "imported_from", "note"), ""
+                )  # fmt: skip
+                case_id = insert(
+                    "mediation_case", centre_id=centre_id, year=2024, seq=1, number="第1号",
+                    channel="电话", application_form="written", received_on=day,
+                    accepted_on=day, category="其他", collective=False, new_employment=False,
+                    migrant_workers=False, employer_id=employer, status="in_mediation",
+                    closed_on=None, extension_days=0, worker_count=1, claimed_fen=100,
+                    agreed_fen=0, paid_fen=0, created_at=now, updated_at=now, version=1,
+                    number_key="1", **blank,
+                )  # fmt: skip
+                insert("audit_event", case_id=case_id, actor="主任", action="reopen",
+                       at=datetime(2024, 6, 2, 17, 0, tzinfo=UTC), summary="重新打开",
+                       changes={"status": ["failed", "in_mediation"],
+                                "closed_on": ["2024-05-25", None]})  # fmt: skip
+            upgrade(url)
+            with Session(engine) as session:
+                [kept] = session.exec(select(CaseReopening)).all()
+                assert (kept.reopened_on, kept.closed_on, kept.outcome, kept.counted) == (
+                    date(2024, 6, 3),
+                    date(2024, 5, 25),
+                    "failed",
+                    True,
+                )
+                may = period_figures(session, Period(date(2024, 5, 1), date(2024, 5, 31)), None)
+                june = period_figures(session, Period(date(2024, 6, 1), date(2024, 6, 30)), None)
+                assert (may.accepted, may.failed, may.open_at_end) == (1, 1, 0)
+                assert (june.carried_over, june.reopened, june.open_at_end) == (0, 1, 1)
+            downgrade(url, "0008")
+            assert "case_reopening" not in _tables(url)
+            with engine.connect() as connection:
+                flows = "SELECT count(*) FROM case_rollup WHERE kind LIKE 'flow%'"
+                assert connection.execute(sa.text(flows)).scalar_one() == 0
+        finally:
+            engine.dispose()

@@ -61,6 +61,12 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "stats.export": (P.STATS_VIEW, None),
     "stats.union": (P.STATS_VIEW, None),
     "stats.union_export": (P.STATS_VIEW, None),
+    "reports.period": (P.STATS_VIEW, None),
+    "reports.submit_period": (P.STATS_VIEW, None),  # then REPORT_SUBMIT_* for the unit
+    "reports.period_print": (P.STATS_VIEW, None),
+    "reports.period_pdf": (P.STATS_VIEW, None),
+    "reports.period_xlsx": (P.STATS_VIEW, None),
+    "reports_api.period_json": (P.STATS_VIEW, None),
     "ledger.index": (P.LEDGER_IMPORT, None),
     "ledger.preview": (P.LEDGER_IMPORT, None),
     "ledger.confirm": (P.LEDGER_IMPORT, None),

@@ -23,8 +23,11 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel, select
 
 from conftest import PDF, upload
+from mediation.dates import today
 from mediation.documents import case_documents as documents
 from mediation.legal.cases import add_stage
+from mediation.reports.periodic import period_figures
+from mediation.statistics.period import period_from_picker
 from models import (
     Attachment,
     Case,
@@ -33,6 +36,7 @@ from models import (
     Lawyer,
     LegalCase,
     MediationSession,
+    PeriodReport,
     User,
 )
 
@@ -65,6 +69,8 @@ STRUCTURED = {
     "legal_case": {"number", "number_key", "service_type", "outcome"},
     "legal_stage": {"stage"},
     "legal_worker": {"id_type", "id_number"},
+    "case_reopening": {"outcome"},
+    "period_report": {"scope_kind", "scope_code"},
 }
 # Free text the product keeps without showing it on any page, document or export.
 NOT_SHOWN: dict[str, str] = {}
@@ -118,6 +124,11 @@ def world(app, db, client, login_as, tmp_path, monkeypatch):
     succeeded = cases[CaseStatus.SUCCEEDED]
     assert upload(client, succeeded, PDF, "协议.pdf", note="签章").status_code == 302
     add_stage(db, legal, admin, "开庭", legal.accepted_on, note="第一次开庭")
+    this_year = period_from_picker(None, today())  # the report page's default, city-wide
+    figures = period_figures(db, this_year, None).as_dict()
+    db.add(PeriodReport(scope_kind="city", period_start=this_year.start,
+                        period_end=this_year.end, figures=figures, reason="更正",
+                        responsible="负责人", preparer="填表人"))  # fmt: skip
     db.flush()
     poison(db)
     return {"cases": list(cases.values()), "legal": legal, "admin": admin}

@@ -1,0 +1,1 @@
+"""The official periodic report, early warnings and supervision letters."""
