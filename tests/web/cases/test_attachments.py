@@ -124,9 +124,9 @@ def test_missing_file_kind_and_oversized_files_are_refused(
 
 
 @pytest.mark.parametrize(
-    "role,centre,district", [("lawyer", "NH-LS", None), ("district_supervisor", None, "NH")]
+    "role,centre,district", [("centre_supervisor", "NH-LS", None), ("admin", None, None)]
 )
-def test_readers_download_but_may_not_upload(
+def test_supervisors_and_admins_download_the_scans_they_see_in_full(
     db, client, login_as, make_user, case, folder, role, centre, district
 ):
     login_as("mediator", "NH-LS")
@@ -134,9 +134,34 @@ def test_readers_download_but_may_not_upload(
     [attachment] = rows(db, case)
     client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
     login_as(role, centre, district)
-    assert client.get(f"/cases/{case.id}/attachments/new").status_code == 403
     assert client.get(f"/cases/{case.id}/attachments/{attachment.id}").status_code == 200
-    assert "attachment-form" not in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert audit(db, case, "download")
+
+
+@pytest.mark.parametrize(
+    "role,centre,district",
+    [
+        ("lawyer", "NH-LS", None),
+        ("district_supervisor", None, "NH"),
+        ("city_supervisor", None, None),
+    ],
+)
+def test_scans_follow_the_personal_data_rule(
+    db, client, login_as, case, folder, role, centre, district
+):
+    """A signed agreement carries ID numbers, phones and signatures in clear: those who see the
+    case's personal data masked see that the scan exists, and may not download it (issue 15)."""
+    login_as("mediator", "NH-LS")
+    upload(client, case, PDF, "签署的协议.pdf")
+    [attachment] = rows(db, case)
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
+    login_as(role, centre, district)
+    assert client.get(f"/cases/{case.id}/attachments/{attachment.id}").status_code == 403
+    assert audit(db, case, "download") == []
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "签署的协议.pdf" in page
+    assert f"/attachments/{attachment.id}" not in page
+    assert "含个人信息，无权下载" in page
 
 
 @pytest.mark.parametrize(
