@@ -208,7 +208,7 @@ def case_detail(case_id: int):
     centre = db.get(Centre, case.centre_id)
     state = payments.payment_state(db, case)
     due = due_dates(db, case)
-    return jsonify(
+    response = jsonify(
         **case_json(case, centre.code),
         statutory_due_on=due.statutory.isoformat(),
         acceptance_due_on=due.acceptance.isoformat(),
@@ -216,3 +216,5 @@ def case_detail(case_id: int):
         worker_list=workers,
         payment_state=state.value if state else None,
     )
+    response.headers["Cache-Control"] = "no-store"  # ID numbers and phones (issue 15)
+    return response

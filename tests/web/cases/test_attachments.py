@@ -212,3 +212,14 @@ def test_an_oversized_request_states_the_limits(app, client, login_as, case, fol
     )
     assert response.status_code == 413
     assert "每个扫描件不超过10 MB，每次上传合计不超过20 MB" in response.get_data(as_text=True)
+
+
+def test_bidirectional_controls_are_stripped_from_upload_names(db, client, login_as, case, folder):
+    """「\u202eFDP.exe」 would read as exe.PDF; the name is kept without its direction controls
+    (issue 15)."""
+    login_as("mediator", "NH-LS")
+    upload(client, case, PDF, "协议\u202egpj.exe\u2066\u200f.pdf")
+    [attachment] = rows(db, case)
+    assert attachment.original_name == "协议gpj.exe.pdf"
+    response = client.get(f"/cases/{case.id}/attachments/{attachment.id}")
+    assert "\u202e" not in response.headers["Content-Disposition"]
