@@ -7,6 +7,7 @@ from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 from sqlmodel import select
 
+from mediation.bounds import parse_id
 from mediation.cases import payments
 from mediation.cases.deadlines import due_dates
 from mediation.cases.intake import get_case
@@ -156,7 +157,7 @@ def cases():
         case_filter,
         today(),
         limit=limit,
-        cursor=request.args.get("cursor", type=int),
+        cursor=request.args.get("cursor", type=parse_id),
     )
     db = get_db()
     found = matched_workers(db, case_filter.text, [row.id for row in page.rows])

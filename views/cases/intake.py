@@ -93,7 +93,7 @@ def edit_table(form: IntakeForm) -> bool:
         return True
     if "remove_row" in request.form:
         removed = request.form["remove_row"]
-        if removed.isdigit() and int(removed) < len(rows):
+        if removed.isascii() and removed.isdigit() and int(removed) < len(rows):
             rows.pop_entry(int(removed))
         if not len(rows):
             rows.append_entry()
@@ -199,7 +199,9 @@ def place_problems(form: IntakeForm, violation: RuleViolation, positions: list[i
         parts = (name or "").split("-", 2)
         if name == "workers":
             form.form_errors.append(message)
-        elif len(parts) == 3 and parts[0] == "workers" and parts[1].isdigit():
+        elif (
+            len(parts) == 3 and parts[0] == "workers" and parts[1].isascii() and parts[1].isdigit()
+        ):
             index = int(parts[1])
             if index >= len(positions):
                 form.form_errors.append(message)
