@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_defaults(app)
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
@@ -38,6 +39,21 @@ def configure_defaults(app: Flask) -> None:
                 f"{key_file} (`make run` does this once)."
             )
         app.config["SECRET_KEY"] = os.urandom(32).hex()
+
+
+def register_converters(app: Flask) -> None:
+    """`<int:…>` stops at the largest id the database holds: a larger one is 404, not a 500."""
+    from werkzeug.routing import IntegerConverter
+
+    from mediation.bounds import MAX_ID
+
+    class RecordId(IntegerConverter):
+        regex = r"[0-9]+"
+
+        def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002
+            super().__init__(map, fixed_digits, min, max, signed)
+
+    app.url_map.converters["int"] = RecordId
 
 
 def register_extensions(app: Flask) -> None:

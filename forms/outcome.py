@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from mediation.bounds import parse_id
 from mediation.dates import TZ
 from mediation.money import InvalidAmount, fen_to_decimal, parse_yuan
 
@@ -60,7 +61,7 @@ def _date(label: str, required: str | None = None, **kwargs) -> DateField:
 def _version(value):
     """The submitted case version as an int; None when missing or tampered with."""
     text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() else None
+    return parse_id(text)
 
 
 class VersionedForm(FlaskForm):

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from forms import select_choices
+from mediation.bounds import parse_id
 from mediation.cases.lifecycle import MAX_EXTENSION_DAYS, MAX_REASON_LENGTH
 from mediation.dates import today
 from models import FailureReason
@@ -143,4 +144,4 @@ class AssignForm(WorkflowForm):
         value = (field.data or "").strip()
         if not value:
             return None
-        return int(value) if value.isdigit() else 0
+        return parse_id(value) or 0

@@ -267,6 +267,12 @@ def _mask_middle(text: str) -> str:
     return "*" * len(text)
 
 
+def mask_name(name: str | None) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧*: the first character and one star, so length is not told."""
+    name = (name or "").strip()
+    return (name[:1] + "*") if len(name) > 1 else "*"
+
+
 def mask_id_number(value: str | None) -> str:
     """440602********1234 for 18-character numbers; first and last character otherwise."""
     text = (value or "").strip()

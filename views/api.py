@@ -7,6 +7,7 @@ from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 from sqlmodel import select
 
+from mediation.bounds import parse_id
 from mediation.cases import payments
 from mediation.cases.deadlines import due_dates
 from mediation.cases.intake import get_case
@@ -156,7 +157,7 @@ def cases():
         case_filter,
         today(),
         limit=limit,
-        cursor=request.args.get("cursor", type=int),
+        cursor=request.args.get("cursor", type=parse_id),
     )
     db = get_db()
     found = matched_workers(db, case_filter.text, [row.id for row in page.rows])
@@ -208,7 +209,7 @@ def case_detail(case_id: int):
     centre = db.get(Centre, case.centre_id)
     state = payments.payment_state(db, case)
     due = due_dates(db, case)
-    return jsonify(
+    response = jsonify(
         **case_json(case, centre.code),
         statutory_due_on=due.statutory.isoformat(),
         acceptance_due_on=due.acceptance.isoformat(),
@@ -216,3 +217,5 @@ def case_detail(case_id: int):
         worker_list=workers,
         payment_state=state.value if state else None,
     )
+    response.headers["Cache-Control"] = "no-store"  # ID numbers and phones (issue 15)
+    return response

@@ -1,7 +1,9 @@
 """Scans attached to a case: upload (CASE_WORK) and download (CASE_READ), within scope.
 
 POST /cases/<id>/attachments/new   upload (the form is on the case page and on its own page)
-GET  /cases/<id>/attachments/<n>   download, as an attachment under a safe name
+GET  /cases/<id>/attachments/<n>   download, as an attachment under a safe name, for those who
+                                   see the case's personal data (mediation.privacy); others see
+                                   on the case page only that the scan exists
 """
 
 import io
@@ -27,6 +29,7 @@ from forms import select_choices
 from mediation.cases import attachments
 from mediation.errors import RuleViolation
 from mediation.permissions import Permission, can
+from mediation.privacy import shows_personal_data
 from models import AttachmentKind
 from views.cases import load_case
 from views.db import get_db
@@ -131,6 +134,8 @@ def download(case_id: int, attachment_id: int):
     attachment = attachments.attachment_of(db, case, attachment_id)
     if attachment is None:
         abort(404)
+    if not shows_personal_data(db, current_user, case):
+        abort(403)  # a scan carries ID numbers, phones and signatures in clear
     path = attachments.stored_path(upload_folder(), attachment.stored_name)
     if not path.is_file():
         abort(404)
@@ -155,11 +160,15 @@ def inject_attachments():
     def case_attachments(case):
         return attachments.attachments_of(get_db(), case)
 
+    def may_download_scans(case) -> bool:
+        return shows_personal_data(get_db(), current_user, case)
+
     def attachment_form():
         return AttachmentForm(formdata=None) if can(current_user, Permission.CASE_WORK) else None
 
     return {
         "case_attachments": case_attachments,
+        "may_download_scans": may_download_scans,
         "attachment_form": attachment_form,
         "format_size": attachments.format_size,
     }

@@ -3,9 +3,11 @@ corrects an employer's particulars and records the law firms acting for it, whic
 a union lawyer of such a firm recuse (回避) on assignment."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from forms.roster import CounselForm, EmployerForm, EmployerSearchForm, RemoveCounselForm
 from mediation.cases.intake import EmployerData
+from mediation.errors import RuleViolation
 from mediation.permissions import Permission
 from mediation.reference import employers as registry
 from models import Employer
@@ -68,7 +70,7 @@ def edit(employer_id: int):
             address=form.address.data or "",
             phone=form.phone.data or "",
         )
-        registry.update_employer(db, employer, data)
+        registry.update_employer(db, employer, data, current_user)
 
     if submit(form, save):
         flash(f"已保存被申请单位「{employer.name}」", "success")
@@ -85,7 +87,11 @@ def add_counsel(employer_id: int):
     added = submit(
         counsel_form,
         lambda: registry.add_counsel(
-            db, employer, counsel_form.firm_name.data, counsel_form.firm_credit_code.data or ""
+            db,
+            employer,
+            counsel_form.firm_name.data,
+            counsel_form.firm_credit_code.data or "",
+            current_user,
         ),
     )
     if added:
@@ -102,7 +108,13 @@ def remove_counsel(employer_id: int):
     form = RemoveCounselForm()
     if not form.validate_on_submit():
         abort(400)
-    if registry.remove_counsel(db, employer, form.firm_name.data):
+    try:
+        removed = registry.remove_counsel(db, employer, form.firm_name.data, current_user)
+    except RuleViolation as refused:
+        db.rollback()
+        flash(refused.problems[0][1], "warning")
+        return redirect(url_for("employers.edit", employer_id=employer.id) + "#counsel")
+    if removed:
         db.commit()
         flash(f"已删除代理律所「{form.firm_name.data}」", "success")
     else:

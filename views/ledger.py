@@ -13,6 +13,7 @@ import re
 import secrets
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -234,6 +235,21 @@ def _attachment(response: Response, filename: str) -> Response:
     return response
 
 
+def _streamed(db, chunks: Iterator[bytes]) -> Response:
+    """A CSV response that gives the session's connection back when it ends, read to the end or
+    abandoned. The request's teardown has already closed the session when the body is sent, so
+    the rows read afterwards check out a connection that only this `close` returns (issue 15:
+    without it each CSV download held one until the garbage collector ran)."""
+
+    def body():
+        try:
+            yield from chunks
+        finally:
+            db.close()
+
+    return Response(stream_with_context(body()), mimetype="text/csv; charset=utf-8")
+
+
 @bp.route("/export.<any(csv, xlsx):kind>")
 @require(Permission.CASE_READ)
 def export(kind: str):
@@ -247,15 +263,11 @@ def export(kind: str):
     if kind == "csv" and request.args.get("kind") == "legal":
         filename = ledger_filename(kind, today(), SHEET_LEGAL_SERVICE)
         chunks = csv_chunks(legal_ledger_rows(db, legal_conditions), columns=LEGAL_COLUMNS)
-        response = Response(stream_with_context(chunks), mimetype="text/csv; charset=utf-8")
-        return _attachment(response, filename)
+        return _attachment(_streamed(db, chunks), filename)
     rows = ledger_rows(db, conditions, personal_data_access(db, current_user))
     filename = ledger_filename(kind, today())
     if kind == "csv":
-        response = Response(
-            stream_with_context(csv_chunks(rows)), mimetype="text/csv; charset=utf-8"
-        )
-        return _attachment(response, filename)
+        return _attachment(_streamed(db, csv_chunks(rows)), filename)
     # openpyxl's write-only mode spools rows to a temporary file as they come; the finished
     # workbook is then sent from disk and the file removed when the response closes.
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it)

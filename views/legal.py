@@ -15,6 +15,7 @@ from forms.legal import (
     parse_worker_lines,
     result_form,
 )
+from mediation.bounds import parse_id
 from mediation.dates import today
 from mediation.identifiers import mask_id_number, mask_phone
 from mediation.legal import cases as legal_domain
@@ -113,7 +114,7 @@ def new():
             form.centre.errors = [*form.centre.errors, "请选择调解中心"]
 
     def create():
-        lawyer_id = int(form.lawyer_id.data) if (form.lawyer_id.data or "").isdigit() else None
+        lawyer_id = parse_id(form.lawyer_id.data)
         employer = legal_domain.employer_named(db, form.employer_name.data or "")
         return legal_domain.create_legal_case(
             db,

@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from flask_login import current_user
 
 from mediation import audit
+from mediation.bounds import parse_id
 from mediation.documents import case_documents as documents
 from mediation.permissions import Permission
 from views.cases import load_case
@@ -36,7 +37,7 @@ def pdf(case_id: int, doc: str):
 def _respond(case_id: int, code: str, pdf: bool):
     case = load_case(case_id)
     db = get_db()
-    session_id = request.args.get("session", type=int)
+    session_id = request.args.get("session", type=parse_id)
     try:
         d = documents.document(db, case, code, current_user, session_id)
     except documents.NotApplicable as reason:

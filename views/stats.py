@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 
 from forms import select_choices
 from forms.stats import StatsFilterForm
+from mediation.bounds import STATS_YEARS_MESSAGE, stats_year_ok
 from mediation.dates import now, today
 from mediation.permissions import Permission
 from mediation.reference.districts import CITY_LEVEL_NAME
@@ -132,6 +133,11 @@ def _period(form: StatsFilterForm) -> Period:
     ]
     start = form.date_from.data if not form.date_from.errors else None
     end = form.date_to.data if not form.date_to.errors else None
+    for field, typed in ((form.date_from, start), (form.date_to, end)):
+        if typed is not None and not stats_year_ok(typed):
+            field.errors = [*field.errors, STATS_YEARS_MESSAGE]
+    if form.date_from.errors or form.date_to.errors:
+        start = end = None
     try:
         period = period_from_picker(form.period.data, day, start, end)
     except InvalidPeriod as error:

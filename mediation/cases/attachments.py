@@ -24,8 +24,9 @@ _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", FileType.PNG),
 )
 _STORED_NAME = re.compile(r"[0-9a-f]{32}\.(pdf|jpg|png)")
-# Characters Windows and macOS refuse in file names, and anything that could split a header.
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+# Characters Windows and macOS refuse in file names, and anything that could split a header;
+# and the bidirectional-text controls that make 「\u202eFDP.exe」 read as exe.PDF (issue 15).
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]')
 
 
 def sniff(head: bytes) -> FileType | None:

@@ -3,6 +3,7 @@ touching the case (which bumps its version) and finding repeat claims."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -13,6 +14,7 @@ from mediation.errors import RuleViolation
 from mediation.identifiers import (
     IdType,
     InvalidIdentifier,
+    mask_name,
     normalize_credit_code,
     normalize_id_number,
     normalize_phone,
@@ -118,21 +120,44 @@ def refresh_totals(session: Session, case: Case) -> None:
     session.flush()
 
 
+class RepeatClaim(NamedTuple):
+    """An open case that already names a worker. Another centre's case shows its number and
+    centre, with the worker's name masked (issue 15): the warning is for spotting a duplicate,
+    not for reading another centre's parties."""
+
+    name: str
+    id_number: str
+    case_number: str
+    centre_name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.case_number}（{self.centre_name}）"
+
+
 def repeat_claims(
-    session: Session, id_numbers: list[str], exclude_case_id: int | None = None
-) -> list[tuple[str, str, str]]:
-    """(worker name, id number, case number) of open cases that already name these workers."""
+    session: Session,
+    id_numbers: list[str],
+    exclude_case_id: int | None = None,
+    centre_id: int | None = None,
+) -> list[RepeatClaim]:
+    """Open cases that already name these workers; names are shown in full only on cases of
+    `centre_id` (the centre asking)."""
     numbers = [n for n in id_numbers if n]
     if not numbers:
         return []
     statement = (
-        select(Worker.name, Worker.id_number, Case.number)
+        select(Worker.name, Worker.id_number, Case.number, Case.centre_id, Centre.name)
         .join(Case, Case.id == Worker.case_id)
+        .join(Centre, Centre.id == Case.centre_id)
         .where(Worker.id_number.in_(numbers), Case.status.in_([s.value for s in OPEN_STATUSES]))
     )
     if exclude_case_id is not None:
         statement = statement.where(Case.id != exclude_case_id)
-    return [tuple(row) for row in session.exec(statement.order_by(Case.id))]
+    return [
+        RepeatClaim(name if at == centre_id else mask_name(name), number, case_number, centre)
+        for name, number, case_number, at, centre in session.exec(statement.order_by(Case.id))
+    ]
 
 
 def find_employer(session: Session, name: str, credit_code: str = "") -> Employer | None:

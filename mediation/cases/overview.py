@@ -106,7 +106,10 @@ def overview(session: Session, case: Case, user: User, today: date) -> CaseOverv
             )
         ),
         repeats=repeat_claims(
-            session, [row.worker.id_number for row in workers], exclude_case_id=case.id
+            session,
+            [row.worker.id_number for row in workers],
+            exclude_case_id=case.id,
+            centre_id=case.centre_id,
         ),
         personal_data=shows_personal_data(session, user, case),
         retired=frozenset(

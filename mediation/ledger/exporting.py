@@ -19,6 +19,7 @@ from typing import IO, Any
 from sqlmodel import Session
 
 from mediation.dates import today as local_today
+from mediation.identifiers import mask_name
 from mediation.ledger.columns import (
     ACCEPTED,
     AGREED,
@@ -68,11 +69,6 @@ from mediation.ledger.stored import (
 )
 from mediation.money import fen_to_decimal
 from mediation.privacy import PersonalDataAccess
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧*: the first character and one star, so length is not told."""
-    return (name[:1] + "*") if len(name) > 1 else "*"
 
 
 def _cells(row, record: LedgerRecord, show_names: bool) -> list[Any]:

@@ -57,15 +57,38 @@ def is_empty(value: Any) -> bool:
 def csv_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM) when the whole file decodes as such, else GB18030 (a superset
     of GBK). Checked in chunks, so a large file is never held in memory."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    return "gb18030" if _utf8_errors(path)[0] else "utf-8-sig"
+
+
+def _utf8_errors(path: Path) -> tuple[int, int, int | None, bool]:
+    """(bad bytes, well-formed non-ASCII characters, line of the first bad byte, BOM) when the
+    file is read as UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    bad = good = lines = 0
+    first_bad = None
     with open(path, "rb") as handle:
-        try:
-            while chunk := handle.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "gb18030"
-    return "utf-8-sig"
+        bom = handle.read(3) == codecs.BOM_UTF8
+        handle.seek(0)
+        while True:
+            chunk = handle.read(1 << 20)
+            text = decoder.decode(chunk, final=not chunk)
+            errors = text.count("\ufffd")
+            if errors and first_bad is None:
+                first_bad = lines + text[: text.index("\ufffd")].count("\n") + 1
+            bad += errors
+            good += sum(1 for c in text if c > "\x7f") - errors
+            lines += text.count("\n")
+            if not chunk:
+                break
+    return bad, good, first_bad, bom
+
+
+def damaged_utf8_line(path: Path) -> int | None:
+    """The line of the first bad byte of a file that is otherwise UTF-8 (a BOM, or more good
+    UTF-8 characters than bad bytes: a GB18030 file read as UTF-8 is almost all bad bytes), so
+    that one damaged byte is reported instead of the whole file being read as GB18030."""
+    bad, good, first_bad, bom = _utf8_errors(path)
+    return first_bad if bad and (bom or good > bad) else None
 
 
 def _csv_sheet(path: Path) -> tuple[RawSheet, IO[str]]:
@@ -82,6 +105,14 @@ def open_sheets(path: Path, filename: str, report: LedgerReport) -> tuple[dict[s
     have been read."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
+        if (line := damaged_utf8_line(path)) is not None:
+            report.add(
+                None,
+                None,
+                f"第{line}行含有无效的UTF-8字节（文件其余部分为UTF-8编码），"
+                "请在原表格中检查该行后重新保存为UTF-8 CSV",
+            )
+            return {}, None
         sheet, handle = _csv_sheet(path)
         header = {cell_text(unescape_cell(name)) for name in sheet.header}
         if OUTCOME not in header and header & LEGAL_SERVICE_MARKERS:

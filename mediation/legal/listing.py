@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
+from mediation.bounds import parse_id
 from mediation.scope import Scope
 from models import Centre, Employer, Lawyer, LegalCase, LegalWorker
 from models.base import sql_total
@@ -40,8 +41,10 @@ def _after(cursor: str | None):
     that does not parse: a hand-edited link starts again at the top)."""
     day, _, ident = (cursor or "").partition(".")
     try:
-        accepted_on, legal_id = date.fromisoformat(day), int(ident)
+        accepted_on, legal_id = date.fromisoformat(day), parse_id(ident)
     except ValueError:
+        return None
+    if legal_id is None:
         return None
     return or_(
         LegalCase.accepted_on < accepted_on,

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import case, or_, update
 from sqlmodel import Session, func, select
 
 from mediation.errors import RuleViolation
@@ -11,6 +12,9 @@ from models import Centre, District, Role, User, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
+
+
+LOGIN_FAILED = "用户名或密码错误，或账户已被暂时锁定"
 
 
 class LoginRefused(Exception):
@@ -52,33 +56,20 @@ def authenticate(
     """Return the user, or record the failure and raise LoginRefused.
 
     `max_failures` failed attempts within `lock_minutes` lock the account for `lock_minutes`.
-    """
+    An unknown name, a wrong password and a locked account get the same message after one
+    password hash each, so that neither the answer nor its time tells whether the name exists;
+    the tries left are never counted out loud (issue 15)."""
     now = now or utcnow()
-    window = timedelta(minutes=lock_minutes)
     user = find_user(session, username)
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check
-        raise LoginRefused("用户名或密码错误")
+        raise LoginRefused(LOGIN_FAILED)
+    correct = verify_password(user, password)
     if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginRefused(
-            f"连续登录失败次数过多，账户已锁定，请{minutes}分钟后再试或联系管理员解锁"
-        )
-    if not verify_password(user, password):
-        if user.first_failed_at is None or now - user.first_failed_at > window:
-            user.first_failed_at = now
-            user.failed_logins = 0
-        user.failed_logins += 1
-        session.add(user)
-        session.flush()
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + window
-            user.failed_logins = 0
-            user.first_failed_at = None
-            session.flush()
-            raise LoginRefused(f"连续{max_failures}次登录失败，账户已锁定{lock_minutes}分钟")
-        left = max_failures - user.failed_logins
-        raise LoginRefused(f"用户名或密码错误（再失败{left}次账户将被锁定{lock_minutes}分钟）")
+        raise LoginRefused(LOGIN_FAILED)
+    if not correct:
+        _count_failure(session, user, max_failures, timedelta(minutes=lock_minutes), now)
+        raise LoginRefused(LOGIN_FAILED)
     if not user.active:
         raise LoginRefused("该账户已停用，请联系管理员")
     user.failed_logins = 0
@@ -88,6 +79,31 @@ def authenticate(
     session.add(user)
     session.flush()
     return user
+
+
+def _count_failure(
+    session: Session, user: User, max_failures: int, window: timedelta, now: datetime
+) -> None:
+    """Count a failed login in one UPDATE (parallel guesses on PostgreSQL each add theirs; a
+    read and write-back would lose some) and lock the account at the `max_failures`th failure
+    within `window`."""
+    fresh = or_(User.first_failed_at.is_(None), User.first_failed_at < now - window)
+    failures = session.exec(
+        update(User)
+        .where(User.id == user.id)
+        .values(
+            failed_logins=case((fresh, 1), else_=User.failed_logins + 1),
+            first_failed_at=case((fresh, now), else_=User.first_failed_at),
+        )
+        .returning(User.failed_logins)
+    ).scalar_one()
+    if failures >= max_failures:
+        session.exec(
+            update(User)
+            .where(User.id == user.id)
+            .values(locked_until=now + window, failed_logins=0, first_failed_at=None)
+        )
+    session.expire(user)
 
 
 def end_sessions(session: Session, user: User) -> None:

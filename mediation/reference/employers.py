@@ -7,11 +7,21 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_
 from sqlmodel import Session, delete, select
 
+from mediation import audit
 from mediation.cases.intake import EmployerData
 from mediation.errors import RuleViolation
 from mediation.identifiers import InvalidIdentifier, normalize_credit_code, normalize_phone
 from mediation.scope import Scope
-from models import OPEN_STATUSES, Case, CaseStatus, Employer, EmployerCounsel, Lawyer
+from models import (
+    OPEN_STATUSES,
+    Case,
+    CaseStatus,
+    Employer,
+    EmployerCounsel,
+    Lawyer,
+    Role,
+    User,
+)
 
 MAX_NAME = 200
 MAX_FIRM_NAME = 100
@@ -108,8 +118,38 @@ def case_counts(session: Session, scope: Scope, employer: Employer) -> tuple[int
     return int(total), int(open_cases or 0)
 
 
-def update_employer(session: Session, employer: Employer, data: EmployerData) -> Employer:
+SHARED_EMPLOYER = "该单位在多个调解中心有案件，{what}只能由这些中心的负责人或管理员修改"
+_FIELDS = ["name", "credit_code", "legal_rep", "address", "phone"]
+
+
+def centres_of(session: Session, employer: Employer) -> set[int]:
+    """The centres with a case against the employer."""
+    return set(session.exec(select(Case.centre_id).where(Case.employer_id == employer.id)))
+
+
+def may_edit_shared(session: Session, actor: User | None, employer: Employer) -> bool:
+    """Whether the actor may change what other centres rely on (name, credit code, counsel):
+    anyone who may edit employers while all its cases are at one centre; once it has cases at
+    several, only a supervisor of one of them or an admin (issue 15). The command line (None)
+    is the operator's."""
+    if actor is None or actor.role == Role.ADMIN:
+        return True
+    centres = centres_of(session, employer)
+    if len(centres) <= 1:
+        return True
+    return actor.role == Role.CENTRE_SUPERVISOR and actor.centre_id in centres
+
+
+def _audit(session: Session, actor, employer: Employer, action: str, summary: str, changes):
+    audit.record_event(session, None, actor, action, f"被申请单位「{summary}」", changes)
+
+
+def update_employer(
+    session: Session, employer: Employer, data: EmployerData, actor: User | None = None
+) -> Employer:
+    """Correct the employer's particulars; audited with before and after."""
     problems: list[tuple[str | None, str]] = []
+    before = audit.snapshot(employer, _FIELDS)
     name = data.name.strip()
     if not name:
         problems.append(("name", "请填写单位名称"))
@@ -135,12 +175,25 @@ def update_employer(session: Session, employer: Employer, data: EmployerData) ->
             phone = normalize_phone(data.phone)
         except InvalidIdentifier as error:
             problems.append(("phone", str(error)))
+    shared_change = (name, credit_code) != (employer.name, employer.credit_code)
+    if shared_change and not problems and not may_edit_shared(session, actor, employer):
+        problems.append(("name", SHARED_EMPLOYER.format(what="名称和统一社会信用代码")))
     if problems:
         raise RuleViolation(problems)
     employer.name, employer.credit_code = name, credit_code
     employer.legal_rep, employer.address = data.legal_rep.strip(), data.address.strip()
     employer.phone = phone
     session.add(employer)
+    changes = audit.changes_between(before, audit.snapshot(employer, _FIELDS))
+    if changes:
+        _audit(
+            session,
+            actor,
+            employer,
+            "employer_edit",
+            f"{before['name']}」资料修改：「{name}",
+            changes,
+        )
     session.flush()
     return employer
 
@@ -156,12 +209,18 @@ def counsel_of(session: Session, employer: Employer) -> list[EmployerCounsel]:
 
 
 def add_counsel(
-    session: Session, employer: Employer, firm_name: str, firm_credit_code: str = ""
+    session: Session,
+    employer: Employer,
+    firm_name: str,
+    firm_credit_code: str = "",
+    actor: User | None = None,
 ) -> EmployerCounsel:
     """Record a law firm as acting for the employer (its lawyers must then recuse)."""
     problems: list[tuple[str | None, str]] = []
     firm_name = firm_name.strip()
-    if not firm_name:
+    if not may_edit_shared(session, actor, employer):
+        problems.append(("firm_name", SHARED_EMPLOYER.format(what="代理律所")))
+    elif not firm_name:
         problems.append(("firm_name", "请填写律师事务所名称"))
     elif len(firm_name) > MAX_FIRM_NAME:
         problems.append(("firm_name", f"律师事务所名称不超过{MAX_FIRM_NAME}字"))
@@ -177,17 +236,39 @@ def add_counsel(
         raise RuleViolation(problems)
     counsel = EmployerCounsel(employer_id=employer.id, firm_name=firm_name, firm_credit_code=code)
     session.add(counsel)
+    _audit(
+        session,
+        actor,
+        employer,
+        "employer_counsel",
+        f"{employer.name}」登记代理律所「{firm_name}",
+        {"counsel": [None, firm_name]},
+    )
     session.flush()
     return counsel
 
 
-def remove_counsel(session: Session, employer: Employer, firm_name: str) -> bool:
-    """Remove a recorded law firm; False if it was not recorded."""
+def remove_counsel(
+    session: Session, employer: Employer, firm_name: str, actor: User | None = None
+) -> bool:
+    """Remove a recorded law firm; False if it was not recorded. RuleViolation when the actor
+    may not change a shared employer's counsel."""
+    if not may_edit_shared(session, actor, employer):
+        raise RuleViolation([("firm_name", SHARED_EMPLOYER.format(what="代理律所"))])
     result = session.exec(
         delete(EmployerCounsel).where(
             EmployerCounsel.employer_id == employer.id, EmployerCounsel.firm_name == firm_name
         )
     )
+    if result.rowcount:
+        _audit(
+            session,
+            actor,
+            employer,
+            "employer_counsel",
+            f"{employer.name}」删除代理律所「{firm_name}",
+            {"counsel": [firm_name, None]},
+        )
     session.flush()
     return bool(result.rowcount)
 

@@ -77,6 +77,11 @@ def save_lawyer(
             holder = session.exec(select(Lawyer).where(Lawyer.user_id == user.id)).first()
             if holder is not None and (lawyer is None or holder.id != lawyer.id):
                 problems.append(("username", f"该账户已关联律师「{holder.name}」"))
+    linked_now = lawyer.user_id if lawyer is not None else None
+    if allowed_centre_ids is not None and (user.id if user else None) != linked_now:
+        # The linked account reads the personal data of every case assigned to this lawyer, at
+        # any centre: only an admin may give that (issue 15).
+        problems.append(("username", "关联账户只能由管理员设置或更改"))
     current = stationed_centre_ids(session, lawyer) if lawyer and lawyer.id else set()
     wanted = set(data.centre_ids)
     if allowed_centre_ids is not None and (current ^ wanted) - allowed_centre_ids:

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from mediation.bounds import STATS_YEARS_MESSAGE, stats_year_ok
+
 
 @dataclass(frozen=True)
 class Period:
@@ -102,6 +104,7 @@ def period_from_picker(
             raise InvalidPeriod("自定义期间请填写开始日期和结束日期")
         if start > end:
             raise InvalidPeriod("开始日期不能晚于结束日期")
+        check_years(Period(start, end))
         return Period(start, end)
     try:
         if not value:
@@ -118,9 +121,17 @@ def period_from_picker(
             raise ValueError(value)
     except ValueError:
         raise InvalidPeriod(f"无法识别的统计期间「{value}」") from None
+    check_years(period)
     if period.start <= today < period.end:
         period = Period(period.start, today)
     return period
+
+
+def check_years(period: Period) -> None:
+    """Statistics are counted within FIRST_STATS_YEAR..LAST_STATS_YEAR (issue 15: 0001-01-01 or
+    9999-12-31 overflowed the month arithmetic into a 500)."""
+    if not (stats_year_ok(period.start) and stats_year_ok(period.end)):
+        raise InvalidPeriod(STATS_YEARS_MESSAGE)
 
 
 def picker_value(period: Period, today: date) -> str:

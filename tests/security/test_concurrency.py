@@ -4,13 +4,15 @@
 import re
 import threading
 
+import pytest
 from sqlmodel import Session, select
 
 from app import create_app
 from conftest import fresh_database
+from mediation.reference import accounts
 from mediation.reference.accounts import create_user
 from mediation.reference.districts import load_reference_data
-from models import Case
+from models import Case, User
 from models.db import make_engine, upgrade
 
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -68,4 +70,45 @@ def test_parallel_intakes_on_sqlite_never_see_a_locked_database(tmp_path):
         with Session(engine) as session:
             assert sorted(session.exec(select(Case.seq))) == list(range(1, 25))
         app.extensions["database"].engine.dispose()
+        engine.dispose()
+
+
+def test_parallel_wrong_passwords_lock_after_exactly_five_on_postgresql(backend, tmp_path):
+    """Each failure is counted by one atomic UPDATE: four guesses at once count four (a read and
+    write-back loses some on PostgreSQL), and the fifth locks (issue 15)."""
+    if backend != "postgresql":
+        pytest.skip("SQLite serialises writers; the lost update needs concurrent transactions")
+    with fresh_database(backend, tmp_path) as url:
+        upgrade(url)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            load_reference_data(session)
+            create_user(session, "target", "secret123", "mediator", "NH-LS")
+            session.commit()
+        for _ in range(5):  # rounds: a lost update in any one of them fails the test
+            barrier = threading.Barrier(4)
+
+            def guess(barrier: threading.Barrier) -> None:
+                with Session(engine) as session:
+                    session.exec(select(User)).all()
+                    barrier.wait(timeout=30)
+                    try:
+                        accounts.authenticate(session, "target", "wrong")
+                    except accounts.LoginRefused:
+                        session.commit()
+
+            threads = [threading.Thread(target=guess, args=(barrier,)) for _ in range(4)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+            with Session(engine) as session:
+                user = session.exec(select(User).where(User.username == "target")).one()
+                assert (user.failed_logins, user.locked_until) == (4, None)
+            guess(threading.Barrier(1))
+            with Session(engine) as session:
+                user = session.exec(select(User).where(User.username == "target")).one()
+                assert user.locked_until is not None
+                accounts.unlock(session, user)
+                session.commit()
         engine.dispose()

@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from sqlmodel import select
 
+from conftest import PASSWORD, csrf_from
 from mediation.cases import lifecycle
 from models import User
 
@@ -79,3 +80,64 @@ def test_stray_query_arguments_neither_break_lists_nor_ride_along(client, login_
         assert "endpoint=x" not in html and "_anchor" not in html and "http://" not in html, url
     listing = client.get(f"/cases/?status=open&{junk}").get_data(as_text=True)
     assert "/ledger/export.csv?status=open" in listing  # the filter itself is carried
+
+
+HUGE = "99999999999999999999"
+
+
+def test_out_of_range_ids_and_odd_digits_never_answer_500(app, client, db, login_as, make_case):
+    """Ids beyond the database's integer range are 404 on every <int:…> route and as query ids;
+    digits that pass str.isdigit but not int() are no id either (issue 15's nineteen 500s)."""
+    case = make_case("NH-LS")
+    login_as("admin")
+    for huge in (HUGE, str(2**31), str(2**63)):
+        assert client.get(f"/cases/{huge}").status_code == 404
+        assert client.get(f"/api/cases/{huge}").status_code == 404
+        assert client.get(f"/cases/{case.id}/attachments/{huge}").status_code == 404
+        assert client.get(f"/lawyers/{huge}").status_code == 404
+        assert client.get(f"/employers/{huge}").status_code == 404
+        assert client.get(f"/legal/{huge}").status_code == 404
+        for query in ("cursor", "lawyer", "employer"):
+            assert client.get(f"/cases/?{query}={huge}").status_code == 200, query
+        assert client.get(f"/legal?cursor={huge}").status_code == 200
+        assert client.get(f"/api/cases?cursor={huge}").status_code == 200
+        assert client.get(f"/cases/{case.id}/print/sheet?session={huge}").status_code != 500
+    for odd in ("²", "١٢", "½"):
+        assert client.get(f"/cases/?lawyer={odd}").status_code == 200
+        assert client.get(f"/cases/?employer={odd}").status_code == 200
+        assert client.get(f"/cases/?cursor={odd}").status_code == 200
+        assert client.get(f"/cases/{case.id}/print/sheet?session={odd}").status_code != 500
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "period=custom&date_from=9999-01-01&date_to=9999-12-31",
+        "period=custom&date_from=0001-01-01&date_to=2024-12-31",
+        "period=custom&date_from=0001-01-01&date_to=0001-01-31",
+        "period=9999",
+        "period=0001-Q1",
+        "period=9999-12",
+    ],
+)
+def test_extreme_statistics_periods_are_a_chinese_error_at_the_field(client, login_as, query):
+    login_as("city_supervisor")
+    page = client.get(f"/stats?{query}")
+    assert page.status_code == 200
+    assert "has-error" in page.get_data(as_text=True)  # the period or date field says why
+    for path in ("/stats/report", "/stats/union"):
+        assert client.get(f"{path}?{query}").status_code == 200, path
+    for path in ("/stats/export.xlsx", "/stats/union.xlsx", f"/api/stats?{query}"):
+        assert client.get(f"{path}?{query}").status_code != 500, path
+
+
+def test_a_newline_in_next_never_reaches_a_header(client, make_user):
+    make_user("mediator", "NH-LS", username="liang")
+    token = csrf_from(client, "/login")
+    response = client.post(
+        "/login?next=%2F%0D%0AX-Test:%201",
+        data={"username": "liang", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert "X-Test" not in response.headers

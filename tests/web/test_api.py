@@ -156,3 +156,12 @@ def test_case_api_gives_the_three_deadlines_rolled_past_rest_days(client, db, lo
     body = client.get(f"/api/cases/{case.id}").get_json()
     assert body["mediation_due_on"] == "2024-10-08"  # 18 days end on 6 October, a holiday
     assert case.mediation_due_on == date(2024, 10, 8)
+
+
+def test_case_detail_is_never_cached(client, login_as, make_case):
+    """It carries ID numbers and phones: no browser or proxy keeps a copy (issue 15)."""
+    case = make_case("NH-LS")
+    login_as("mediator", "NH-LS")
+    response = client.get(f"/api/cases/{case.id}")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"

@@ -3,7 +3,7 @@
 import contextlib
 from datetime import timedelta
 
-from conftest import PASSWORD, csrf_from, login
+from conftest import PASSWORD, csrf_from, login, text_of
 from mediation.reference import accounts
 from models import utcnow
 
@@ -55,10 +55,10 @@ def test_five_failures_lock_the_account_even_with_the_right_password(client, mak
     for _ in range(4):
         assert login(client, "liang", "bad-pass1").status_code == 401
     fifth = login(client, "liang", "bad-pass1").get_data(as_text=True)
-    assert "账户已锁定15分钟" in fifth
+    assert accounts.LOGIN_FAILED in fifth
     blocked = login(client, "liang", PASSWORD)
     assert blocked.status_code == 401
-    assert "已锁定" in blocked.get_data(as_text=True)
+    assert accounts.LOGIN_FAILED in blocked.get_data(as_text=True)
     db.refresh(user)
     assert user.locked_until is not None  # held in the database, so every worker sees it
 
@@ -74,19 +74,61 @@ def test_lock_expires_after_the_period(db, make_user):
         accounts.authenticate(db, "liang", PASSWORD, now=later)
         raise AssertionError("a locked account must not log in")
     except accounts.LoginRefused as refused:
-        assert "已锁定" in str(refused)
+        assert str(refused) == accounts.LOGIN_FAILED
     after = start + timedelta(minutes=4 + 15, seconds=1)
     assert accounts.authenticate(db, "liang", PASSWORD, now=after).id == user.id
 
 
 def test_failures_spread_beyond_the_window_do_not_lock(db, make_user):
-    make_user("mediator", "NH-LS", username="liang")
+    user = make_user("mediator", "NH-LS", username="liang")
     start = utcnow()
     for i in range(8):
-        try:
+        with contextlib.suppress(accounts.LoginRefused):
             accounts.authenticate(db, "liang", "bad", now=start + timedelta(minutes=4 * i))
-        except accounts.LoginRefused as refused:
-            assert "已锁定" not in str(refused)
+        db.refresh(user)
+        assert user.locked_until is None
+    assert accounts.authenticate(db, "liang", PASSWORD, now=start + timedelta(minutes=33))
+
+
+def _failure_of(client, username: str, password: str) -> str:
+    response = client.post(
+        "/login",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": csrf_from(client, "/login"),
+        },
+    )
+    assert response.status_code == 401
+    return text_of(response.get_data(as_text=True), "login-errors")
+
+
+def test_login_never_tells_whether_a_username_exists(client, make_user, monkeypatch):
+    """Unknown user, wrong password, locked account: one message, no tries counted, and one
+    password hash each, so neither the answer nor its time tells them apart (issue 15)."""
+    make_user("mediator", "NH-LS", username="liang")
+    make_user("mediator", "NH-LS", username="locked")
+    for _ in range(5):
+        login(client, "locked", "bad-pass1")
+    hashes, real = [], accounts._hasher
+
+    class Counting:
+        def hash(self, password):
+            hashes.append(1)
+            return real.hash(password)
+
+        def verify(self, stored, password):
+            hashes.append(1)
+            return real.verify(stored, password)
+
+    monkeypatch.setattr(accounts, "_hasher", Counting())
+    messages = set()
+    for username, password in (("nobody", "x"), ("liang", "bad-pass1"), ("locked", PASSWORD)):
+        hashes.clear()
+        messages.add(_failure_of(client, username, password))
+        assert len(hashes) == 1, username
+    assert messages == {accounts.LOGIN_FAILED}
+    assert accounts.LOGIN_FAILED == "用户名或密码错误，或账户已被暂时锁定"
 
 
 def test_admin_unlocks_a_locked_account(client, make_user, login_as):

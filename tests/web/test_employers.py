@@ -10,7 +10,7 @@ from mediation.cases import lifecycle
 from mediation.cases.assignment import conflict_of
 from mediation.identifiers import credit_code_check_char
 from mediation.reference.roster import LawyerData, save_lawyer
-from models import Employer, EmployerCounsel, User
+from models import AuditEvent, Employer, EmployerCounsel, User
 
 REPEAT = "佛山市南海区重复五金有限公司"
 ONCE = "佛山市南海区一次包装有限公司"
@@ -189,3 +189,69 @@ def test_voided_registrations_do_not_count_as_applications(client, login_as, mak
     page = client.get(f"/employers/{employer.id}").get_data(as_text=True)
     assert "本单位被申请 1 次，其中未结 1 件" in page
     assert first.status == "received"
+
+
+def _edit_data(client, url, **fields) -> dict:
+    data = {
+        "name": "佛山市重复五金制品有限公司",
+        "credit_code": "",
+        "legal_rep": "",
+        "address": "",
+        "phone": "",
+        "csrf_token": csrf_from(client, url),
+    }
+    data.update(fields)
+    return data
+
+
+def test_a_shared_employer_is_renamed_only_by_its_centres_supervisors(
+    client, login_as, make_case, db
+):
+    """An employer with cases at two centres: a mediator neither renames it nor changes its
+    counsel (which decides recusals at the other centre too); a supervisor of one of its
+    centres does, and each edit leaves an audit event with before and after (issue 15)."""
+    make_case("NH-LS", employer=REPEAT)
+    make_case("CC-ZC", employer=REPEAT)
+    employer = employer_named(db, REPEAT)
+    url = f"/employers/{employer.id}"
+    login_as("mediator", "NH-LS")
+    refused = client.post(url, data=_edit_data(client, url))
+    assert refused.status_code == 422
+    assert "多个调解中心" in field_block(refused.get_data(as_text=True), "name")
+    token = csrf_from(client, url)
+    counsel = client.post(f"{url}/counsel", data={"firm_name": "某律所", "csrf_token": token})
+    assert counsel.status_code == 422
+    assert "多个调解中心" in field_block(counsel.get_data(as_text=True), "firm_name")
+    assert db.exec(select(EmployerCounsel)).all() == []
+    # Its address and phone are still the mediator's to correct.
+    kept = _edit_data(client, url, name=REPEAT, address="里水镇草场工业区")
+    assert client.post(url, data=kept).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
+
+    login_as("centre_supervisor", "CC-ZC")
+    renamed = _edit_data(client, url, address="里水镇草场工业区")
+    assert client.post(url, data=renamed).status_code == 302
+    token = csrf_from(client, url)
+    assert (
+        client.post(f"{url}/counsel", data={"firm_name": "某律所", "csrf_token": token}).status_code
+        == 302
+    )
+    db.refresh(employer)
+    assert employer.name == "佛山市重复五金制品有限公司"
+    events = db.exec(
+        select(AuditEvent).where(AuditEvent.action.like("employer%")).order_by(AuditEvent.id)
+    ).all()
+    assert [e.changes for e in events] == [
+        {"address": ["", "里水镇草场工业区"]},
+        {"name": [REPEAT, "佛山市重复五金制品有限公司"]},
+        {"counsel": [None, "某律所"]},
+    ]
+    assert REPEAT in events[1].summary
+
+
+def test_an_employer_of_one_centre_stays_its_mediators_to_edit(client, login_as, make_case, db):
+    make_case("NH-LS", employer=REPEAT)
+    employer = employer_named(db, REPEAT)
+    url = f"/employers/{employer.id}"
+    login_as("mediator", "NH-LS")
+    assert client.post(url, data=_edit_data(client, url)).status_code == 302

@@ -130,6 +130,39 @@ def test_linking_a_lawyer_account(client, login_as, make_user, db, centres):
     assert 'value="feng.lawyer"' in client.get(f"/lawyers/{lawyer.id}").get_data(as_text=True)
 
 
+def test_centre_supervisor_may_not_link_a_lawyer_to_an_account(
+    client, login_as, make_user, db, centres
+):
+    """The linked account reads every case of the lawyer unmasked, at every centre: linking is
+    for admins; a centre supervisor saving the entry unchanged is fine (issue 15)."""
+    linked = make_user("lawyer", "NH-LS", username="feng.lawyer")
+    other = make_user("lawyer", "NH-LS", username="someone.else")
+    lawyer = lawyer_at(db, centres, "NH-LS", "CC")
+    lawyer.user_id = linked.id
+    db.flush()
+    login_as("centre_supervisor", "NH-LS")
+    url = f"/lawyers/{lawyer.id}"
+    response = client.post(url, data=form_data(client, url, username=other.username))
+    assert response.status_code == 422
+    assert "关联账户只能由管理员设置或更改" in field_block(
+        response.get_data(as_text=True), "username"
+    )
+    db.refresh(lawyer)
+    assert lawyer.user_id == linked.id
+    response = client.post(url, data=form_data(client, url, username=""))
+    assert response.status_code == 422
+    unchanged = form_data(client, url, username=linked.username, centres=[centres["NH-LS"].id])
+    assert client.post(url, data=unchanged).status_code == 302
+    new = form_data(
+        client,
+        "/lawyers/new",
+        certificate_no="14406201810099999",
+        username=other.username,
+        centres=[centres["NH-LS"].id],
+    )
+    assert client.post("/lawyers/new", data=new).status_code == 422
+
+
 def test_centre_supervisor_sees_only_their_centres_lawyers(client, login_as, db, centres):
     ours = lawyer_at(db, centres, "NH-LS", "NH", name="本中心律师")
     theirs = lawyer_at(db, centres, "CC", name="禅城律师", cert="14406201810099999")

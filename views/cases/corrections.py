@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from forms.corrections import CorrectionForm
 from forms.intake import AMOUNT_COLUMNS, MAX_WORKERS
+from mediation.bounds import parse_id
 from mediation.cases import corrections
 from mediation.cases.intake import ClaimData, EmployerData
 from mediation.dates import today
@@ -46,7 +47,7 @@ def edit(case_id: int):
         problems = corrections.problems_of(db, case, data, today())
         place_problems(form, RuleViolation(problems), positions)
         return _render(case, form, 422)
-    version = int(form.version.data) if (form.version.data or "").isdigit() else None
+    version = parse_id(form.version.data)
     corrected = submit(
         form,
         lambda: corrections.correct(db, case, current_user, data, version),
@@ -127,11 +128,7 @@ def _correction_data(form: CorrectionForm, stored_kinds: list[str]):
             and (amount := _amount(field)) is not None
         ]
         worker_id = (row.worker_id.data or "").strip()
-        workers.append(
-            corrections.WorkerEdit(
-                int(worker_id) if worker_id.isdigit() else None, worker_data(row, claims)
-            )
-        )
+        workers.append(corrections.WorkerEdit(parse_id(worker_id), worker_data(row, claims)))
         positions.append(index)
     chosen = [kind for kind in kinds.values() if kind in known]
     data = corrections.CorrectionData(

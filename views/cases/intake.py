@@ -70,7 +70,7 @@ def intake():
         form.centre.errors = [*form.centre.errors, "请选择调解中心"]
         return _render(form, context, 422)
     data, positions = _intake_data(form)
-    context["repeats"] = _repeats(db, data)
+    context["repeats"] = _repeats(db, data, centre)
     if context["repeats"] and not form.confirm_repeat.data:
         return _render(form, context, 422)
     place = partial(place_problems, positions=positions)
@@ -93,7 +93,7 @@ def edit_table(form: IntakeForm) -> bool:
         return True
     if "remove_row" in request.form:
         removed = request.form["remove_row"]
-        if removed.isdigit() and int(removed) < len(rows):
+        if removed.isascii() and removed.isdigit() and int(removed) < len(rows):
             rows.pop_entry(int(removed))
         if not len(rows):
             rows.append_entry()
@@ -161,8 +161,9 @@ def _fen(text: str | None) -> int | None:
         return None
 
 
-def _repeats(db, data: IntakeData) -> list[tuple[str, str, str]]:
-    """(name, id number as shown, case numbers) for workers named in open cases already."""
+def _repeats(db, data: IntakeData, centre: Centre) -> list[tuple[str, str, str]]:
+    """(name, id number as shown, cases) for workers named in open cases already; another
+    centre's case by number and centre, the worker's name masked."""
     numbers = []
     for worker in data.workers:
         try:
@@ -170,8 +171,8 @@ def _repeats(db, data: IntakeData) -> list[tuple[str, str, str]]:
         except InvalidIdentifier:
             continue  # the domain reports it at the row
     found: dict[tuple[str, str], list[str]] = {}
-    for name, number, case_number in repeat_claims(db, numbers):
-        found.setdefault((name, number), []).append(case_number)
+    for repeat in repeat_claims(db, numbers, centre_id=centre.id):
+        found.setdefault((repeat.name, repeat.id_number), []).append(repeat.label)
     unmasked = shows_personal_data(db, current_user)
     return [
         (name, number if unmasked else mask_id_number(number), "、".join(case_numbers))
@@ -201,7 +202,9 @@ def place_problems(form: IntakeForm, violation: RuleViolation, positions: list[i
         parts = (name or "").split("-", 2)
         if name == "workers":
             form.form_errors.append(message)
-        elif len(parts) == 3 and parts[0] == "workers" and parts[1].isdigit():
+        elif (
+            len(parts) == 3 and parts[0] == "workers" and parts[1].isascii() and parts[1].isdigit()
+        ):
             index = int(parts[1])
             if index >= len(positions):
                 form.form_errors.append(message)

@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from forms import select_choices
 from forms.cases import CaseFilterForm
+from mediation.bounds import parse_id
 from mediation.cases.listing import CaseFilter, list_cases
 from mediation.cases.search import matched_workers, search_legal
 from mediation.dates import today
@@ -51,8 +52,7 @@ def _date(field):
 
 
 def _int(raw: str | None) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return parse_id(raw)
 
 
 def apply_drill_down(
@@ -115,7 +115,7 @@ def index():
     db = get_db()
     scope = current_scope()
     form, case_filter = requested_filter(db, scope)
-    cursor = request.args.get("cursor", type=int)
+    cursor = request.args.get("cursor", type=parse_id)
     page = list_cases(
         db, scope, case_filter, today(), cursor=cursor, limit=current_app.config["PAGE_SIZE"]
     )

@@ -19,6 +19,7 @@ from forms.outcome import (
     SessionForm,
     agreement_form_class,
 )
+from mediation.bounds import parse_id
 from mediation.cases import actions, agreements, payments
 from mediation.cases.lifecycle import record_session
 from mediation.dates import TZ, today
@@ -141,7 +142,12 @@ def _place_schedule_errors(form: AgreementForm, rows: list, violation: RuleViola
             form.schedule_errors.append(message)
             continue
         parts = (name or "").split("-")
-        if len(parts) == 3 and parts[0] == "instalments" and parts[1].isdigit():
+        if (
+            len(parts) == 3
+            and parts[0] == "instalments"
+            and parts[1].isascii()
+            and parts[1].isdigit()
+        ):
             index = int(parts[1])
             field = getattr(rows[index], parts[2], None) if index < len(rows) else None
             if field is not None:
@@ -328,7 +334,7 @@ def _payment_page(case: Case, submitted: str):
             db,
             case,
             current_user,
-            worker_id=int(worker) if worker.isdigit() else -1,
+            worker_id=parse_id(worker) or -1,
             amount_fen=pay_form.amount.data,
             paid_on=pay_form.paid_on.data,
             method=pay_form.method.data or "",

@@ -99,10 +99,20 @@ def test_employers_are_reused(make_case):
 def test_repeat_claims_find_open_cases_of_the_same_worker(db, make_case, make_user, centres):
     existing = make_case()
     worker = db.exec(select(Worker).where(Worker.case_id == existing.id)).first()
-    found = repeat_claims(db, [worker.id_number, resident_id(999)])
-    assert found == [(worker.name, worker.id_number, existing.number)]
+    found = repeat_claims(db, [worker.id_number, resident_id(999)], centre_id=existing.centre_id)
+    assert found == [(worker.name, worker.id_number, existing.number, centres["NH-LS"].name)]
     lifecycle.void(db, existing, make_user("mediator", "NH-LS"), "重复登记", today=TODAY)
     assert repeat_claims(db, [worker.id_number]) == []
+
+
+def test_another_centres_repeat_claim_names_its_case_and_centre_with_the_name_masked(
+    db, make_case, centres
+):
+    existing = make_case("CC-ZC")
+    worker = db.exec(select(Worker).where(Worker.case_id == existing.id)).first()
+    [found] = repeat_claims(db, [worker.id_number], centre_id=centres["NH-LS"].id)
+    assert found.name == worker.name[0] + "*"
+    assert found.label == f"{existing.number}（{centres['CC-ZC'].name}）"
 
 
 def test_stale_version_is_refused(db, make_case):

@@ -363,6 +363,24 @@ def test_a_gb18030_csv_imports(db, centres, tmp_path):
     assert line.kind == "经济补偿金"
 
 
+def test_a_utf8_csv_with_one_bad_byte_is_reported_not_read_as_gb18030(db, centres, tmp_path):
+    """Decoding the whole file as GB18030 because of one damaged byte would import every name
+    as mojibake: the file is refused with the line of the bad byte (issue 15)."""
+    path = tmp_path / "坏字节.csv"
+    rows = generate_rows(5, short_names(centres), [], seed=3, last_day=date(2026, 1, 1))
+    data = write_csv(tmp_path / "好.csv", rows).read_bytes()
+    lines = data.split(b"\n")
+    lines[3] = lines[3].replace(b",", b",\xff", 1)
+    path.write_bytes(b"\n".join(lines))
+    before = counts(db)
+    report = run(db, path)
+    assert not report.ok
+    assert any("第4行" in str(p) and "UTF-8" in str(p) for p in report.problems), [
+        str(p) for p in report.problems
+    ]
+    assert counts(db) == before
+
+
 def test_reimport_skips_identical_rows_and_names_the_fields_that_differ(db, centres, tmp_path):
     rows = generate_rows(40, short_names(centres), [], seed=7, last_day=date(2026, 1, 1))
     first = write_csv(tmp_path / "一.csv", rows)

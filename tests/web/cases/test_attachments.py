@@ -124,9 +124,9 @@ def test_missing_file_kind_and_oversized_files_are_refused(
 
 
 @pytest.mark.parametrize(
-    "role,centre,district", [("lawyer", "NH-LS", None), ("district_supervisor", None, "NH")]
+    "role,centre,district", [("centre_supervisor", "NH-LS", None), ("admin", None, None)]
 )
-def test_readers_download_but_may_not_upload(
+def test_supervisors_and_admins_download_the_scans_they_see_in_full(
     db, client, login_as, make_user, case, folder, role, centre, district
 ):
     login_as("mediator", "NH-LS")
@@ -134,9 +134,34 @@ def test_readers_download_but_may_not_upload(
     [attachment] = rows(db, case)
     client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
     login_as(role, centre, district)
-    assert client.get(f"/cases/{case.id}/attachments/new").status_code == 403
     assert client.get(f"/cases/{case.id}/attachments/{attachment.id}").status_code == 200
-    assert "attachment-form" not in client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert audit(db, case, "download")
+
+
+@pytest.mark.parametrize(
+    "role,centre,district",
+    [
+        ("lawyer", "NH-LS", None),
+        ("district_supervisor", None, "NH"),
+        ("city_supervisor", None, None),
+    ],
+)
+def test_scans_follow_the_personal_data_rule(
+    db, client, login_as, case, folder, role, centre, district
+):
+    """A signed agreement carries ID numbers, phones and signatures in clear: those who see the
+    case's personal data masked see that the scan exists, and may not download it (issue 15)."""
+    login_as("mediator", "NH-LS")
+    upload(client, case, PDF, "签署的协议.pdf")
+    [attachment] = rows(db, case)
+    client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
+    login_as(role, centre, district)
+    assert client.get(f"/cases/{case.id}/attachments/{attachment.id}").status_code == 403
+    assert audit(db, case, "download") == []
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "签署的协议.pdf" in page
+    assert f"/attachments/{attachment.id}" not in page
+    assert "含个人信息，无权下载" in page
 
 
 @pytest.mark.parametrize(
@@ -187,3 +212,14 @@ def test_an_oversized_request_states_the_limits(app, client, login_as, case, fol
     )
     assert response.status_code == 413
     assert "每个扫描件不超过10 MB，每次上传合计不超过20 MB" in response.get_data(as_text=True)
+
+
+def test_bidirectional_controls_are_stripped_from_upload_names(db, client, login_as, case, folder):
+    """「\u202eFDP.exe」 would read as exe.PDF; the name is kept without its direction controls
+    (issue 15)."""
+    login_as("mediator", "NH-LS")
+    upload(client, case, PDF, "协议\u202egpj.exe\u2066\u200f.pdf")
+    [attachment] = rows(db, case)
+    assert attachment.original_name == "协议gpj.exe.pdf"
+    response = client.get(f"/cases/{case.id}/attachments/{attachment.id}")
+    assert "\u202e" not in response.headers["Content-Disposition"]

@@ -362,6 +362,22 @@ def test_repeat_claim_warns_and_blocks_until_confirmed(client, login_as, db, mak
     assert case_count(db) == before + 1
 
 
+def test_repeat_claim_at_another_centre_names_the_case_and_centre_not_the_worker(
+    client, login_as, db, make_case, centres
+):
+    """The worker's name at another centre is masked on the warning; the case is named by
+    number and centre so that the two centres can talk (issue 15)."""
+    login_as("mediator", "NH-LS")
+    elsewhere = make_case("CC-ZC", workers=1)
+    named = db.exec(select(Worker).where(Worker.case_id == elsewhere.id)).one()
+    rows = worker_rows(1)
+    rows[0].update(name="另填的名字", id_number=named.id_number)
+    page = client.post(URL, data=form_data(csrf_from(client, URL), rows)).get_data(as_text=True)
+    warning = page[page.index('id="repeat-warning"') :]
+    assert f"{elsewhere.number}（{centres['CC-ZC'].name}）" in warning
+    assert named.name not in warning and named.name[0] + "*" in warning
+
+
 def test_existing_employer_is_reused(client, login_as, db):
     login_as("mediator", "NH-LS")
     for start in (0, 10):
