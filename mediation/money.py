@@ -162,13 +162,15 @@ def split_table(rows: list[int], columns: list[int]) -> list[list[int]]:
     def place(column: int, visited: set[int]) -> bool:
         """Round one more cell of `column` up, moving other rounded-up cells along a chain of
         rows when the preferred rows have had all they may get (an augmenting path)."""
-        for row in candidates(column):
-            if row in visited:
-                continue
-            visited.add(row)
+        rows_here = [row for row in candidates(column) if row not in visited]
+        for row in rows_here:  # a row that may still get a fen, in order of preference
             if len(extra[row]) < row_need[row]:
                 extra[row].add(column)
                 return True
+        for row in rows_here:  # else move a fen of an earlier column to make room
+            if row in visited:
+                continue
+            visited.add(row)
             for other in sorted(extra[row]):
                 if other != column and place(other, visited):
                     extra[row].discard(other)
