@@ -41,7 +41,7 @@
     refresh();
   });
   var refill = form.querySelector("[name='all-refill']");
-  if (refill) refill.hidden = true;
+  if (refill) refill.parentNode.hidden = true;  // the select refills the amounts itself
 
   rows.forEach(function (row, index) {
     var p = parts(row);
