@@ -70,9 +70,14 @@ def test_fill_the_per_worker_schedule_from_the_shared_one_edit_it_and_save(
     assert plan[ids[0]] == [(date(2021, 4, 1), 2_276_750)]
     assert plan[ids[1]] == [(date(2021, 4, 1), 1_000_000), (date(2021, 5, 1), 1_276_750)]
 
-    # The case page adds each date's instalments up.
+    # The case page adds each date's instalments up; the printed agreement has each worker's.
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "2021-04-01" in page and "42,767.50" in page  # 22,767.50 + 2 × 10,000.00
+    sheet = client.get(f"/cases/{case.id}/print/agreement").get_data(as_text=True)
+    table = sheet[sheet.index("各申请人每期应得金额") :]
+    table = re.sub(r"\s+", "", table[: table.index("</table>")])
+    assert '<td>阿永</td><tdclass="num">22,767.50</td><tdclass="num">—</td>' in table
+    assert '<td>李建华</td><tdclass="num">10,000.00</td><tdclass="num">12,767.50</td>' in table
 
 
 def test_one_instalment_for_fifty_workers_is_one_request(client, db, login_as, centres):
