@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     FieldList,
@@ -9,6 +10,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -16,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from forms import select_choices
 from mediation.bounds import parse_id
 from mediation.dates import TZ
 from mediation.money import InvalidAmount, fen_to_decimal, parse_yuan
@@ -130,8 +133,20 @@ class AgreementForm(VersionedForm):
         ],
         invalid_value_message="份数请填写整数",
     )
+    schedule_mode = RadioField(
+        "付款安排",
+        choices=select_choices(
+            [
+                ("same", "全体申请人同一安排（各期金额按协议金额比例分到每人）"),
+                ("per_worker", "逐人安排（每位申请人各自的期限和金额）"),
+            ]
+        ),
+        default="same",
+        validate_choice=False,
+    )
     instalments = FieldList(FormField(InstalmentForm), "付款安排", min_entries=1)
     add_instalment = SubmitField("增加一期")
+    fill_schedule = SubmitField("按统一安排填入逐人安排")
     parties_signed_on = _date("双方当事人签名（盖章）日期")
     mediator_signed_on = _date("调解员签名日期")
     centre_sealed_on = _date("调解组织盖章日期")
@@ -141,13 +156,30 @@ class AgreementForm(VersionedForm):
     def line_fields(self):
         return [field for name, field in self._fields.items() if name.startswith("line-")]
 
+    @property
+    def per_worker(self) -> bool:
+        return self.schedule_mode.data == "per_worker"
 
-def agreement_form_class(claim_line_ids: list[int]) -> type[AgreementForm]:
-    """An AgreementForm with one amount field `line-<id>` per claim line of the case."""
+    def cell(self, worker_id: int, column: int) -> tuple:
+        """The (date, amount) fields of one worker's instalment in the per-worker schedule."""
+        prefix = f"schedule-{worker_id}-{column}"
+        return self[f"{prefix}-due_on"], self[f"{prefix}-amount"]
+
+
+def agreement_form_class(
+    claim_line_ids: list[int], worker_ids: list[int] = (), columns: int = 1
+) -> type[AgreementForm]:
+    """An AgreementForm with one amount field `line-<id>` per claim line of the case and, per
+    worker, `columns` instalments `schedule-<worker id>-<n>-due_on|amount` (blank ones ignored)."""
     fields = {
         f"line-{line_id}": YuanField("协议金额（元）", validators=[InputRequired("请填写协议金额")])
         for line_id in claim_line_ids
     }
+    for worker_id in worker_ids:
+        for column in range(columns):
+            prefix = f"schedule-{worker_id}-{column}"
+            fields[f"{prefix}-due_on"] = _date(f"第{column + 1}期付款期限")
+            fields[f"{prefix}-amount"] = YuanField(f"第{column + 1}期金额（元）")
     return type("CaseAgreementForm", (AgreementForm,), fields)
 
 
@@ -181,7 +213,28 @@ class PaymentForm(VersionedForm):
 
 
 class PayAllForm(VersionedForm):
-    """Everyone received what is still owed to them (rendered with prefix "all")."""
+    """One instalment (or everything still owed) for the ticked workers at once, rendered with
+    prefix "all": per worker `pay-<id>` and `amount-<id>` (added by `pay_all_form_class`),
+    prefilled from the chosen instalment; or a column of amounts pasted from Excel."""
 
+    instalment = SelectField("期次", choices=[], validate_choice=False)
+    refill = SubmitField("按所选期次填入金额")
+    pasted = TextAreaField(
+        "从Excel粘贴一列金额",
+        description="每行一个金额，按上表申请人顺序；空行表示该申请人本次未收到款项",
+        render_kw={"rows": 4},
+    )
     paid_on = _date("支付日期", "请填写支付日期")
     method = StringField("方式", validators=[Length(max=32, message="方式不超过32个字符")])
+    note = StringField("备注", validators=[Length(max=200, message="备注不超过200个字符")])
+
+    def worker_fields(self, worker_id: int) -> tuple:
+        return self[f"pay-{worker_id}"], self[f"amount-{worker_id}"]
+
+
+def pay_all_form_class(worker_ids: list[int]) -> type[PayAllForm]:
+    fields = {}
+    for worker_id in worker_ids:
+        fields[f"pay-{worker_id}"] = BooleanField("收到")
+        fields[f"amount-{worker_id}"] = YuanField("金额（元）")
+    return type("CasePayAllForm", (PayAllForm,), fields)

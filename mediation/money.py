@@ -137,3 +137,52 @@ def approximate_yuan(fen: int) -> str:
             return f"约{value:,}{name}"
     whole = yuan.quantize(Decimal("1"), ROUND_HALF_UP)
     return f"{'' if whole == yuan else '约'}{whole:,}元"
+
+
+def split_table(rows: list[int], columns: list[int]) -> list[list[int]]:
+    """Split amounts proportionally in whole fen over a table whose row totals (`rows`, e.g.
+    each worker's agreed amount) and column totals (`columns`, e.g. each instalment) are both
+    kept exactly: cell (r, c) is rows[r] * columns[c] / total rounded down or up, never further.
+    The fen left over by rounding down go to the largest remainders first, then to the largest
+    shares. Both lists must add up to the same total."""
+    total = sum(rows)
+    if total != sum(columns) or min([*rows, *columns], default=0) < 0:
+        raise ValueError("row and column totals must be non-negative and add up alike")
+    if total == 0:
+        return [[0] * len(columns) for _ in rows]
+    cells = [[r * c // total for c in columns] for r in rows]
+    remainder = [[r * c % total for c in columns] for r in rows]
+    row_need = [r - sum(line) for r, line in zip(rows, cells, strict=True)]
+    extra: list[set[int]] = [set() for _ in rows]  # columns whose cell is rounded up, per row
+
+    def candidates(column: int) -> list[int]:
+        found = [r for r in range(len(rows)) if remainder[r][column] and column not in extra[r]]
+        return sorted(found, key=lambda r: (-remainder[r][column], -rows[r], r))
+
+    def place(column: int, visited: set[int]) -> bool:
+        """Round one more cell of `column` up, moving other rounded-up cells along a chain of
+        rows when the preferred rows have had all they may get (an augmenting path)."""
+        rows_here = [row for row in candidates(column) if row not in visited]
+        for row in rows_here:  # a row that may still get a fen, in order of preference
+            if len(extra[row]) < row_need[row]:
+                extra[row].add(column)
+                return True
+        for row in rows_here:  # else move a fen of an earlier column to make room
+            if row in visited:
+                continue
+            visited.add(row)
+            for other in sorted(extra[row]):
+                if other != column and place(other, visited):
+                    extra[row].discard(other)
+                    extra[row].add(column)
+                    return True
+        return False
+
+    for column, amount in enumerate(columns):
+        for _ in range(amount - sum(line[column] for line in cells)):
+            if not place(column, set()):  # cannot happen: the fractions add up per row and column
+                raise AssertionError("no whole-fen split keeps both totals")
+    return [
+        [cell + (column in extra[r]) for column, cell in enumerate(line)]
+        for r, line in enumerate(cells)
+    ]

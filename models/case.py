@@ -364,10 +364,18 @@ class AgreementLine(SQLModel, table=True):
 
 
 class Instalment(SQLModel, table=True):
-    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+    """What one worker is to receive by one date under an agreement: the schedule is per worker
+    (a worker's instalments add up to their agreed amount); an agreement's 第n期 for all workers
+    together is the sum of the rows sharing its date."""
+
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        UniqueConstraint("agreement_id", "worker_id", "due_on", name="uq_instalment_worker_due_on"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     agreement_id: int = Field(foreign_key="agreement.id", index=True, ondelete="CASCADE")
+    worker_id: int = Field(foreign_key="case_worker.id", index=True, ondelete="CASCADE")
     due_on: date = Field(index=True)
     amount_fen: int = Field(sa_type=BigInteger)
 

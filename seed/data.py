@@ -12,15 +12,28 @@ from models import Category, FailureReason, Role
 
 DEMO_PASSWORD = "demo2026"
 
+# Display names are people's names only: documents print 「调解员：梁敏」, the role is not part of
+# the name.
 DEMO_USERS = [
-    ("admin", Role.ADMIN, None, None, "系统管理员"),
-    ("city", Role.CITY_SUPERVISOR, None, None, "市总工会 陈科长"),
-    ("nanhai", Role.DISTRICT_SUPERVISOR, None, "NH", "南海区 李主任"),
-    ("lishui", Role.CENTRE_SUPERVISOR, "NH-LS", None, "里水中心 黄主任"),
-    ("mediator", Role.MEDIATOR, "NH-LS", None, "调解员 梁敏"),
-    ("mediator.cc", Role.MEDIATOR, "CC-ZC", None, "调解员 何静"),
-    ("lawyer", Role.LAWYER, "NH-LS", None, "特约律师 冯律师"),
+    ("admin", Role.ADMIN, None, None, "林晓东"),
+    ("city", Role.CITY_SUPERVISOR, None, None, "陈立新"),
+    ("nanhai", Role.DISTRICT_SUPERVISOR, None, "NH", "李国强"),
+    ("lishui", Role.CENTRE_SUPERVISOR, "NH-LS", None, "黄慧玲"),
+    ("mediator", Role.MEDIATOR, "NH-LS", None, "梁敏"),
+    ("mediator.cc", Role.MEDIATOR, "CC-ZC", None, "何静"),
+    ("lawyer", Role.LAWYER, "NH-LS", None, "冯志坚"),  # the roster's 冯志坚, linked below
 ]
+# What earlier demo data called them (job title and name): renamed when the demo data is loaded
+# again into an existing database.
+TITLED_DISPLAY_NAMES = {
+    "admin": "系统管理员",
+    "city": "市总工会 陈科长",
+    "nanhai": "南海区 李主任",
+    "lishui": "里水中心 黄主任",
+    "mediator": "调解员 梁敏",
+    "mediator.cc": "调解员 何静",
+    "lawyer": "特约律师 冯律师",
+}
 
 
 SEED = 20210309  # the day of the article's case: the same data on every run
@@ -41,14 +54,14 @@ CASES_PER_CENTRE = {
 
 # One mediator for every centre that the demo users leave without one (same password).
 EXTRA_MEDIATORS = [
-    ("mediator.fs", "FS", "调解员 邓志华"),
-    ("mediator.court", "FS-COURT", "调解员 麦少芬"),
-    ("mediator.chancheng", "CC", "调解员 罗国平"),
-    ("mediator.nh", "NH", "调解员 潘婉仪"),
-    ("mediator.sd", "SD", "调解员 卢建明"),
-    ("mediator.rg", "SD-RG", "调解员 区美玲"),
-    ("mediator.gm", "GM", "调解员 谭永康"),
-    ("mediator.ss", "SS", "调解员 钟丽华"),
+    ("mediator.fs", "FS", "邓志华"),
+    ("mediator.court", "FS-COURT", "麦少芬"),
+    ("mediator.chancheng", "CC", "罗国平"),
+    ("mediator.nh", "NH", "潘婉仪"),
+    ("mediator.sd", "SD", "卢建明"),
+    ("mediator.rg", "SD-RG", "区美玲"),
+    ("mediator.gm", "GM", "谭永康"),
+    ("mediator.ss", "SS", "钟丽华"),
 ]
 
 LAW_FIRMS = [

@@ -33,6 +33,7 @@ from seed.data import (
     MIGRANT_REGIONS,
     REGIONS,
     SURNAMES,
+    TITLED_DISPLAY_NAMES,
     C,
     Industry,
 )
@@ -42,10 +43,14 @@ def create_demo_users(session: Session) -> list[tuple[str, str]]:
     """Create the demo users that are missing; return (username, role label) of every one."""
     listed = []
     for username, role, centre, district, name in DEMO_USERS:
-        if accounts.find_user(session, username) is None:
+        user = accounts.find_user(session, username)
+        if user is None:
             accounts.create_user(
                 session, username, DEMO_PASSWORD, role.value, centre, district, name
             )
+        elif user.display_name == TITLED_DISPLAY_NAMES.get(username):
+            user.display_name = name  # the name without the job title
+            session.add(user)
         listed.append((username, role.label))
     return listed
 

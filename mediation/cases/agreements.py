@@ -9,6 +9,7 @@ from sqlalchemy.orm import object_session
 from sqlmodel import Session, delete, select
 
 from mediation import audit
+from mediation.cases import schedule
 from mediation.cases.deadlines import calendar_from
 from mediation.cases.intake import refresh_totals
 from mediation.cases.lifecycle import move_to
@@ -168,16 +169,9 @@ def claim_lines(session: Session, case: Case) -> list[tuple[Worker, ClaimLine, i
     return [(worker, line, agreed.get(line.id)) for worker, line in rows]
 
 
-def instalments_of(session: Session, agreement: Agreement | None) -> list[Instalment]:
-    if agreement is None:
-        return []
-    return list(
-        session.exec(
-            select(Instalment)
-            .where(Instalment.agreement_id == agreement.id)
-            .order_by(Instalment.due_on, Instalment.id)
-        )
-    )
+def instalments_of(session: Session, agreement: Agreement | None) -> list[schedule.DueDate]:
+    """The agreement's dates, each with what all workers are to receive by it."""
+    return schedule.dates_of(session, agreement)
 
 
 def save_agreement(
@@ -189,101 +183,160 @@ def save_agreement(
     payment_method: str,
     copies: int,
     lines: dict[int, int],
-    instalments: list[tuple[date, int]],
+    instalments: list[tuple[date, int]] | None = None,
+    per_worker: dict[int, list[tuple[date, int]]] | None = None,
     parties_signed_on: date | None = None,
     mediator_signed_on: date | None = None,
     centre_sealed_on: date | None = None,
     today: date | None = None,
 ) -> list[str]:
     """Record or revise the agreement while mediating; it takes effect (and the case succeeds)
-    when all three signature dates are recorded. Returns warnings worth showing."""
+    when all three signature dates are recorded. Returns warnings worth showing.
+
+    The schedule is `per_worker` ({worker id: [(due on, fen), ...]}), or the same for all:
+    `instalments` [(due on, fen), ...] split across the workers by their agreed amounts."""
     today = today or local_today()
     if case.status_enum is not CaseStatus.IN_MEDIATION:
         raise RuleViolation(f"案件状态为「{case.status_enum.label}」，不能录入调解协议")
     problems: list[tuple[str | None, str]] = []
-    warnings: list[str] = []
     if not terms.strip():
         problems.append(("terms", "请填写协议内容"))
     if not 1 <= copies <= 20:
         problems.append(("copies", "份数为1至20份"))
     known = {line.id: (worker, line) for worker, line, _ in claim_lines(session, case)}
-    unknown = set(lines) - set(known)
-    if unknown:
+    line_problems, warnings, agreed = _check_lines(session, case, known, lines)
+    problems += line_problems
+    plan_problems, plan = _check_schedule(case, known, agreed, instalments, per_worker)
+    problems += plan_problems
+    signed = {
+        "parties_signed_on": parties_signed_on,
+        "mediator_signed_on": mediator_signed_on,
+        "centre_sealed_on": centre_sealed_on,
+    }
+    problems += _check_signatures(session, case, signed, today)
+    if problems:
+        raise RuleViolation(problems)
+    _write_agreement(session, case, actor, terms, payment_method, copies, lines, plan, signed)
+    return warnings
+
+
+def _check_lines(
+    session: Session, case: Case, known: dict[int, tuple], lines: dict[int, int]
+) -> tuple[list, list[str], dict[int, int]]:
+    """The agreed amounts per claim line: (problems, warnings, {worker id: agreed fen})."""
+    problems: list[tuple[str | None, str]] = []
+    warnings: list[str] = []
+    if set(lines) - set(known):
         problems.append((None, "协议金额对应的请求事项不属于本案"))
-    total = 0
-    per_worker: dict[int, list] = {}  # worker id: [worker, agreed fen, first line id]
+    agreed: dict[int, int] = {}
+    first_line: dict[int, int] = {}
+    for line_id, (worker, _) in known.items():
+        first_line.setdefault(worker.id, line_id)
     for line_id, fen in lines.items():
         if line_id not in known:
             continue
         worker, line = known[line_id]
         if fen < 0:
             problems.append((f"line-{line_id}", "金额不能为负数"))
-        total += fen
-        per_worker.setdefault(worker.id, [worker, 0, line_id])[1] += fen
+        agreed[worker.id] = agreed.get(worker.id, 0) + fen
         if fen > line.claimed_fen:
             warnings.append(
                 f"{worker.name}「{line.kind}」协议金额 {format_yuan(fen)} 元高于请求金额 "
                 f"{format_yuan(line.claimed_fen)} 元"
             )
     # Payments already made stay with the worker who received them: no agreed amount below them.
-    first_lines = {}
-    for line_id, (worker, _) in known.items():
-        first_lines.setdefault(worker.id, [worker, 0, line_id])
+    names = {worker.id: worker.name for worker, _ in known.values()}
     for worker_id, paid in paid_by_worker(session, case).items():
-        found = per_worker.get(worker_id) or first_lines.get(worker_id)
-        if found is None:  # no claim line to agree an amount on
+        if worker_id not in first_line:  # no claim line to agree an amount on
             continue
-        worker, agreed, line_id = found
-        if agreed < paid:
+        if agreed.get(worker_id, 0) < paid:
             problems.append(
                 (
-                    f"line-{line_id}",
-                    f"{worker.name}已收到 {format_yuan(paid)} 元，协议金额"
-                    f"（{format_yuan(agreed)} 元）不能低于已支付金额",
+                    f"line-{first_line[worker_id]}",
+                    f"{names[worker_id]}已收到 {format_yuan(paid)} 元，协议金额"
+                    f"（{format_yuan(agreed.get(worker_id, 0))} 元）不能低于已支付金额",
                 )
             )
-    schedule_total = sum(amount for _, amount in instalments)
-    for index, (due_on, amount) in enumerate(instalments):
-        if amount <= 0:
-            problems.append((f"instalments-{index}-amount", "每期金额须大于0"))
-        if due_on < case.received_on:
-            problems.append((f"instalments-{index}-due_on", "付款期限不能早于收到申请日期"))
+    return problems, warnings, agreed
+
+
+def _check_schedule(
+    case: Case,
+    known: dict[int, tuple],
+    agreed: dict[int, int],
+    instalments: list[tuple[date, int]] | None,
+    per_worker: dict[int, list[tuple[date, int]]] | None,
+) -> tuple[list, dict[int, list[tuple[date, int]]]]:
+    """(problems, {worker id: schedule}) from a per-worker schedule or the same one for all."""
+    total = sum(agreed.values())
+    if per_worker is not None:
+        workers = {worker.id: worker for worker, _ in known.values()}
+        problems = schedule.check_worker_schedules(workers, agreed, per_worker, case.received_on)
+        return problems, {w: rows for w, rows in per_worker.items() if rows}
+    instalments = instalments or []
+    problems = schedule.check_dates(instalments, case.received_on, "instalments")
+    scheduled = sum(amount for _, amount in instalments)
     if total > 0 and not instalments:
         problems.append(("instalments", "请填写付款期限（可为一期）"))
-    elif instalments and schedule_total != total:
+    elif instalments and scheduled != total:
         problems.append(
             (
                 "instalments",
-                f"各期金额合计 {format_yuan(schedule_total)} 元"
+                f"各期金额合计 {format_yuan(scheduled)} 元"
                 f"与协议金额合计 {format_yuan(total)} 元不一致",
             )
         )
-    signed = {
-        "parties_signed_on": (parties_signed_on, "双方当事人签名（盖章）日期"),
-        "mediator_signed_on": (mediator_signed_on, "调解员签名日期"),
-        "centre_sealed_on": (centre_sealed_on, "调解组织盖章日期"),
-    }
+    if problems or any(fen < 0 for fen in agreed.values()):
+        return problems, {}
+    return problems, schedule.split_schedule(agreed, instalments)
+
+
+SIGNATURE_LABELS = {
+    "parties_signed_on": "双方当事人签名（盖章）日期",
+    "mediator_signed_on": "调解员签名日期",
+    "centre_sealed_on": "调解组织盖章日期",
+}
+
+
+def _check_signatures(
+    session: Session, case: Case, signed: dict[str, date | None], today: date
+) -> list[tuple[str, str]]:
+    problems = []
     floor, floor_label = case.accepted_on or case.received_on, "受理日期"
     previous = previous_agreement(session, case)
     if previous is not None and previous.superseded_on > floor:
         # A new agreement after a reopening: signed anew, not on the old one's dates.
         floor, floor_label = previous.superseded_on, f"重新打开日期（{previous.superseded_on}）"
-    for field, (value, label) in signed.items():
+    for field, value in signed.items():
+        label = SIGNATURE_LABELS[field]
         if value is not None and value > today:
             problems.append((field, f"{label}不能晚于今天"))
         elif value is not None and value < floor:
             problems.append((field, f"{label}不能早于{floor_label}"))
-    if problems:
-        raise RuleViolation(problems)
+    return problems
 
+
+def _write_agreement(
+    session: Session,
+    case: Case,
+    actor: User,
+    terms: str,
+    payment_method: str,
+    copies: int,
+    lines: dict[int, int],
+    plan: dict[int, list[tuple[date, int]]],
+    signed: dict[str, date | None],
+) -> None:
+    """Store the checked agreement, its lines and per-worker schedule; when all three
+    signatures are dated it takes effect and the case succeeds. One audit event."""
     agreement = agreement_of(session, case) or Agreement(case_id=case.id)
-    before = audit.snapshot(agreement, ["terms", "payment_method", "copies", *signed])
+    fields = ["terms", "payment_method", "copies", *signed]
+    before = audit.snapshot(agreement, fields)
     before["agreed_fen"] = case.agreed_fen
     agreement.terms, agreement.payment_method, agreement.copies = terms, payment_method, copies
-    agreement.parties_signed_on = parties_signed_on
-    agreement.mediator_signed_on = mediator_signed_on
-    agreement.centre_sealed_on = centre_sealed_on
-    dates = [parties_signed_on, mediator_signed_on, centre_sealed_on]
+    for field, value in signed.items():
+        setattr(agreement, field, value)
+    dates = list(signed.values())
     agreement.effective_on = max(dates) if all(dates) else None
     session.add(agreement)
     session.flush()
@@ -291,10 +344,15 @@ def save_agreement(
     session.exec(delete(Instalment).where(Instalment.agreement_id == agreement.id))
     for line_id, fen in lines.items():
         session.add(AgreementLine(agreement_id=agreement.id, claim_line_id=line_id, agreed_fen=fen))
-    for due_on, amount in instalments:
-        session.add(Instalment(agreement_id=agreement.id, due_on=due_on, amount_fen=amount))
+    for worker_id, rows in plan.items():
+        for due_on, fen in rows:
+            session.add(
+                Instalment(
+                    agreement_id=agreement.id, worker_id=worker_id, due_on=due_on, amount_fen=fen
+                )
+            )
     refresh_totals(session, case)
-    after = audit.snapshot(agreement, ["terms", "payment_method", "copies", *signed])
+    after = audit.snapshot(agreement, fields)
     after["agreed_fen"] = case.agreed_fen
     summary = f"录入调解协议，协议金额合计 {format_yuan(case.agreed_fen)} 元"
     if agreement.effective_on:
@@ -307,7 +365,6 @@ def save_agreement(
     )
     session.add(case)
     session.flush()
-    return warnings
 
 
 def record_filings(

@@ -1,6 +1,7 @@
 """Payments under an effective mediation agreement: what each worker claimed, was promised and
-received, recording payments (one worker, or everything outstanding at once), the payment state
-derived when read, and when a worker may apply for a payment order (支付令)."""
+received, recording payments (one worker, an instalment for many at once, or everything
+outstanding), the payment state derived when read (per worker, against their own schedule),
+and when a worker may apply for a payment order (支付令)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -9,6 +10,7 @@ from enum import StrEnum
 from sqlmodel import Session, select
 
 from mediation import audit
+from mediation.cases import schedule
 from mediation.cases.agreements import agreement_of, paid_by_worker
 from mediation.cases.intake import refresh_totals
 from mediation.dates import today as local_today
@@ -21,7 +23,6 @@ from models import (
     CaseStatus,
     ClaimKind,
     ClaimLine,
-    Instalment,
     Payment,
     User,
     Worker,
@@ -170,6 +171,62 @@ def record_payment(
     return payment
 
 
+def record_payments(
+    session: Session,
+    case: Case,
+    actor: User,
+    *,
+    amounts: dict[int, int],
+    paid_on: date,
+    method: str = "",
+    note: str = "",
+    today: date | None = None,
+) -> int:
+    """One instalment (or any amounts) for several workers at once: {worker id: fen}, each
+    checked like a single payment (never beyond the worker's own agreed amount: what one worker
+    is overpaid never pays another). Problems name `amount-<worker id>`. Returns the fen paid."""
+    today = today or local_today()
+    problems = _check_payable(case, paid_on, today)
+    rows = {row.worker.id: row for row in worker_amounts(session, case)}
+    if not any(fen for fen in amounts.values()):
+        problems.append(("amounts", "请勾选收到款项的申请人并填写金额"))
+    for worker_id, fen in amounts.items():
+        row = rows.get(worker_id)
+        if row is None:
+            problems.append(("amounts", "请选择本案申请人"))
+        elif fen <= 0:
+            problems.append((f"amount-{worker_id}", "支付金额须大于0"))
+        elif row.paid_fen + fen > row.agreed_fen:
+            problems.append(
+                (
+                    f"amount-{worker_id}",
+                    f"累计支付 {format_yuan(row.paid_fen + fen)} 元将超过{row.worker.name}的"
+                    f"协议金额 {format_yuan(row.agreed_fen)} 元"
+                    f"（尚欠 {format_yuan(row.outstanding_fen)} 元）",
+                )
+            )
+    if problems:
+        raise RuleViolation(problems)
+    before = case.paid_fen
+    for worker_id, fen in amounts.items():
+        _new_payment(session, case, actor, worker_id, fen, paid_on, method, note)
+    refresh_totals(session, case)
+    paid = sum(amounts.values())
+    names = "、".join(rows[w].worker.name for w in amounts)
+    if len(amounts) > 3:
+        names = f"{rows[next(iter(amounts))].worker.name}等{len(amounts)}人"
+    audit.record_event(
+        session,
+        case,
+        actor,
+        "payment",
+        f"登记{names}收到款项合计 {format_yuan(paid)} 元（{paid_on}）",
+        {"paid_fen": [before, case.paid_fen]},
+    )
+    session.flush()
+    return paid
+
+
 def pay_outstanding(
     session: Session,
     case: Case,
@@ -185,51 +242,34 @@ def pay_outstanding(
     problems = _check_payable(case, paid_on, today)
     if problems:
         raise RuleViolation(problems)
-    before = case.paid_fen
-    paid = 0
-    for row in worker_amounts(session, case):
-        if row.outstanding_fen:
-            _new_payment(
-                session, case, actor, row.worker.id, row.outstanding_fen, paid_on, method, note
-            )
-            paid += row.outstanding_fen
-    if not paid:
+    owed = {row.worker.id: row.outstanding_fen for row in worker_amounts(session, case)}
+    owed = {worker_id: fen for worker_id, fen in owed.items() if fen}
+    if not owed:
         raise RuleViolation("协议款项已全部支付，无需登记")
-    refresh_totals(session, case)
-    audit.record_event(
-        session,
-        case,
-        actor,
-        "payment",
-        f"登记全部申请人收到剩余款项合计 {format_yuan(paid)} 元（{paid_on}）",
-        {"paid_fen": [before, case.paid_fen]},
+    return record_payments(
+        session, case, actor, amounts=owed, paid_on=paid_on, method=method, note=note, today=today
     )
-    session.flush()
-    return paid
+
+
+def overdue_by_worker(session: Session, case: Case, today: date) -> dict[int, int]:
+    """{worker id: fen past due and not received} under the agreement in force: each worker's
+    instalments due before today against what that worker was paid."""
+    due = schedule.due_by_worker(session, agreement_of(session, case), today)
+    paid = paid_by_worker(session, case)
+    late = {w: fen - paid.get(w, 0) for w, fen in due.items()}
+    return {w: fen for w, fen in late.items() if fen > 0}
 
 
 def payment_state(session: Session, case: Case, today: date | None = None) -> PaymentState | None:
-    """Derived when read: performed (all paid), in default (an instalment past due and unpaid),
-    or pending. None for a case that has not succeeded."""
+    """Derived when read: performed (all paid), in default (some worker's instalment past due
+    and unpaid), or pending. None for a case that has not succeeded."""
     if case.status_enum is not CaseStatus.SUCCEEDED:
         return None
     # Per worker: one worker's overpayment does not pay what another is owed.
-    rows = worker_amounts(session, case)
-    if not any(row.outstanding_fen for row in rows):
+    if not any(row.outstanding_fen for row in worker_amounts(session, case)):
         return PaymentState.PERFORMED
-    paid_towards = sum(min(row.paid_fen, row.agreed_fen) for row in rows)
-    today = today or local_today()
-    agreement = agreement_of(session, case)
-    due = (
-        session.exec(
-            select(sql_total(Instalment.amount_fen)).where(
-                Instalment.agreement_id == agreement.id, Instalment.due_on < today
-            )
-        ).one()
-        if agreement
-        else 0
-    )
-    return PaymentState.IN_DEFAULT if due > paid_towards else PaymentState.PENDING
+    late = overdue_by_worker(session, case, today or local_today())
+    return PaymentState.IN_DEFAULT if late else PaymentState.PENDING
 
 
 # 劳动争议调解仲裁法 art.16 in its own words: shown on the case page and the filings page when

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import case as sql_case
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from mediation.cases.listing import CaseFilter, count_cases
@@ -16,6 +18,7 @@ from models import (
     Employer,
     Instalment,
     MediationSession,
+    Payment,
 )
 from models.base import sql_total
 
@@ -34,6 +37,38 @@ class Workload:
 
 def _with_employer(statement):
     return statement.join(Employer, Employer.id == Case.employer_id)
+
+
+def _overdue_agreements(today: date):
+    """(case, employer, fen overdue) of succeeded cases where some worker's instalments due
+    before today add up to more than that worker received (per worker: one worker's
+    overpayment does not pay what another is owed)."""
+    due = (
+        select(
+            Agreement.case_id.label("case_id"),
+            Instalment.worker_id.label("worker_id"),
+            sql_total(Instalment.amount_fen).label("due"),
+        )
+        .select_from(Instalment)
+        .join(Agreement, Agreement.id == Instalment.agreement_id)
+        .where(Agreement.superseded_on.is_(None))
+        .where(Instalment.due_on < today)
+        .group_by(Agreement.case_id, Instalment.worker_id)
+        .subquery()
+    )
+    paid = (
+        select(sql_total(Payment.amount_fen))
+        .where(Payment.worker_id == due.c.worker_id)
+        .scalar_subquery()
+    )
+    late = func.sum(sql_case((due.c.due > paid, due.c.due - paid), else_=0))
+    return (
+        _with_employer(select(Case, Employer.name, late))
+        .join(due, due.c.case_id == Case.id)
+        .where(Case.status == CaseStatus.SUCCEEDED.value)
+        .group_by(Case.id, Employer.name)
+        .having(late > 0)
+    )
 
 
 def workload(session: Session, scope: Scope, today: date) -> Workload:
@@ -70,19 +105,8 @@ def workload(session: Session, scope: Scope, today: date) -> Workload:
         .order_by(Case.mediation_due_on, Case.id)
         .limit(LIST_LIMIT)
     ).all()
-    due = sql_total(Instalment.amount_fen)
     overdue = session.exec(
-        scope.apply(
-            _with_employer(select(Case, Employer.name, due - Case.paid_fen))
-            .join(Agreement, (Agreement.case_id == Case.id) & Agreement.superseded_on.is_(None))
-            .join(Instalment, Instalment.agreement_id == Agreement.id)
-            .where(Case.status == CaseStatus.SUCCEEDED.value, Instalment.due_on < today)
-            .group_by(Case.id, Employer.name)
-            .having(due > Case.paid_fen),
-            Case.centre_id,
-        )
-        .order_by(Case.id)
-        .limit(LIST_LIMIT)
+        scope.apply(_overdue_agreements(today), Case.centre_id).order_by(Case.id).limit(LIST_LIMIT)
     ).all()
     return Workload(
         sessions_today=[tuple(r) for r in sessions],

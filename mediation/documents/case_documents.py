@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from mediation.cases import agreements, payments
+from mediation.cases import agreements, payments, schedule
 from mediation.cases.deadlines import calendar_from
 from mediation.cases.intake import COLLECTIVE_THRESHOLD
 from mediation.dates import TZ
@@ -38,10 +38,10 @@ from models import (
     Centre,
     ClaimKind,
     Employer,
-    Instalment,
     Lawyer,
     MediationSession,
     User,
+    Worker,
 )
 
 CODES = (
@@ -113,7 +113,9 @@ class Document:
     personal_data: bool
     today: date
     agreement: Agreement | None = None
-    instalments: list[Instalment] = field(default_factory=list)
+    instalments: list[schedule.DueDate] = field(default_factory=list)
+    # With several workers and dates: (worker name, fen due on each of `instalments`' dates).
+    worker_schedule: list[tuple[str, list[int]]] = field(default_factory=list)
     # The review windows the agreement states: dated once it is in effect, as the law has
     # them on a draft.
     windows: list[agreements.ReviewWindow] = field(default_factory=list)
@@ -438,6 +440,8 @@ def document(
     if code in ("agreement", "service", "sheet", "roster"):
         doc.agreement = agreements.agreement_of(session, case)
         doc.instalments = agreements.instalments_of(session, doc.agreement)
+        if len(doc.instalments) > 1 and len(doc.parties) > 1:
+            doc.worker_schedule = _worker_schedule(session, case, doc)
         doc.windows = agreements.review_windows(doc.agreement) or list(agreements.REVIEW_WINDOWS)
         if doc.agreement is not None:
             default = agreements.default_terms(session, case)
@@ -454,6 +458,21 @@ def document(
         doc.served = _served(case, doc.agreement)
         doc.recipients = _recipients(doc)
     return doc
+
+
+def _worker_schedule(session: Session, case: Case, doc: Document) -> list[tuple[str, list[int]]]:
+    """Each worker's amount due on each of the agreement's dates (0 where none), in order."""
+    plan = schedule.schedule_of(session, doc.agreement)
+    workers = session.exec(
+        select(Worker.id, Worker.name)
+        .where(Worker.case_id == case.id)
+        .order_by(Worker.position, Worker.id)
+    ).all()
+    return [
+        (name, [dict(plan.get(worker_id, [])).get(d.due_on, 0) for d in doc.instalments])
+        for worker_id, name in workers
+        if worker_id in plan
+    ]
 
 
 def _recipients(doc: Document) -> list[tuple[str, str]]:

@@ -33,11 +33,39 @@
     stale.hidden = String(agreed) === agreedCell.dataset.rendered;
   }
 
-  form.addEventListener("input", refresh);
+  // The per-worker schedule: each worker's total against their agreed amount.
+  function refreshPlans() {
+    form.querySelectorAll("tr.worker-plan").forEach(function (row) {
+      var id = row.dataset.worker;
+      var cell = document.getElementById("plan-total-" + id);
+      var sum = total("plan-" + id);
+      var owed = 0;
+      form.querySelectorAll('tr[data-owner="' + id + '"] input[data-sum="agreed"]').forEach(function (input) {
+        owed += toFen(input.value) || 0;
+      });
+      cell.textContent = yuan(sum);
+      cell.classList.toggle("mismatch", sum !== owed);
+    });
+  }
+
+  // Show the schedule the chosen mode uses; without JavaScript both are shown.
+  var modes = form.querySelectorAll('input[name="schedule_mode"]');
+  function showMode() {
+    var perWorker = form.querySelector('input[name="schedule_mode"][value="per_worker"]').checked;
+    document.getElementById("schedule-per-worker").hidden = !perWorker;
+    document.getElementById("add-instalment").hidden = false;
+    refreshPlans();
+  }
+  modes.forEach(function (radio) { radio.addEventListener("change", showMode); });
+  showMode();
+
+  form.addEventListener("input", function () { refresh(); refreshPlans(); });
 
   var add = document.getElementById("add-instalment");
   var body = document.getElementById("instalment-rows");
   add.addEventListener("click", function (event) {
+    // The per-worker schedule gains its column from the server (the form is sent back).
+    if (form.querySelector('input[name="schedule_mode"][value="per_worker"]').checked) return;
     event.preventDefault();
     var rows = body.querySelectorAll("tr.instalment-row");
     var row = rows[rows.length - 1].cloneNode(true);

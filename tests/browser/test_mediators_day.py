@@ -170,6 +170,84 @@ def test_every_page_of_the_day_fits_a_390px_screen(browser, live_server):
         context.close()
 
 
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_per_worker_agreement_and_instalment_1_for_all_twelve_in_one_form(browser, live_server):
+    """On a 390 px phone: the 12 riders' agreement in two instalments, per worker (the shared
+    schedule split, then one rider's changed), and instalment 1 recorded for all twelve in one
+    form. The agreement and payment pages fit the screen at every step."""
+    base = live_server
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    shots = _shots()
+    try:
+        log_in(page, base, "mediator")
+        case_url = register_riders(page, base)
+        page.click(".case-actions a:text-is('受理')")
+        page.fill("#accepted_on", "2026-11-02")
+        page.click("button[type=submit].primary")
+        page.wait_for_url(case_url)
+        page.click(".case-actions a:text-is('安排/记录调解')")
+        page.fill("#starts_at", "2026-11-03T09:30")
+        page.fill("#duration_minutes", "90")
+        page.fill("#minutes", "双方同意分两期支付。")
+        page.click("button[type=submit].primary")
+        page.wait_for_url(case_url)
+
+        page.click(".case-actions a:text-is('调解协议')")
+        page.wait_for_url(case_url + "/agreement")
+        assert fits(page), page.evaluate("document.documentElement.scrollWidth")
+        assert not page.locator("#schedule-per-worker").is_visible()  # same for all by default
+        page.fill("#instalments-0-due_on", "2026-12-01")
+        page.fill("#instalments-0-amount", "40800")
+        page.click("#add-instalment")  # a second row, without a round trip
+        page.fill("#instalments-1-due_on", "2027-01-01")
+        page.fill("#instalments-1-amount", "40800")
+        with page.expect_navigation():
+            page.click("#fill-schedule")
+        assert page.locator("#schedule-per-worker").is_visible()
+        first = page.locator("tr.worker-plan").first
+        assert first.locator("td.card-head").inner_text().startswith("梁敏敏")
+        amounts = first.locator("input[name$='-amount']")
+        assert [amounts.nth(i).input_value() for i in range(2)] == ["3400.00", "3400.00"]
+        amounts.nth(0).fill("4000")  # the first rider gets more of it first
+        amounts.nth(1).fill("2800")
+        assert first.locator(".plan-total").inner_text() == "6,800.00"
+        for field in ("parties_signed_on", "mediator_signed_on", "centre_sealed_on"):
+            page.fill(f"#{field}", "2026-11-03")
+        assert fits(page), page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=str(shots / "agreement-per-worker-390.png"), full_page=True)
+        page.click("form.agreement-form button[type=submit].primary")
+        page.wait_for_url(case_url)
+        assert "调解成功" in page.inner_text(".badges")
+
+        page.click(".case-actions a:text-is('登记付款')")
+        assert fits(page), page.evaluate("document.documentElement.scrollWidth")
+        choice = page.locator("select[name='all-instalment']")
+        assert choice.input_value() == "1"  # the next instalment due
+        rows = page.locator("tr.bulk-row")
+        assert rows.count() == 12
+        assert rows.first.locator("input.cell").input_value() == "4000.00"
+        assert rows.nth(11).locator("input.cell").input_value() == "3400.00"
+        assert page.locator("tr.bulk-row input[type=checkbox]:checked").count() == 12
+        assert page.inner_text("#bulk-total") == "41,400.00"
+        page.screenshot(path=str(shots / "instalment-1-for-twelve-390.png"), full_page=True)
+        page.click("form.bulk-form button[name=record]")
+        page.wait_for_url(case_url)
+        text = page.inner_text("main")
+        assert "已登记12位申请人收到款项，合计 41,400.00 元" in text
+        assert "履行中" in page.inner_text(".badges")
+
+        page.click(".case-actions a:text-is('登记付款')")
+        assert page.locator("select[name='all-instalment']").input_value() == "2"
+        assert page.locator("tr.bulk-row").first.locator("input.cell").input_value() == "2800.00"
+        assert fits(page), page.evaluate("document.documentElement.scrollWidth")
+    finally:
+        context.close()
+
+
 def _shots():
     from tests.browser.conftest import SHOTS
 

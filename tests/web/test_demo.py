@@ -72,6 +72,9 @@ def test_demo_data_makes_a_consistent_history_once(app, db):
     assert article.agreed_fen == article.paid_fen == 22767500
     names = db.exec(select(Worker.name).where(Worker.case_id == article.id)).all()
     assert "阿永" in names
+    # Display names are names, not job titles: 「调解员：梁敏」, never 「调解员：调解员 梁敏」.
+    shown = db.exec(select(User.display_name).where(User.username.like("%mediator%"))).all()
+    assert "梁敏" in shown and not [name for name in shown if "调解员" in name]
     (held,) = db.exec(select(MediationSession).where(MediationSession.case_id == article.id))
     assert held.duration_minutes == 130
     assert agreement_of(db, article).effective_on == date(2021, 3, 9)
@@ -116,3 +119,14 @@ def test_demo_data_makes_a_consistent_history_once(app, db):
     assert second.exit_code == 0, second.output
     assert "未生成演示案件" in second.output
     assert {model: count(db, model) for model in before} == before
+
+
+def test_demo_users_of_an_earlier_load_lose_their_job_titles(db, make_user):
+    from seed.people import create_demo_users
+
+    make_user("mediator", "NH-LS", username="mediator", display_name="调解员 梁敏")
+    make_user("mediator", "CC-ZC", username="mediator.cc", display_name="何静（组长）")  # renamed
+    create_demo_users(db)
+    names = dict(db.exec(select(User.username, User.display_name)).all())
+    assert names["mediator"] == "梁敏"
+    assert names["mediator.cc"] == "何静（组长）"  # a name someone chose stays

@@ -49,17 +49,18 @@ def handle_case_form(
     case: Case,
     form,
     operation: Callable[[], object],
-    success: str,
+    success: str | Callable[[], str],
     template: str = "cases/action.html",
     **context,
 ):
     """The shape of every workflow view. `operation` runs the domain call; its return value is a
-    list of warnings to flash (or None). The form must have a hidden `version` field."""
+    list of warnings to flash (or None); `success` may be worded after it ran (a callable). The
+    form must have a hidden `version` field."""
     if not form.is_submitted() and hasattr(form, "version"):
         form.version.data = case.version
     versioned = case if hasattr(form, "version") else None
     if done := submit(form, operation, versioned=versioned):
-        flash(success, "success")
+        flash(success() if callable(success) else success, "success")
         for warning in done.value or ():
             flash(warning, "warning")
         return redirect(url_for("cases.detail", case_id=case.id))
@@ -67,4 +68,12 @@ def handle_case_form(
     return page, form_status()
 
 
-from views.cases import corrections, detail, intake, listing, outcome, workflow  # noqa: E402, F401
+from views.cases import (  # noqa: E402, F401
+    corrections,
+    detail,
+    intake,
+    listing,
+    outcome,
+    payments,
+    workflow,
+)

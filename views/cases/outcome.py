@@ -5,26 +5,22 @@ Each view loads the case in scope (404), checks the action's permission (403), i
 may not act on this case, a lawyer not assigned to it), then runs `handle_case_form`.
 """
 
+import re
 from datetime import datetime
 
 from flask import abort, render_template, request
 from flask_login import current_user
 
-from forms import select_choices
 from forms.outcome import (
     AgreementForm,
     FilingsForm,
-    PayAllForm,
-    PaymentForm,
     SessionForm,
     agreement_form_class,
 )
-from mediation.bounds import parse_id
-from mediation.cases import actions, agreements, payments
+from mediation.cases import actions, agreements, payments, schedule
 from mediation.cases.lifecycle import record_session
 from mediation.dates import TZ, today
 from mediation.errors import RuleViolation
-from mediation.money import format_yuan
 from models import Case, Centre, MediationSession
 from views.cases import bp, handle_case_form, load_case, refuse_action
 from views.db import get_db
@@ -87,9 +83,31 @@ def _session_page(case: Case, record: MediationSession | None):
 # --- the agreement --------------------------------------------------------------------------
 
 
-def _agreement_data(db, case: Case, lines) -> dict:
-    """What the agreement form shows when opened: the saved draft, or a starting point (after
-    a reopening, the superseded agreement without its signature dates)."""
+def _workers(lines) -> list:
+    """The workers with claim lines, in their order (the per-worker schedule's rows)."""
+    seen = {}
+    for worker, _, _ in lines:
+        seen.setdefault(worker.id, worker)
+    return list(seen.values())
+
+
+def _columns(saved: dict[int, list]) -> int:
+    """How many instalment columns the per-worker schedule shows: what is saved or was sent,
+    one more when 增加一期 was pressed."""
+    if request.method == "GET":
+        return max([len(rows) for rows in saved.values()] or [1])
+    sent = [
+        int(match.group(1))
+        for key in request.form
+        if (match := re.fullmatch(r"(?:schedule-\d+|instalments)-(\d+)-(?:due_on|amount)", key))
+    ]
+    return max(sent, default=0) + 1 + bool(request.form.get("add_instalment"))
+
+
+def _agreement_data(db, case: Case, lines, workers) -> tuple[dict, dict]:
+    """What the agreement form shows when opened, and the per-worker schedule to show: the saved
+    draft, or a starting point (after a reopening, the superseded agreement without its
+    signature dates)."""
     current = agreements.agreement_of(db, case)
     previous = None if current else agreements.previous_agreement(db, case)
     before = agreements.agreed_by_line(db, previous)
@@ -97,51 +115,110 @@ def _agreement_data(db, case: Case, lines) -> dict:
         f"line-{line.id}": before.get(line.id, line.claimed_fen) if agreed is None else agreed
         for _, line, agreed in lines
     }
-    if current is None and previous is not None:
-        data.update(
-            terms=previous.terms,
-            payment_method=previous.payment_method,
-            copies=previous.copies,
-            instalments=[
-                {"due_on": i.due_on, "amount": i.amount_fen}
-                for i in agreements.instalments_of(db, previous)
-            ]
-            or [{}],
-        )
-        return data
-    if current is None:
+    source = current or previous
+    if source is None:
         data.update(
             terms=agreements.default_terms(db, case),
             payment_method="银行转账",
             copies=3,
+            schedule_mode="same",
             instalments=[{"due_on": None, "amount": case.claimed_fen or None}],
         )
-        return data
+        return data, {}
+    saved = schedule.schedule_of(db, source)
+    agreed: dict[int, int] = {}
+    for worker, line, _ in lines:
+        agreed[worker.id] = agreed.get(worker.id, 0) + (data[f"line-{line.id}"] or 0)
+    same = schedule.is_same_for_all(agreed, saved) if saved else []
     data.update(
-        terms=current.terms,
-        payment_method=current.payment_method,
-        copies=current.copies,
-        parties_signed_on=current.parties_signed_on,
-        mediator_signed_on=current.mediator_signed_on,
-        centre_sealed_on=current.centre_sealed_on,
+        terms=source.terms,
+        payment_method=source.payment_method,
+        copies=source.copies,
+        schedule_mode="same" if same is not None else "per_worker",
         instalments=[
-            {"due_on": i.due_on, "amount": i.amount_fen}
-            for i in agreements.instalments_of(db, current)
+            {"due_on": d.due_on, "amount": d.amount_fen}
+            for d in agreements.instalments_of(db, source)
         ]
         or [{}],
     )
-    return data
+    if current is not None:
+        data.update({name: getattr(current, name) for name in AgreementForm.SIGNATURES})
+    for worker in workers:
+        for column, (due_on, fen) in enumerate(saved.get(worker.id, [])):
+            data[f"schedule-{worker.id}-{column}-due_on"] = due_on
+            data[f"schedule-{worker.id}-{column}-amount"] = fen
+    return data, saved
 
 
-def _place_schedule_errors(form: AgreementForm, rows: list, violation: RuleViolation) -> list:
-    """Put the domain's schedule problems (`instalments`, `instalments-<i>-<field>`, where i
-    counts the non-blank rows sent) on the schedule; return the other problems."""
+def _per_worker_rows(form: AgreementForm, workers, columns: int) -> dict[int, list]:
+    """{worker id: [(column, date field, amount field), ...]} of the filled cells; a cell with
+    only one of its two fields filled is an error at the empty one."""
+    rows: dict[int, list] = {}
+    missing = []
+    for worker in workers:
+        rows[worker.id] = []
+        for column in range(columns):
+            due, amount = form.cell(worker.id, column)
+            if due.data is None and amount.data is None:
+                continue
+            if due.data is None:
+                missing.append((due.name, "请填写付款期限"))
+            elif amount.data is None:
+                missing.append((amount.name, "请填写金额"))
+            else:
+                rows[worker.id].append((column, due, amount))
+    if missing:
+        raise RuleViolation(missing)
+    return rows
+
+
+def _fill_per_worker(form: AgreementForm, lines, workers, columns: int) -> None:
+    """「按统一安排填入逐人安排」: the same schedule for all, split by the agreed amounts typed,
+    written into the per-worker cells to be edited."""
+    agreed: dict[int, int] = {}
+    for worker, line, _ in lines:
+        agreed[worker.id] = agreed.get(worker.id, 0) + (form[f"line-{line.id}"].data or 0)
+    dates = [
+        (entry.form.due_on.data, entry.form.amount.data)
+        for entry in form.instalments
+        if entry.form.due_on.data and entry.form.amount.data
+    ]
+    days = [day for day, _ in dates]
+    if (
+        not dates
+        or len(set(days)) < len(days)
+        or sum(fen for _, fen in dates) != sum(agreed.values())
+    ):
+        form.schedule_errors.append(
+            "统一安排各期均须填写期限和金额（期限不重复），合计须等于协议金额合计，才能按比例填入"
+        )
+        return
+    split = schedule.split_schedule(agreed, dates)
+    for worker in workers:
+        owed = dict(split.get(worker.id, []))
+        for column in range(columns):
+            due, amount = form.cell(worker.id, column)
+            day = days[column] if column < len(days) else None
+            due.data, amount.data = (day, owed[day]) if day in owed else (None, None)
+            due.raw_data = amount.raw_data = None
+    form.schedule_mode.data = "per_worker"
+
+
+def _place_schedule_errors(form: AgreementForm, rows, cells, violation: RuleViolation) -> list:
+    """Put the domain's schedule problems on the schedule: `instalments`, `schedule` and
+    `schedule-<worker>` above it or at the worker, `instalments-<i>-<field>` (i counts the
+    non-blank rows sent) and `schedule-<worker>-<i>-<field>` (i counts the worker's filled
+    cells) at the cell. Returns the other problems."""
     rest = []
     for name, message in violation.problems:
-        if name == "instalments":
+        parts = (name or "").split("-")
+        field = None
+        if name in ("instalments", "schedule"):
             form.schedule_errors.append(message)
             continue
-        parts = (name or "").split("-")
+        if len(parts) == 2 and parts[0] == "schedule" and parts[1].isdigit():
+            form.worker_errors.setdefault(int(parts[1]), []).append(message)
+            continue
         if (
             len(parts) == 3
             and parts[0] == "instalments"
@@ -150,10 +227,16 @@ def _place_schedule_errors(form: AgreementForm, rows: list, violation: RuleViola
         ):
             index = int(parts[1])
             field = getattr(rows[index], parts[2], None) if index < len(rows) else None
-            if field is not None:
-                field.errors = [*field.errors, message]
-                continue
-        rest.append((name, message))
+        elif len(parts) == 4 and parts[0] == "schedule" and parts[1].isdigit():
+            filled = cells.get(int(parts[1]), [])
+            index = int(parts[2]) if parts[2].isdigit() else len(filled)
+            if index < len(filled):
+                _, due, amount = filled[index]
+                field = due if parts[3] == "due_on" else amount
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            rest.append((name, message))
     return rest
 
 
@@ -165,21 +248,41 @@ def agreement(case_id: int):
         return refused
     db = get_db()
     lines = agreements.claim_lines(db, case)
-    form_class = agreement_form_class([line.id for _, line, _ in lines])
-    if request.method == "GET":
-        form = form_class(data=_agreement_data(db, case, lines))
-    else:
-        form = form_class()
-    form.schedule_errors = []
-    context = {"lines": [(worker, line, form[f"line-{line.id}"]) for worker, line, _ in lines]}
+    workers = _workers(lines)
+    data, saved = _agreement_data(db, case, lines, workers) if request.method == "GET" else ({}, {})
+    columns = _columns(saved)
+    form_class = agreement_form_class(
+        [line.id for _, line, _ in lines], [w.id for w in workers], columns
+    )
+    form = form_class(data=data) if request.method == "GET" else form_class()
+    form.schedule_errors, form.worker_errors = [], {}
+    context = {
+        "lines": [(worker, line, form[f"line-{line.id}"]) for worker, line, _ in lines],
+        "workers": workers,
+        "columns": columns,
+    }
 
     if request.method == "POST" and form.add_instalment.data:  # works without JavaScript
         form.instalments.append_entry()
         return _render_agreement(case, form, context)
+    if request.method == "POST" and form.fill_schedule.data:
+        _fill_per_worker(form, lines, workers, columns)
+        return _render_agreement(case, form, context)
 
     def save():
         rows = [entry.form for entry in form.instalments if not entry.form.is_blank()]
+        cells = {}
         try:
+            if form.per_worker:
+                cells = _per_worker_rows(form, workers, columns)
+                plan = {
+                    "per_worker": {
+                        worker_id: [(due.data, amount.data) for _, due, amount in filled]
+                        for worker_id, filled in cells.items()
+                    }
+                }
+            else:
+                plan = {"instalments": [(row.due_on.data, row.amount.data) for row in rows]}
             return agreements.save_agreement(
                 db,
                 case,
@@ -188,13 +291,13 @@ def agreement(case_id: int):
                 payment_method=(form.payment_method.data or "").strip(),
                 copies=form.copies.data,
                 lines={line.id: form[f"line-{line.id}"].data for _, line, _ in lines},
-                instalments=[(row.due_on.data, row.amount.data) for row in rows],
                 parties_signed_on=form.parties_signed_on.data,
                 mediator_signed_on=form.mediator_signed_on.data,
                 centre_sealed_on=form.centre_sealed_on.data,
+                **plan,
             )
         except RuleViolation as violation:
-            raise RuleViolation(_place_schedule_errors(form, rows, violation)) from None
+            raise RuleViolation(_place_schedule_errors(form, rows, cells, violation)) from None
 
     signed = all(form[name].data for name in AgreementForm.SIGNATURES)
     return handle_case_form(
@@ -210,7 +313,16 @@ def agreement(case_id: int):
 def _agreement_context(case: Case, form: AgreementForm, context: dict) -> dict:
     agreed = sum(field.data or 0 for field in form.line_fields())
     scheduled = sum(entry.form.amount.data or 0 for entry in form.instalments)
-    return {**context, "agreed_total": agreed, "scheduled_total": scheduled, "title": "调解协议"}
+    by_worker: dict[int, int] = {}
+    for worker, _, field in context["lines"]:
+        by_worker[worker.id] = by_worker.get(worker.id, 0) + (field.data or 0)
+    return {
+        **context,
+        "agreed_total": agreed,
+        "scheduled_total": scheduled,
+        "agreed_by_worker": by_worker,
+        "title": "调解协议",
+    }
 
 
 def _render_agreement(case: Case, form: AgreementForm, context: dict):
@@ -265,95 +377,3 @@ def filings(case_id: int):
         title="仲裁审查 / 司法确认 / 支付令",
         intro="".join(intro),
     )
-
-
-# --- payments -------------------------------------------------------------------------------
-
-
-def _payment_page(case: Case, submitted: str):
-    """The payment page with its two forms; `submitted` names the one this request handles."""
-    if (refused := refuse_action(case, "payment")) is not None:
-        return refused
-    db = get_db()
-    rows = payments.worker_amounts(db, case)
-    current = agreements.agreement_of(db, case)
-    outstanding = sum(row.outstanding_fen for row in rows)
-    defaults = {"paid_on": today(), "method": (current.payment_method if current else "")[:32]}
-    posted = request.method == "POST"
-    if posted and submitted == "one":
-        pay_form = PaymentForm()
-    else:
-        pay_form = PaymentForm(formdata=None, data={**defaults, "version": case.version})
-    if posted and submitted == "all":
-        all_form = PayAllForm(prefix="all")
-    else:
-        all_form = PayAllForm(
-            formdata=None, prefix="all", data={**defaults, "version": case.version}
-        )
-    pay_form.worker_id.choices = select_choices(
-        [
-            (
-                str(row.worker.id),
-                f"{row.worker.name}（多付 {format_yuan(row.overpaid_fen)} 元）"
-                if row.overpaid_fen
-                else f"{row.worker.name}（尚欠 {format_yuan(row.outstanding_fen)} 元）",
-            )
-            for row in rows
-        ],
-        blank="请选择申请人",
-    )
-    context = {
-        "rows": rows,
-        "outstanding": outstanding,
-        "agreement": current,
-        "instalments": agreements.instalments_of(db, current),
-        "state": payments.payment_state(db, case, today()),
-        "pay_form": pay_form,
-        "all_form": all_form,
-        "title": "登记履行款项",
-    }
-    if submitted == "all":
-
-        def operation():
-            payments.pay_outstanding(
-                db,
-                case,
-                current_user,
-                paid_on=all_form.paid_on.data,
-                method=all_form.method.data or "",
-            )
-
-        success = f"已登记全部申请人收到剩余款项，合计 {format_yuan(outstanding)} 元"
-        return handle_case_form(
-            case, all_form, operation, success, template="cases/payment.html", **context
-        )
-
-    def operation():
-        worker = pay_form.worker_id.data or ""
-        payments.record_payment(
-            db,
-            case,
-            current_user,
-            worker_id=parse_id(worker) or -1,
-            amount_fen=pay_form.amount.data,
-            paid_on=pay_form.paid_on.data,
-            method=pay_form.method.data or "",
-            note=pay_form.note.data or "",
-        )
-
-    success = f"已登记付款 {format_yuan(pay_form.amount.data or 0)} 元"
-    return handle_case_form(
-        case, pay_form, operation, success, template="cases/payment.html", **context
-    )
-
-
-@bp.route("/<int:case_id>/payments/new", methods=["GET", "POST"])
-@require(actions.BY_NAME["payment"].permission)
-def payment(case_id: int):
-    return _payment_page(load_case(case_id), "one")
-
-
-@bp.route("/<int:case_id>/payments/all", methods=["POST"])
-@require(actions.BY_NAME["payment"].permission)
-def pay_all(case_id: int):
-    return _payment_page(load_case(case_id), "all")

@@ -173,3 +173,37 @@ def test_chinese_capital_well_formed_over_a_range():
         assert not capital.startswith("零")
         assert capital.endswith("分") != capital.endswith("整")
         assert ("元" in capital) == (fen >= 100)
+
+
+def test_split_table_keeps_every_row_and_column_total_in_whole_fen():
+    import random
+
+    from mediation.money import split_table
+
+    rng = random.Random(13)
+    for _ in range(500):
+        rows = [
+            rng.choice([0, 1, 3, 680_000, rng.randint(0, 10**6)]) for _ in range(rng.randint(1, 12))
+        ]
+        total = sum(rows)
+        cuts = sorted(rng.randint(0, total) for _ in range(rng.randint(0, 4)))
+        columns = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+        table = split_table(rows, columns)
+        assert [sum(line) for line in table] == rows
+        assert [sum(cells) for cells in zip(*table, strict=True)] == columns
+        for row, line in zip(rows, table, strict=True):
+            for column, cell in zip(columns, line, strict=True):
+                exact = row * column / total if total else 0
+                assert abs(cell - exact) < 1  # rounded down or up, never further
+
+
+def test_split_table_gives_leftover_fen_to_the_largest_shares():
+    from mediation.money import split_table
+
+    # 1 yuan between two instalments for workers agreed 1 fen each: one fen each, not two to one
+    assert split_table([1, 1], [1, 1]) in ([[1, 0], [0, 1]], [[0, 1], [1, 0]])
+    # 10 fen in three equal parts: the leftover fen goes to the largest agreed amount
+    assert split_table([5, 3, 2], [10]) == [[5], [3], [2]]
+    assert split_table([400, 350, 250], [500, 500]) == [[200, 200], [175, 175], [125, 125]]
+    # 3 fen over three dates for workers agreed 2 and 1: the larger share first
+    assert split_table([2, 1], [1, 1, 1]) == [[1, 1, 0], [0, 0, 1]]
