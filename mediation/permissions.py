@@ -25,6 +25,7 @@ class Permission(StrEnum):
     REPORT_SUBMIT_DISTRICT = "report_submit_district"  # file the district's
     REPORT_SUBMIT_CITY = "report_submit_city"  # file the city's
     WARNINGS_VIEW = "warnings_view"  # the early-warning lists (supervisors)
+    CASELOAD_MOVE = "caseload_move"  # reassign many of a centre's open cases in one step
 
 
 _MEDIATOR = {
@@ -49,6 +50,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ROSTER_MANAGE,
             Permission.REPORT_SUBMIT_CENTRE,
             Permission.WARNINGS_VIEW,
+            Permission.CASELOAD_MOVE,
         }
     ),
     Role.DISTRICT_SUPERVISOR: frozenset(

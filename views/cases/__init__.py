@@ -67,4 +67,12 @@ def handle_case_form(
     return page, form_status()
 
 
-from views.cases import corrections, detail, intake, listing, outcome, workflow  # noqa: E402, F401
+from views.cases import (  # noqa: E402, F401
+    caseload,
+    corrections,
+    detail,
+    intake,
+    listing,
+    outcome,
+    workflow,
+)
