@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
         roster,
         sheets,
         stats,
+        warnings,
     )
 
     for module in (
@@ -98,9 +99,11 @@ def register_blueprints(app: Flask) -> None:
         calendar,
         legal,
         reports,
+        warnings,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.api_bp)
+    app.register_blueprint(warnings.api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -33,6 +33,15 @@ class Config:
     LOGIN_LOCK_MINUTES = 15
 
     PAGE_SIZE = 50
+
+    # Early warnings for supervisors (mediation/reports/warnings.py): days, workers, fen.
+    WARN_STALE_DAYS = int(os.environ.get("WARN_STALE_DAYS", 10))
+    WARN_NO_SESSION_DAYS = int(os.environ.get("WARN_NO_SESSION_DAYS", 7))
+    WARN_RECENT_DAYS = int(os.environ.get("WARN_RECENT_DAYS", 30))
+    WARN_MANY_WORKERS = int(os.environ.get("WARN_MANY_WORKERS", 5))
+    WARN_LARGE_ARREARS_FEN = int(os.environ.get("WARN_LARGE_ARREARS_FEN", 20_000_000))
+    WARN_REPEAT_DAYS = int(os.environ.get("WARN_REPEAT_DAYS", 365))
+    WARN_REPEAT_CLAIMS = int(os.environ.get("WARN_REPEAT_CLAIMS", 3))
     SQL_ECHO = _flag("SQL_ECHO")
 
     # Scans attached to cases (signed agreements, returned 送达回证, evidence) are stored outside

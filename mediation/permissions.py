@@ -24,6 +24,8 @@ class Permission(StrEnum):
     REPORT_SUBMIT_CENTRE = "report_submit_centre"  # file the centre's periodic report
     REPORT_SUBMIT_DISTRICT = "report_submit_district"  # file the district's
     REPORT_SUBMIT_CITY = "report_submit_city"  # file the city's
+    WARNINGS_VIEW = "warnings_view"  # the early-warning lists (supervisors)
+    CASELOAD_MOVE = "caseload_move"  # reassign many of a centre's open cases in one step
 
 
 _MEDIATOR = {
@@ -47,13 +49,25 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.LEDGER_IMPORT,
             Permission.ROSTER_MANAGE,
             Permission.REPORT_SUBMIT_CENTRE,
+            Permission.WARNINGS_VIEW,
+            Permission.CASELOAD_MOVE,
         }
     ),
     Role.DISTRICT_SUPERVISOR: frozenset(
-        {Permission.CASE_READ, Permission.STATS_VIEW, Permission.REPORT_SUBMIT_DISTRICT}
+        {
+            Permission.CASE_READ,
+            Permission.STATS_VIEW,
+            Permission.REPORT_SUBMIT_DISTRICT,
+            Permission.WARNINGS_VIEW,
+        }
     ),
     Role.CITY_SUPERVISOR: frozenset(
-        {Permission.CASE_READ, Permission.STATS_VIEW, Permission.REPORT_SUBMIT_CITY}
+        {
+            Permission.CASE_READ,
+            Permission.STATS_VIEW,
+            Permission.REPORT_SUBMIT_CITY,
+            Permission.WARNINGS_VIEW,
+        }
     ),
     Role.ADMIN: frozenset(Permission),
 }

@@ -10,6 +10,7 @@ from mediation.cases.workload import workload
 from mediation.dates import today
 from mediation.permissions import Permission, can
 from mediation.reference.calendar import years_without_holidays
+from mediation.reports.warnings import Thresholds, warning_counts
 from mediation.scope import visible_centres
 from models import Role
 from views.db import database, get_db
@@ -40,6 +41,11 @@ def home():
         work=workload(db, scope, today()) if reads_cases else None,
         counts=status_counts(db, scope) if reads_cases else None,
         today=today(),
+        warning_counts=(
+            warning_counts(db, scope, today(), Thresholds.from_config(current_app.config))
+            if can(current_user, Permission.WARNINGS_VIEW)
+            else None
+        ),
         calendar_gaps=(
             years_without_holidays(db, today())
             if current_user.role_enum in CALENDAR_WATCHERS

@@ -44,6 +44,7 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "cases.arbitration": (P.CASE_WORK, "case"),
     "cases.extend": (P.CASE_WORK, "case"),
     "cases.assign": (P.CASE_WORK, "case"),
+    "cases.move": (P.CASELOAD_MOVE, None),
     "cases.reopen": (P.CASE_CORRECT, "case"),
     "cases.edit": (P.CASE_WORK, "case"),  # closed cases: CASE_CORRECT too
     "cases.session_new": (P.CASE_RECORD_SESSION, "case"),
@@ -67,6 +68,9 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "reports.period_pdf": (P.STATS_VIEW, None),
     "reports.period_xlsx": (P.STATS_VIEW, None),
     "reports_api.period_json": (P.STATS_VIEW, None),
+    "warnings.index": (P.WARNINGS_VIEW, None),
+    "warnings.kind": (P.WARNINGS_VIEW, None),
+    "warnings_api.index_json": (P.WARNINGS_VIEW, None),
     "ledger.index": (P.LEDGER_IMPORT, None),
     "ledger.preview": (P.LEDGER_IMPORT, None),
     "ledger.confirm": (P.LEDGER_IMPORT, None),
@@ -142,6 +146,7 @@ def world(db, make_case, make_user, centres):
         "token": "nothing",
         "kind": "csv",
         "firm_name": "某律所",
+        "warning": "stale",
     }
 
 

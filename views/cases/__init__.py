@@ -69,6 +69,7 @@ def handle_case_form(
 
 
 from views.cases import (  # noqa: E402, F401
+    caseload,
     corrections,
     detail,
     intake,
