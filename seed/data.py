@@ -10,7 +10,7 @@ from datetime import date
 
 from models import Category, FailureReason, Role
 
-DEMO_PASSWORD = "demo2026"
+DEMO_PASSWORD = "lishui-demo-2026"
 
 DEMO_USERS = [
     ("admin", Role.ADMIN, None, None, "系统管理员"),
