@@ -1,5 +1,6 @@
 """Login, logout and the user's own password."""
 
+import time
 from urllib.parse import urlsplit
 
 from flask import (
@@ -27,6 +28,26 @@ MUST_CHANGE = "must_change_password"
 WEAK_PASSWORD_MESSAGE = (
     "您的密码不符合现行密码规则（至少12位、不得为常见密码或用户名），请先修改密码"
 )
+
+
+SEEN = "seen"  # the time of the session's last request, in seconds since the epoch
+IDLE_MESSAGE = "长时间未操作，已自动退出，请重新登录"
+
+
+@bp.before_app_request
+def expire_idle_session():
+    """End a login left unused for SESSION_IDLE_MINUTES; otherwise note this request's time."""
+    if not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    seen = session.get(SEEN)
+    if isinstance(seen, int) and now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+        logout_user()
+        session.clear()
+        flash(IDLE_MESSAGE, "warning")
+        return current_app.login_manager.unauthorized()
+    session[SEEN] = now
+    return None
 
 
 @bp.before_app_request
@@ -74,6 +95,7 @@ def login():
         else:
             db.commit()
             login_user(user)
+            session[SEEN] = int(time.time())
             session.pop(MUST_CHANGE, None)
             if accounts.password_problem(form.password.data, user.username):
                 session[MUST_CHANGE] = True

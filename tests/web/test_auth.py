@@ -274,3 +274,30 @@ def test_a_strong_password_goes_straight_in(client, make_user):
     assert response.status_code == 302
     assert not response.headers["Location"].endswith("/account/password")
     assert client.get("/cases/").status_code == 200
+
+
+def test_an_idle_session_expires_after_session_idle_minutes(app, client, make_user):
+    assert app.config["SESSION_IDLE_MINUTES"] == 30
+    make_user("mediator", "NH-LS", username="liang")
+    assert login(client, "liang").status_code == 302
+    with client.session_transaction() as session:
+        session["seen"] -= 29 * 60  # 29 minutes without a request
+    assert client.get("/cases/").status_code == 200  # and the clock starts again
+    with client.session_transaction() as session:
+        session["seen"] -= 31 * 60
+    response = client.get("/cases/?q=x")
+    assert response.status_code == 302
+    assert "/login?next=" in response.headers["Location"]
+    assert "长时间未操作，已自动退出" in client.get("/login").get_data(as_text=True)
+    assert client.get("/cases/").status_code == 302  # logged out, not only redirected once
+    with client.session_transaction() as session:
+        assert "seen" not in session
+
+
+def test_an_idle_api_session_answers_401(client, make_user):
+    make_user("mediator", "NH-LS", username="liang")
+    login(client, "liang")
+    assert client.get("/api/cases").status_code == 200
+    with client.session_transaction() as session:
+        session["seen"] -= 31 * 60
+    assert client.get("/api/cases").status_code == 401
