@@ -24,6 +24,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE")
     PERMANENT_SESSION_LIFETIME = 8 * 3600  # one working day
+    # A login unused for this long ends (the next request leads to the login page).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES") or 30)
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024

@@ -115,7 +115,7 @@ def log_in(base: str) -> tuple[str, str]:
     page = opener.open(f"{base}/login").read().decode()
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode(
-        {"username": "load", "password": "load2026", "csrf_token": token}
+        {"username": "load", "password": "load-2026-bench", "csrf_token": token}
     ).encode()
     opener.open(f"{base}/login", data=data)
     intake = opener.open(f"{base}/cases/new").read().decode()
@@ -163,7 +163,7 @@ def main() -> None:
         generate_cases(url, args.cases)
         engine = make_engine(url)
         with Session(engine) as session:
-            accounts.create_user(session, "load", "load2026", "centre_supervisor", "NH-LS")
+            accounts.create_user(session, "load", "load-2026-bench", "centre_supervisor", "NH-LS")
             session.commit()
             lishui = session.exec(select(Centre.id).where(Centre.code == "NH-LS")).one()
             ids = session.exec(select(Case.id).where(Case.centre_id == lishui)).all()

@@ -46,7 +46,7 @@ WORKERS = [
     ("赵敏", 21_700_00),
     ("周小红", 21_700_00),
 ]
-PASSWORD = "bench2026"
+PASSWORD = "bench-2026-admin"
 
 
 def _id_number(serial: int) -> str:

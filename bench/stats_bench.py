@@ -30,10 +30,10 @@ def logged_in_client(url: str):
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
     with Session(app.extensions["database"].engine) as session:
         if accounts.find_user(session, "bench") is None:
-            accounts.create_user(session, "bench", "bench2026", "admin")
+            accounts.create_user(session, "bench", "bench-2026-admin", "admin")
             session.commit()
     client = app.test_client()
-    response = client.post("/login", data={"username": "bench", "password": "bench2026"})
+    response = client.post("/login", data={"username": "bench", "password": "bench-2026-admin"})
     assert response.status_code == 302, response.status_code
     return app, client
 

@@ -29,14 +29,16 @@ class UserForm(FlaskForm):
         "所属区", choices=[], validate_choice=False, description="区级管理人员必填"
     )
     active = BooleanField("启用", default=True)
-    password = PasswordField("初始密码", description="至少8位，须同时包含字母和数字")
+    password = PasswordField(
+        "初始密码", description="至少12位，须同时包含字母和数字，不得为常见密码或用户名"
+    )
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
         "新密码",
         validators=[DataRequired("请填写新密码")],
-        description="至少8位，须同时包含字母和数字",
+        description="至少12位，须同时包含字母和数字，不得为常见密码或用户名",
     )
 
 

@@ -13,7 +13,7 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(
         "新密码",
         validators=[DataRequired("请填写新密码")],
-        description="至少8位，须同时包含字母和数字",
+        description="至少12位，须同时包含字母和数字，不得为常见密码或用户名",
     )
     confirm = PasswordField(
         "再次输入新密码",

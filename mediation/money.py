@@ -4,8 +4,12 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-# 9,999亿9,999万9,999元9角9分: the largest amount to_chinese_capital can write.
+# 9,999亿9,999万9,999元9角9分: the largest amount to_chinese_capital can write (sums included).
 MAX_FEN = 10**14 - 1
+# The largest single amount parse_yuan accepts (a claim, an agreed or paid sum): 1亿元. Far above
+# any labour claim, it refuses typing slips such as ten billion yuan (issue 15; README "金额上限").
+AMOUNT_CAP_FEN = 10**10
+AMOUNT_CAP_MESSAGE = "金额不能超过1亿元"
 
 # Either plain digits or digits grouped by thousands; "1,23" is refused, not read as 123.
 _AMOUNT = re.compile(r"-?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d*)?|-?\.\d+")
@@ -42,7 +46,8 @@ def parse_yuan(value: str | int | float | Decimal | None) -> int:
     """Parse an amount of yuan as typed or computed and return it in integer fen.
 
     Strings may carry thousands separators, a leading ¥/￥, a trailing 元, spaces and
-    full-width digits. Trailing zeros beyond two decimals are accepted ("1.500").
+    full-width digits. Trailing zeros beyond two decimals are accepted ("1.500"). Amounts above
+    AMOUNT_CAP_FEN (1亿元) are refused.
     """
     if value is None:
         raise InvalidAmount("请填写金额")
@@ -55,8 +60,8 @@ def parse_yuan(value: str | int | float | Decimal | None) -> int:
     if amount < 0:
         raise InvalidAmount("金额不能为负数")
     fen = amount.scaleb(2)
-    if fen > MAX_FEN:
-        raise InvalidAmount("金额超出上限")
+    if fen > AMOUNT_CAP_FEN:
+        raise InvalidAmount(AMOUNT_CAP_MESSAGE)
     if fen != fen.to_integral_value():
         raise InvalidAmount("金额最多保留两位小数")
     return int(fen)

@@ -1,6 +1,8 @@
-"""Who sees personal data (worker names in the ledger, ID numbers, phones) unmasked (PIPL): the
-role must need it. Mediators, centre supervisors and admins see it for the cases in their scope;
-lawyers only on the cases assigned to them; district and city supervisors never (masked).
+"""Who sees personal data (worker names, ID numbers, phones) unmasked (PIPL): the role must need
+it. Mediators, centre supervisors and admins see it for the cases in their scope; lawyers only on
+the cases assigned to them; district and city supervisors never (masked: 张*, 440602********1234,
+138****5678). One policy on every surface (case page, case list and search results, API,
+documents, legal cases, ledger export): each shows a worker's field through `shown`.
 
 The rule is decided here once, for a mediation case or a legal case alike (both name their
 lawyer in `lawyer_id`), and is also available per user for many rows at a time
@@ -11,6 +13,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
+from mediation.identifiers import mask_id_number, mask_name, mask_phone
 from mediation.permissions import Permission, can
 from mediation.reference.roster import lawyer_of
 from models import Role, User
@@ -68,3 +71,16 @@ def shows_personal_data(session: Session, user: User, case: HasLawyer | None = N
     for a lawyer."""
     access = personal_data_access(session, user)
     return access.shows(case.lawyer_id if case is not None else None)
+
+
+# The personal fields of a worker and the mask each is shown with (mediation/identifiers.py).
+MASKS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+
+
+def shown(value: str | None, field: str, visible: bool) -> str | None:
+    """A worker's `field` ("name", "id_number" or "phone") as a user sees it: as stored when
+    `visible` (shows_personal_data / PersonalDataAccess.shows), masked otherwise."""
+    mask = MASKS[field]
+    if visible or not value:
+        return value
+    return mask(value)

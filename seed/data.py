@@ -10,7 +10,7 @@ from datetime import date
 
 from models import Category, FailureReason, Role
 
-DEMO_PASSWORD = "demo2026"
+DEMO_PASSWORD = "lishui-demo-2026"
 
 # Display names are people's names only: documents print 「调解员：梁敏」, the role is not part of
 # the name.

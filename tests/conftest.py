@@ -24,7 +24,7 @@ from mediation.reference.districts import load_reference_data
 from models import Centre, District, User  # noqa: F401
 from models.db import make_engine, upgrade
 
-PASSWORD = "secret123"
+PASSWORD = "secret-2026-tests"
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 

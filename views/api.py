@@ -14,9 +14,14 @@ from mediation.cases.intake import get_case
 from mediation.cases.listing import CaseFilter, list_cases
 from mediation.cases.search import matched_workers
 from mediation.dates import today
-from mediation.identifiers import mask_id_number, mask_phone
 from mediation.permissions import Permission
-from mediation.privacy import shows_personal_data
+from mediation.privacy import (
+    MASKS,
+    PersonalDataAccess,
+    personal_data_access,
+    shown,
+    shows_personal_data,
+)
 from mediation.scope import OutOfScope, UnknownCode, narrow
 from mediation.statistics.figures import by_district, statistics
 from mediation.statistics.legal import legal_statistics
@@ -161,11 +166,11 @@ def cases():
     )
     db = get_db()
     found = matched_workers(db, case_filter.text, [row.id for row in page.rows])
-    show = shows_personal_data(db, current_user)
+    access = personal_data_access(db, current_user)
     return jsonify(
         items=[
             case_json(row, row.centre_code)
-            | ({"matched_workers": _matched(found[row.id], show)} if row.id in found else {})
+            | ({"matched_workers": _matched(found[row.id], access)} if row.id in found else {})
             for row in page.rows
         ],
         next=page.next_cursor,
@@ -173,14 +178,10 @@ def cases():
     )
 
 
-def _matched(workers, show: bool) -> list[dict]:
+def _matched(workers, access: PersonalDataAccess) -> list[dict]:
     """The workers a search found in a case, masked as the user must see them."""
     return [
-        {
-            "name": w.name,
-            "id_number": w.id_number if show else mask_id_number(w.id_number),
-            "phone": w.phone if show else mask_phone(w.phone),
-        }
+        {field: shown(getattr(w, field), field, access.shows(w.lawyer_id)) for field in MASKS}
         for w in workers
     ]
 
@@ -196,9 +197,7 @@ def case_detail(case_id: int):
 
     workers = [
         {
-            "name": row.worker.name,
-            "id_number": row.worker.id_number if show else mask_id_number(row.worker.id_number),
-            "phone": row.worker.phone if show else mask_phone(row.worker.phone),
+            **{field: shown(getattr(row.worker, field), field, show) for field in MASKS},
             "claimed_fen": row.claimed_fen,
             "agreed_fen": row.agreed_fen,
             "paid_fen": row.paid_fen,

@@ -1,8 +1,18 @@
 """Login, logout and the user's own password."""
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, LoginForm
@@ -11,6 +21,43 @@ from views.db import get_db
 from views.helpers import form_status, submit
 
 bp = Blueprint("auth", __name__)
+
+# Set at login when the password typed fails today's rules (an account older than them): every
+# page but the password form and logout leads to the password form until it is changed.
+MUST_CHANGE = "must_change_password"
+WEAK_PASSWORD_MESSAGE = (
+    "您的密码不符合现行密码规则（至少12位、不得为常见密码或用户名），请先修改密码"
+)
+
+
+SEEN = "seen"  # the time of the session's last request, in seconds since the epoch
+IDLE_MESSAGE = "长时间未操作，已自动退出，请重新登录"
+
+
+@bp.before_app_request
+def expire_idle_session():
+    """End a login left unused for SESSION_IDLE_MINUTES; otherwise note this request's time."""
+    if not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    seen = session.get(SEEN)
+    if isinstance(seen, int) and now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+        logout_user()
+        session.clear()
+        flash(IDLE_MESSAGE, "warning")
+        return current_app.login_manager.unauthorized()
+    session[SEEN] = now
+    return None
+
+
+@bp.before_app_request
+def require_password_change():
+    if not session.get(MUST_CHANGE) or not current_user.is_authenticated:
+        return None
+    if request.endpoint in ("auth.change_password", "auth.logout", "static"):
+        return None
+    flash(WEAK_PASSWORD_MESSAGE, "warning")
+    return redirect(url_for("auth.change_password"))
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -48,6 +95,12 @@ def login():
         else:
             db.commit()
             login_user(user)
+            session[SEEN] = int(time.time())
+            session.pop(MUST_CHANGE, None)
+            if accounts.password_problem(form.password.data, user.username):
+                session[MUST_CHANGE] = True
+                flash(WEAK_PASSWORD_MESSAGE, "warning")
+                return redirect(url_for("auth.change_password"))
             flash(f"欢迎，{user.name}", "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
     elif request.method == "POST":
@@ -62,6 +115,7 @@ def logout():
     accounts.end_sessions(db, current_user)
     db.commit()
     logout_user()
+    session.pop(MUST_CHANGE, None)
     flash("您已安全退出", "info")
     return redirect(url_for("auth.login"))
 
@@ -77,6 +131,7 @@ def change_password():
         ),
     )
     if changed:
+        session.pop(MUST_CHANGE, None)
         login_user(current_user)  # the cookie must carry the new session version
         flash("密码已修改，其他设备上的登录已失效", "success")
         return redirect(url_for("main.home"))

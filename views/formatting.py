@@ -7,8 +7,8 @@ from markupsafe import Markup, escape
 from forms import error_items
 from mediation.cases.deadlines import Deadline
 from mediation.dates import TZ
-from mediation.identifiers import mask_id_number, mask_phone
 from mediation.money import format_yuan, to_chinese_capital
+from mediation.privacy import shown
 from models import CaseStatus
 
 
@@ -47,8 +47,7 @@ FILTERS = {
     "chinese_date": chinese_date,
     "yuan": yuan,
     "capital": to_chinese_capital,
-    "mask_id": mask_id_number,
-    "mask_phone": mask_phone,
+    "shown": shown,
     "status_badge": status_badge,
     "deadline_badge": deadline_badge,
     "error_items": error_items,

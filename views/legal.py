@@ -17,11 +17,10 @@ from forms.legal import (
 )
 from mediation.bounds import parse_id
 from mediation.dates import today
-from mediation.identifiers import mask_id_number, mask_phone
 from mediation.legal import cases as legal_domain
 from mediation.legal.listing import list_legal_cases
 from mediation.permissions import Permission, can
-from mediation.privacy import is_assigned_lawyer, shows_personal_data
+from mediation.privacy import MASKS, is_assigned_lawyer, shown, shows_personal_data
 from mediation.reference.roster import lawyer_of
 from models import Case, Centre, Employer, Lawyer, LegalCase, Role
 from views.cases import load_case
@@ -145,8 +144,7 @@ def detail(legal_id: int):
     workers = [
         {
             "worker": w,
-            "id_number": w.id_number if show else mask_id_number(w.id_number),
-            "phone": w.phone if show else mask_phone(w.phone),
+            **{field: shown(getattr(w, field), field, show) for field in MASKS},
         }
         for w in legal_domain.workers_of(db, legal)
     ]

@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from mediation import audit
+from mediation.bounds import case_date_problem
 from mediation.cases.deadlines import calendar_from, mediation_due
 from mediation.cases.intake import (
     ClaimData,
@@ -218,8 +219,8 @@ def _check(
         accepted = data.accepted_on
         if accepted is None:
             problems.append(("accepted_on", "请填写受理日期"))
-        elif accepted > today:
-            problems.append(("accepted_on", "受理日期不能晚于今天"))
+        elif message := case_date_problem(accepted, "受理日期", today):
+            problems.append(("accepted_on", message))
         elif accepted < data.received_on:
             problems.append(("accepted_on", "受理日期不能早于收到申请日期"))
         elif case.closed_on is not None and accepted > case.closed_on:

@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from mediation import audit
+from mediation.bounds import case_date_problem
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
 from mediation.identifiers import (
@@ -183,8 +184,10 @@ def validate_intake(data: IntakeData, today: date) -> list[tuple[str | None, str
         problems.append(
             ("oral_record", "口头申请须当场记录申请人基本情况、申请调解的争议事项、理由和时间")
         )
-    if data.received_on is not None and data.received_on > today:
-        problems.append(("received_on", "收到申请日期不能晚于今天"))
+    if data.received_on is not None and (
+        message := case_date_problem(data.received_on, "收到申请日期", today)
+    ):
+        problems.append(("received_on", message))
     if not data.employer.name.strip():
         problems.append(("employer_name", "请填写被申请单位名称"))
     if data.employer.credit_code:

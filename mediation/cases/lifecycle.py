@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from mediation import audit
+from mediation.bounds import case_date_problem, latest_schedule_day
 from mediation.cases.deadlines import calendar_from, mediation_due, original_mediation_due
 from mediation.cases.intake import refresh_totals, touch
 from mediation.dates import TZ
@@ -62,6 +63,8 @@ def accept(
 ) -> None:
     today = today or local_today()
     problems = _past_date(accepted_on, "accepted_on", "受理日期", today)
+    if not problems and (message := case_date_problem(accepted_on, "受理日期", today)):
+        problems.append(("accepted_on", message))
     if not problems and accepted_on < case.received_on:
         problems.append(("accepted_on", "受理日期不能早于收到申请日期"))
     if problems:
@@ -307,6 +310,8 @@ def record_session(
         problems.append(("starts_at", "已举行的调解，开始时间不能晚于现在"))
     if starts_local.date() < (case.accepted_on or case.received_on):
         problems.append(("starts_at", "调解时间不能早于受理日期"))
+    elif starts_local.date() > (latest := latest_schedule_day(local_today())):
+        problems.append(("starts_at", f"调解时间不能晚于{latest:%Y-%m-%d}（一年以内）"))
     if duration_minutes is not None and not 1 <= duration_minutes <= 24 * 60:
         problems.append(("duration_minutes", "时长应为1至1440分钟"))
     if held and duration_minutes is None:

@@ -230,6 +230,7 @@ class MatchedWorker:
     name: str
     id_number: str
     phone: str
+    lawyer_id: int | None  # the case's lawyer, who sees the worker unmasked (mediation/privacy)
 
 
 def matched_workers(
@@ -244,7 +245,8 @@ def matched_workers(
     if not conditions:
         return {}
     statement = (
-        select(Worker.case_id, Worker.name, Worker.id_number, Worker.phone)
+        select(Worker.case_id, Worker.name, Worker.id_number, Worker.phone, Case.lawyer_id)
+        .join(Case, Case.id == Worker.case_id)
         .where(Worker.case_id.in_(ids), or_(*conditions))
         .order_by(Worker.case_id, Worker.position)
     )

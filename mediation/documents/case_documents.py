@@ -26,10 +26,10 @@ from mediation.cases.intake import COLLECTIVE_THRESHOLD
 from mediation.dates import TZ
 from mediation.dates import today as local_today
 from mediation.documents.agreement_text import printed_terms
-from mediation.identifiers import IdType, mask_id_number, mask_phone
+from mediation.identifiers import IdType
 from mediation.money import to_chinese_capital
 from mediation.periods import mediation_due_from
-from mediation.privacy import shows_personal_data
+from mediation.privacy import shown, shows_personal_data
 from models import (
     Agreement,
     ApplicationForm,
@@ -393,11 +393,11 @@ def parties_of(session: Session, case: Case, personal_data: bool) -> list[PartyR
         rows.append(
             PartyRow(
                 index=index,
-                name=worker.name,
+                name=shown(worker.name, "name", personal_data),
                 representative=worker.representative and collective,
                 id_type=_id_type_label(worker.id_type),
-                id_number=worker.id_number if personal_data else mask_id_number(worker.id_number),
-                phone=worker.phone if personal_data else mask_phone(worker.phone),
+                id_number=shown(worker.id_number, "id_number", personal_data),
+                phone=shown(worker.phone, "phone", personal_data),
                 job=worker.job,
                 claims=claims.get(worker.id, []),
                 claimed_fen=amounts.claimed_fen,

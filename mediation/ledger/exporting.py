@@ -19,7 +19,6 @@ from typing import IO, Any
 from sqlmodel import Session
 
 from mediation.dates import today as local_today
-from mediation.identifiers import mask_name
 from mediation.ledger.columns import (
     ACCEPTED,
     AGREED,
@@ -68,12 +67,12 @@ from mediation.ledger.stored import (
     with_worker_names,
 )
 from mediation.money import fen_to_decimal
-from mediation.privacy import PersonalDataAccess
+from mediation.privacy import PersonalDataAccess, shown
 
 
 def _cells(row, record: LedgerRecord, show_names: bool) -> list[Any]:
     """One ledger row in column order: dates as dates, amounts as Decimal yuan, text escaped."""
-    names = record.names if show_names else tuple(mask_name(n) for n in record.names)
+    names = tuple(shown(name, "name", show_names) for name in record.names)
     values = {
         NUMBER: record.number,
         CENTRE: row.centre_code,

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from mediation.bounds import FIRST_CASE_DATE
 from mediation.cases.lifecycle import MAX_REASON_LENGTH
 from mediation.ledger.columns import (
     ACCEPTED,
@@ -278,6 +279,8 @@ def _check_relations(row: int, values: dict[str, Any], today: date, report: Ledg
     for column, day in ((RECEIVED, received), (ACCEPTED, accepted), (CLOSED, closed)):
         if day is not None and day > today:
             report.add(row, column, f"不能晚于今天（{today.isoformat()}）")
+        elif day is not None and day < FIRST_CASE_DATE:
+            report.add(row, column, f"不能早于{FIRST_CASE_DATE.isoformat()}")
     if received and accepted and received > accepted:
         label = "不予受理决定日期" if outcome == REFUSED else "受理日期"
         report.add(row, RECEIVED, f"不能晚于{label}")

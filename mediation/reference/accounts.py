@@ -1,6 +1,8 @@
 """Users: password hashing, login with a database-held lockout, and account administration."""
 
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,7 +13,9 @@ from mediation.errors import RuleViolation
 from models import Centre, District, Role, User, utcnow
 
 _hasher = PasswordHasher()
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 12
+# Shipped with the app: refused whatever their length (compared case-insensitively).
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("data") / "common_passwords.txt"
 
 
 LOGIN_FAILED = "用户名或密码错误，或账户已被暂时锁定"
@@ -25,11 +29,29 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_rules(password: str, field: str = "password") -> None:
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line and not line.startswith("#"))
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a password is refused (a Chinese message), or None: at least MIN_PASSWORD_LENGTH
+    characters, letters and digits, not a common password, not the username."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise RuleViolation([(field, f"密码至少{MIN_PASSWORD_LENGTH}位")])
+        return f"密码至少{MIN_PASSWORD_LENGTH}位"
     if password.isdigit() or password.isalpha():
-        raise RuleViolation([(field, "密码须同时包含字母和数字")])
+        return "密码须同时包含字母和数字"
+    if password.strip().lower() in common_passwords():
+        return "该密码过于常见，请换一个"
+    if username and password.strip().lower() == username.strip().lower():
+        return "密码不能与用户名相同"
+    return None
+
+
+def check_password_rules(password: str, field: str = "password", username: str = "") -> None:
+    if problem := password_problem(password, username):
+        raise RuleViolation([(field, problem)])
 
 
 def verify_password(user: User, password: str) -> bool:
@@ -121,8 +143,11 @@ def unlock(session: Session, user: User) -> None:
     session.flush()
 
 
-def set_password(session: Session, user: User, password: str) -> None:
-    check_password_rules(password)
+def set_password(session: Session, user: User, password: str, field: str = "password") -> None:
+    """Set a new password (a user's own change or an admin's reset): never the current one."""
+    check_password_rules(password, field, user.username)
+    if verify_password(user, password):
+        raise RuleViolation([(field, "新密码不能与当前密码相同")])
     user.password_hash = hash_password(password)
     end_sessions(session, user)
 
@@ -130,8 +155,7 @@ def set_password(session: Session, user: User, password: str) -> None:
 def change_own_password(session: Session, user: User, current: str, new: str) -> None:
     if not verify_password(user, current):
         raise RuleViolation([("current_password", "当前密码不正确")])
-    check_password_rules(new, field="new_password")
-    set_password(session, user, new)
+    set_password(session, user, new, field="new_password")
 
 
 def resolve_scope(
@@ -180,7 +204,7 @@ def create_user(
     if find_user(session, username) is not None:
         raise RuleViolation([("username", f"用户名「{username}」已存在")])
     centre_id, district_id = resolve_scope(session, role, centre_code, district_code)
-    check_password_rules(password)
+    check_password_rules(password, username=username)
     user = User(
         username=username,
         display_name=display_name.strip(),

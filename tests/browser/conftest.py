@@ -23,7 +23,7 @@ from models.db import make_engine, upgrade
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-PASSWORD = "browser2026"
+PASSWORD = "browser-2026-tests"
 
 try:
     from playwright.sync_api import sync_playwright

@@ -50,7 +50,7 @@ def test_0006_rolls_every_stored_deadline_past_rest_days_and_back(backend, tmp_p
             with Session(engine) as session:
                 load_reference_data(session)
                 centre = session.exec(select(Centre).where(Centre.code == "NH-LS")).one()
-                actor = create_user(session, "m1", "pass2026x", "mediator", "NH-LS", None, "")
+                actor = create_user(session, "m1", "pass-2026-m1x", "mediator", "NH-LS", None, "")
                 ids = []
                 for received, accepted, closed in [
                     (date(2024, 9, 14), date(2024, 9, 16), False),  # 15th day: 1 October

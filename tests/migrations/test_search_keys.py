@@ -22,7 +22,7 @@ def test_existing_rows_get_their_search_keys(backend, tmp_path):
         number = resident_id(42)
         with Session(engine) as session:
             load_reference_data(session)
-            actor = accounts.create_user(session, "m", "secret123", "mediator", "NH-LS")
+            actor = accounts.create_user(session, "m", "secret-2026-tests", "mediator", "NH-LS")
             centre = session.exec(select(Centre).where(Centre.code == "NH-LS")).one()
             data = IntakeData(
                 channel="现场申请",

@@ -41,7 +41,7 @@ def test_parallel_intakes_on_sqlite_never_see_a_locked_database(tmp_path):
         with Session(engine) as session:
             load_reference_data(session)
             for i in range(8):
-                create_user(session, f"m{i}", "secret123", "mediator", "NH-LS")
+                create_user(session, f"m{i}", "secret-2026-tests", "mediator", "NH-LS")
             session.commit()
         app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url})
         statuses, bodies = [], []
@@ -51,7 +51,8 @@ def test_parallel_intakes_on_sqlite_never_see_a_locked_database(tmp_path):
             client = app.test_client()
             token = TOKEN.search(client.get("/login").get_data(as_text=True)).group(1)
             client.post(
-                "/login", data={"username": f"m{i}", "password": "secret123", "csrf_token": token}
+                "/login",
+                data={"username": f"m{i}", "password": "secret-2026-tests", "csrf_token": token},
             )
             token = TOKEN.search(client.get("/cases/new").get_data(as_text=True)).group(1)
             barrier.wait(timeout=30)
@@ -83,7 +84,7 @@ def test_parallel_wrong_passwords_lock_after_exactly_five_on_postgresql(backend,
         engine = make_engine(url)
         with Session(engine) as session:
             load_reference_data(session)
-            create_user(session, "target", "secret123", "mediator", "NH-LS")
+            create_user(session, "target", "secret-2026-tests", "mediator", "NH-LS")
             session.commit()
         for _ in range(5):  # rounds: a lost update in any one of them fails the test
             barrier = threading.Barrier(4)

@@ -109,13 +109,15 @@ def test_a_failed_commit_shows_an_error_and_writes_nothing(backend, tmp_path, mo
         engine = make_engine(url)
         with Session(engine) as session:
             load_reference_data(session)
-            create_user(session, "m", "secret123", "mediator", "NH-LS")
+            create_user(session, "m", "secret-2026-tests", "mediator", "NH-LS")
             session.commit()
         # Not TESTING: errors must reach the user as the 500 page, as in production.
         app = create_app({"SECRET_KEY": "x", "DATABASE_URL": url, "WTF_CSRF_ENABLED": True})
         client = app.test_client()
         token = csrf_from(client, "/login")
-        client.post("/login", data={"username": "m", "password": "secret123", "csrf_token": token})
+        client.post(
+            "/login", data={"username": "m", "password": "secret-2026-tests", "csrf_token": token}
+        )
         token = csrf_from(client, "/cases/new")
 
         def failing_commit(self):

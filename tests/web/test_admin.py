@@ -36,7 +36,7 @@ def test_admin_creates_a_user_who_can_log_in(client, login_as, db, districts):
             "district": "SD",
             "centre": "",
             "active": "y",
-            "password": "start2026",
+            "password": "start-2026-nanhai",
             "csrf_token": token,
         },
     )
@@ -45,7 +45,7 @@ def test_admin_creates_a_user_who_can_log_in(client, login_as, db, districts):
     assert created.district_id == districts["SD"].id
     assert "何静" in client.get("/admin/users").get_data(as_text=True)
     client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
-    assert login(client, "he.jing", "start2026").status_code == 302
+    assert login(client, "he.jing", "start-2026-nanhai").status_code == 302
 
 
 def test_user_form_errors_are_at_the_field_and_input_is_kept(client, login_as):
@@ -59,7 +59,7 @@ def test_user_form_errors_are_at_the_field_and_input_is_kept(client, login_as):
             "role": "mediator",
             "centre": "",
             "district": "",
-            "password": "start2026",
+            "password": "start-2026-nanhai",
             "csrf_token": token,
         },
     )
@@ -96,9 +96,10 @@ def test_admin_resets_a_password(app, client, login_as, make_user):
     login_as("admin")
     token = csrf_from(client, f"/admin/users/{target.id}/password")
     client.post(
-        f"/admin/users/{target.id}/password", data={"password": "fresh2026", "csrf_token": token}
+        f"/admin/users/{target.id}/password",
+        data={"password": "fresh-2026-nanhai", "csrf_token": token},
     )
-    assert login(app.test_client(), "forgetful", "fresh2026").status_code == 302
+    assert login(app.test_client(), "forgetful", "fresh-2026-nanhai").status_code == 302
 
 
 def test_admin_adds_edits_and_deactivates_a_centre(client, login_as, db):

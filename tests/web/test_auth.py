@@ -194,8 +194,8 @@ def test_change_own_password(client, make_user):
         "/account/password",
         data={
             "current_password": "nope",
-            "new_password": "newpass99",
-            "confirm": "newpass99",
+            "new_password": "new-pass-2026",
+            "confirm": "new-pass-2026",
             "csrf_token": token,
         },
     )
@@ -210,13 +210,21 @@ def test_change_own_password(client, make_user):
             "csrf_token": token,
         },
     )
-    assert "密码至少8位" in weak.get_data(as_text=True)
+    assert "密码至少12位" in weak.get_data(as_text=True)
+    for refused, message in (
+        ("qwertyuiop123", "该密码过于常见，请换一个"),
+        ("LIANG", "密码至少12位"),
+        (PASSWORD, "新密码不能与当前密码相同"),
+    ):
+        data = {"current_password": PASSWORD, "new_password": refused, "confirm": refused}
+        page = client.post("/account/password", data={**data, "csrf_token": token})
+        assert page.status_code == 422 and message in page.get_data(as_text=True), refused
     ok = client.post(
         "/account/password",
         data={
             "current_password": PASSWORD,
-            "new_password": "newpass99",
-            "confirm": "newpass99",
+            "new_password": "new-pass-2026",
+            "confirm": "new-pass-2026",
             "csrf_token": token,
         },
     )
@@ -224,7 +232,7 @@ def test_change_own_password(client, make_user):
     assert client.get("/").status_code == 200  # still logged in here
     client.post("/logout", data={"csrf_token": csrf_from(client, "/")})
     assert login(client, "liang", PASSWORD).status_code == 401
-    assert login(client, "liang", "newpass99").status_code == 302
+    assert login(client, "liang", "new-pass-2026").status_code == 302
 
 
 def test_security_headers(client):
@@ -235,3 +243,61 @@ def test_security_headers(client):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_an_account_whose_password_fails_the_rules_must_change_it_at_next_login(client, db):
+    """An account created before the rules (12 characters, not common): its password still
+    opens the session, but every page leads to the password form until it is changed."""
+    user = accounts.create_user(db, "old.timer", "strong-2026-pass", "mediator", "NH-LS")
+    user.password_hash = accounts.hash_password("demo2026")  # as stored before the rules
+    db.flush()
+    response = login(client, "old.timer", "demo2026")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/account/password")
+    for url in ("/", "/cases/", "/api/cases"):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].endswith("/account/password"), url
+    page = client.get("/account/password").get_data(as_text=True)
+    assert "不符合现行密码规则" in page
+    token = csrf_from(client, "/account/password")
+    data = {"current_password": "demo2026", "new_password": "old-timer-2026", "confirm": ""}
+    data["confirm"] = data["new_password"]
+    response = client.post("/account/password", data={**data, "csrf_token": token})
+    assert response.status_code == 302
+    assert client.get("/cases/").status_code == 200
+
+
+def test_a_strong_password_goes_straight_in(client, make_user):
+    make_user("mediator", "NH-LS", username="liang")
+    response = login(client, "liang")
+    assert response.status_code == 302
+    assert not response.headers["Location"].endswith("/account/password")
+    assert client.get("/cases/").status_code == 200
+
+
+def test_an_idle_session_expires_after_session_idle_minutes(app, client, make_user):
+    assert app.config["SESSION_IDLE_MINUTES"] == 30
+    make_user("mediator", "NH-LS", username="liang")
+    assert login(client, "liang").status_code == 302
+    with client.session_transaction() as session:
+        session["seen"] -= 29 * 60  # 29 minutes without a request
+    assert client.get("/cases/").status_code == 200  # and the clock starts again
+    with client.session_transaction() as session:
+        session["seen"] -= 31 * 60
+    response = client.get("/cases/?q=x")
+    assert response.status_code == 302
+    assert "/login?next=" in response.headers["Location"]
+    assert "长时间未操作，已自动退出" in client.get("/login").get_data(as_text=True)
+    assert client.get("/cases/").status_code == 302  # logged out, not only redirected once
+    with client.session_transaction() as session:
+        assert "seen" not in session
+
+
+def test_an_idle_api_session_answers_401(client, make_user):
+    make_user("mediator", "NH-LS", username="liang")
+    login(client, "liang")
+    assert client.get("/api/cases").status_code == 200
+    with client.session_transaction() as session:
+        session["seen"] -= 31 * 60
+    assert client.get("/api/cases").status_code == 401

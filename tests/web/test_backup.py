@@ -19,7 +19,7 @@ def test_backup_then_restore_brings_the_data_back(backend, tmp_path):
         engine = make_engine(url)
         with Session(engine) as session:
             load_reference_data(session)
-            create_user(session, "keeper", "secret123", "admin")
+            create_user(session, "keeper", "secret-2026-tests", "admin")
             session.commit()
         app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE_URL": url})
         runner = app.test_cli_runner()
@@ -32,7 +32,7 @@ def test_backup_then_restore_brings_the_data_back(backend, tmp_path):
             for user in session.exec(select(User)):
                 session.delete(user)
             session.commit()
-            create_user(session, "intruder", "secret123", "admin")
+            create_user(session, "intruder", "secret-2026-tests", "admin")
             session.commit()
 
         result = runner.invoke(args=["restore", str(dump), "--yes"])

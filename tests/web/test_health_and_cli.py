@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from sqlmodel import func, select
 
 from app import create_app
@@ -44,7 +45,7 @@ def test_create_user_reads_the_password_from_stdin(app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(
         args=["create-user", "liang", "--role", "mediator", "--centre", "NH-LS", "--name", "梁敏"],
-        input="pass2026\n",
+        input="liang-pass-2026\n",
     )
     assert result.exit_code == 0, result.output
     user = db.exec(select(User).where(User.username == "liang")).one()
@@ -60,9 +61,27 @@ def test_create_user_errors_are_clear(app):
         (["create-user", "a", "--role", "district_supervisor", "--district", "ZZ"], "未知区代码"),
     ]
     for args, message in cases:
-        result = runner.invoke(args=args, input="pass2026\n")
+        result = runner.invoke(args=args, input="liang-pass-2026\n")
         assert result.exit_code != 0
         assert message in result.output
+
+
+@pytest.mark.parametrize(
+    "password,message",
+    [
+        ("short-2026", "密码至少12位"),
+        ("password1234", "该密码过于常见，请换一个"),
+        ("1qaz2wsx3edc", "该密码过于常见，请换一个"),
+        ("weak.user.2026", "密码不能与用户名相同"),
+    ],
+)
+def test_create_user_refuses_a_weak_password_in_chinese(app, db, password, message):
+    runner = app.test_cli_runner()
+    args = ["create-user", "weak.user.2026", "--role", "mediator", "--centre", "NH-LS"]
+    result = runner.invoke(args=args, input=f"{password}\n")
+    assert result.exit_code != 0
+    assert message in result.output
+    assert db.exec(select(User).where(User.username == "weak.user.2026")).first() is None
 
 
 def test_init_db_and_calendar_update_load_the_official_calendar_once(app, db):

@@ -4,6 +4,7 @@ lawyers only on the cases assigned to them, district and city supervisors never.
 
 import csv
 import io
+import json
 from datetime import date
 
 import pytest
@@ -11,7 +12,7 @@ from sqlmodel import select
 
 from conftest import login, resident_id
 from mediation.cases import lifecycle
-from mediation.identifiers import mask_id_number
+from mediation.identifiers import mask_id_number, mask_name, mask_phone
 from mediation.legal import cases as legal
 from mediation.reference.roster import LawyerData, save_lawyer
 from models import Worker
@@ -125,3 +126,52 @@ def test_other_roles_see_personal_data_on_every_case_or_on_none(
         page = client.get(f"/legal/{legal_case.id}").get_data(as_text=True)
         assert ((ID_OF_ASSIGNED in page) or (ID_OF_OTHER in page)) is shown
         assert names[case.number] == ("职工1、职工2" if shown else "职*、职*")
+
+
+def _surfaces(client, db, case, legal_case) -> dict[str, str]:
+    """Everything a user reads about a case's workers: its page, the case list searched by an
+    ID number, the API (case and search), a printed document and the legal case's page."""
+    [worker] = db.exec(select(Worker).where(Worker.case_id == case.id, Worker.position == 0))
+    found = client.get("/cases/", query_string={"q": worker.id_number}).get_data(as_text=True)
+    api_found = client.get("/api/cases", query_string={"q": worker.id_number}).get_json()
+    return {
+        "case page": client.get(f"/cases/{case.id}").get_data(as_text=True),
+        "search results": found.split('<table class="table cases')[1],
+        "API case": json.dumps(client.get(f"/api/cases/{case.id}").get_json(), ensure_ascii=False),
+        "API search": str(api_found["items"][0]["matched_workers"]),
+        "document": client.get(f"/cases/{case.id}/print/sheet").get_data(as_text=True),
+        "legal case": client.get(f"/legal/{legal_case.id}").get_data(as_text=True),
+    }
+
+
+@pytest.mark.parametrize(
+    "role,centre,district,full",
+    [
+        ("mediator", "NH-LS", None, {"assigned", "other"}),
+        ("centre_supervisor", "NH-LS", None, {"assigned", "other"}),
+        ("admin", None, None, {"assigned", "other"}),
+        ("lawyer", None, None, {"assigned"}),
+        ("district_supervisor", None, "NH", set()),
+        ("city_supervisor", None, None, set()),
+    ],
+)
+def test_worker_names_are_masked_by_the_same_rule_on_every_surface(
+    db, client, login_as, caseload, role, centre, district, full
+):
+    """District and city supervisors read 职* as the ledger export writes it, on every surface;
+    mediators, centre supervisors and admins read names in full, lawyers on their own cases."""
+    if role == "lawyer":
+        assert login(client, "lawyer_wang").status_code == 302
+    else:
+        login_as(role, centre, district)
+    for key, (case, legal_case) in caseload.items():
+        [worker] = db.exec(select(Worker).where(Worker.case_id == case.id, Worker.position == 0))
+        for surface, text in _surfaces(client, db, case, legal_case).items():
+            name = "申请人甲" if surface == "legal case" else worker.name
+            if key in full:
+                assert name in text, (key, surface)
+            else:
+                assert name not in text, (key, surface)
+                assert mask_name(name) in text, (key, surface)
+                if surface not in ("document", "legal case"):  # the sheet prints no phone
+                    assert worker.phone not in text and mask_phone(worker.phone) in text

@@ -3,7 +3,7 @@
 import re
 import shutil
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
@@ -14,6 +14,7 @@ from mediation.cases.agreements import claim_lines, default_terms, save_agreemen
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from mediation.cases.payments import pay_outstanding
 from mediation.dates import TZ
+from mediation.dates import now as local_now
 from mediation.identifiers import credit_code_check_char
 from models import AuditEvent, Worker
 
@@ -282,7 +283,7 @@ def test_minutes_are_printed_per_session(db, client, login_as, make_case, mediat
         db, case, mediator, datetime(2024, 5, 10, 9, 0, tzinfo=TZ), 90, "调解室", "", "第二次"
     )
     planned = lifecycle.record_session(
-        db, case, mediator, datetime(2030, 1, 1, 9, 0, tzinfo=TZ), None, "调解室", "", ""
+        db, case, mediator, local_now() + timedelta(days=30), None, "调解室", "", ""
     )
     login_as("mediator", "NH-LS")
     ambiguous = client.get(f"/cases/{case.id}/print/minutes")

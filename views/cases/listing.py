@@ -11,7 +11,7 @@ from mediation.cases.listing import CaseFilter, list_cases
 from mediation.cases.search import matched_workers, search_legal
 from mediation.dates import today
 from mediation.permissions import Permission
-from mediation.privacy import shows_personal_data
+from mediation.privacy import personal_data_access
 from mediation.reference.districts import CITY_LEVEL_CODE, CITY_LEVEL_NAME
 from mediation.scope import Scope, visible_centres
 from models import OPEN_STATUSES, CaseStatus, District, Employer, Lawyer
@@ -131,6 +131,6 @@ def index():
         drill_args={k: v for k, v in args.items() if k in DRILL_DOWN_ARGS},
         matches=matched_workers(db, case_filter.text, [row.id for row in page.rows]),
         legal_hits=search_legal(db, scope, case_filter.text, [row.id for row in page.rows]),
-        unmasked=shows_personal_data(db, current_user),
+        access=personal_data_access(db, current_user),
         more_filters=any(v for k, v in args.items() if k != "q"),
     )

@@ -166,3 +166,22 @@ def test_intake_checks_apply_and_nothing_changes_when_nothing_was_corrected(db, 
     fields = {name for name, _ in refused.value.problems}
     assert {"workers-0-id_number", "workers-1-phone", "received_on"} <= fields
     assert db.get(Case, case.id).received_on == date(2024, 5, 6)
+
+
+def test_receipt_and_acceptance_dates_before_2008_are_refused_at_their_fields(db, make_case):
+    """A receipt date of 0001-01-01 numbered a case 「(1)南里调字第1号」 (issue 15)."""
+    case = make_case("NH-LS")
+    actor = db.get(User, case.created_by_id)
+    lifecycle.accept(db, case, actor, date(2024, 5, 7), today=TODAY)
+    data = current_data(db, case)
+    data.received_on = date(1, 1, 1)
+    data.accepted_on = date(2007, 12, 31)
+    with pytest.raises(RuleViolation) as refused:
+        _save(db, case, actor, data)
+    assert messages_at(refused.value, "received_on") == ["收到申请日期不能早于2008-01-01"]
+    data.received_on = date(2007, 12, 1)
+    with pytest.raises(RuleViolation) as refused:
+        _save(db, case, actor, data)
+    assert messages_at(refused.value, "accepted_on") == ["受理日期不能早于2008-01-01"]
+    db.refresh(case)
+    assert (case.received_on, case.accepted_on) == (date(2024, 5, 6), date(2024, 5, 7))

@@ -202,7 +202,7 @@ def _intake_data(name: str) -> IntakeData:
 def _user(session: Session):
     from mediation.reference.accounts import create_user, find_user
 
-    return find_user(session, "seed") or create_user(session, "seed", "secret123", "admin")
+    return find_user(session, "seed") or create_user(session, "seed", "secret-2026-tests", "admin")
 
 
 def _seed_case(engine) -> int:

@@ -705,3 +705,21 @@ def test_the_rollup_counts_imported_cases(db, centres, tmp_path):
     assert run(db, write_csv(tmp_path / "统计.csv", rows)).ok
     assert db.exec(select(func.count()).select_from(CaseRollup)).one() > 0
     assert rollup_drift(db) == {}
+
+
+def test_receipt_and_acceptance_dates_before_2008_are_reported_at_their_cells(
+    db, centres, tmp_path
+):
+    path = tmp_path / "早于2008.csv"
+    path.write_text(
+        "案件编号,调解组织,收到申请日期,受理日期,案件来源,争议类别,申请人数,申请人,被申请单位,"
+        "请求金额,调解结果,结案日期,原因\n"
+        "(2023)禅张调字第7号,禅城区张槎街道劳动争议联合调解中心,0001-01-01,2007-12-31,网上申请,"
+        "劳动报酬,1,欧阳䶮,佛山市禅城区乙陶瓷有限公司,5000,调解不成,2023-06-20,拒绝调解\n",
+        "utf-8",
+    )
+    before = counts(db)
+    messages = [str(p) for p in run(db, path).problems]
+    assert "第2行「收到申请日期」不能早于2008-01-01" in messages, messages
+    assert "第2行「受理日期」不能早于2008-01-01" in messages, messages
+    assert counts(db) == before

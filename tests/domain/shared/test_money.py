@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from mediation.money import (
+    AMOUNT_CAP_FEN,
     MAX_FEN,
     InvalidAmount,
     fen_to_decimal,
@@ -92,10 +93,13 @@ def test_empty_refused(value):
     assert error_of(parse_yuan, value) == "请填写金额"
 
 
-def test_upper_bound():
-    assert parse_yuan("999,999,999,999.99") == MAX_FEN
-    assert error_of(parse_yuan, "1,000,000,000,000") == "金额超出上限"
-    assert error_of(parse_yuan, Decimal("1E+30")) == "金额超出上限"
+def test_amounts_above_100_million_yuan_are_refused():
+    """The cap per amount is 1亿元 (README); ten billion yuan was accepted before (issue 15)."""
+    assert AMOUNT_CAP_FEN == 100_000_000_00
+    assert parse_yuan("100,000,000") == AMOUNT_CAP_FEN
+    assert parse_yuan("100000000.00元") == AMOUNT_CAP_FEN
+    for value in ("100,000,000.01", "10,000,000,000", "999,999,999,999.99", Decimal("1E+30")):
+        assert error_of(parse_yuan, value) == "金额不能超过1亿元", value
 
 
 def test_invalid_amount_is_a_value_error():
@@ -119,7 +123,7 @@ def test_format_yuan():
 
 
 def test_round_trip():
-    for fen in (0, 1, 99, 100, 22767500, 100000005, MAX_FEN):
+    for fen in (0, 1, 99, 100, 22767500, 100000005, AMOUNT_CAP_FEN):
         assert parse_yuan(format_yuan(fen)) == fen
 
 

@@ -1,6 +1,9 @@
 """Who sees personal data: the per-case decision and the per-user one (for exports over many
 cases) are the same rule."""
 
+import pytest
+
+from mediation import privacy
 from mediation.privacy import personal_data_access, shows_personal_data
 from mediation.reference.roster import LawyerData, save_lawyer
 
@@ -46,3 +49,23 @@ def test_mediators_see_it_on_every_case_supervisors_above_the_centre_on_none(
         assert shows_personal_data(db, user, case) is shown
         assert shows_personal_data(db, user) is shown
         assert personal_data_access(db, user).shows(case.lawyer_id) is shown
+
+
+@pytest.mark.parametrize(
+    "field,value,masked",
+    [
+        ("name", "张三", "张*"),
+        ("name", "欧阳娜娜", "欧*"),
+        ("id_number", "440602199001011234", "440602********1234"),
+        ("phone", "13812345678", "138****5678"),
+    ],
+)
+def test_each_personal_field_is_masked_unless_visible(field, value, masked):
+    assert privacy.shown(value, field, visible=False) == masked
+    assert privacy.shown(value, field, visible=True) == value
+
+
+def test_empty_values_stay_empty_and_unknown_fields_are_refused():
+    assert privacy.shown("", "phone", visible=False) == ""
+    with pytest.raises(KeyError):
+        privacy.shown("佛山市某公司", "employer", visible=False)

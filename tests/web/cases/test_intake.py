@@ -321,6 +321,36 @@ def test_received_date_in_the_future_is_refused(client, login_as, db):
     assert case_count(db) == before
 
 
+@pytest.mark.parametrize(
+    "typed", ["0001-01-01", "2007-12-31", "1900-01-01"], ids=["year-1", "2007", "1900"]
+)
+def test_receipt_dates_before_2008_are_refused_at_the_field(client, login_as, db, typed):
+    """0001-01-01 registered a case numbered 「(1)南里调字第1号」 (issue 15)."""
+    login_as("mediator", "NH-LS")
+    before = case_count(db)
+    data = form_data(csrf_from(client, URL), worker_rows(1), received_on=typed)
+    response = client.post(URL, data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert field_errors(page, "received_on") == ["收到申请日期不能早于2008-01-01"]
+    assert case_count(db) == before
+
+
+def test_a_claim_above_100_million_yuan_is_refused_at_the_cell(client, login_as, db):
+    """Ten billion yuan was accepted as a claim (issue 15); the cap is 1亿元 per amount."""
+    login_as("mediator", "NH-LS")
+    before = case_count(db)
+    rows = worker_rows(2)
+    rows[0]["amount_1"] = "10,000,000,000"
+    rows[1]["amount_1"] = "100,000,000.00"  # exactly 1亿元 is still accepted
+    response = client.post(URL, data=form_data(csrf_from(client, URL), rows))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert errors_at(page, "workers-0-amount_1") == ["金额不能超过1亿元"]
+    assert errors_at(page, "workers-1-amount_1") == []
+    assert case_count(db) == before
+
+
 def test_missing_particulars_are_reported_at_their_fields(client, login_as):
     login_as("mediator", "NH-LS")
     data = form_data(

@@ -1,17 +1,18 @@
 """Sessions, the agreement, follow-up filings and payments, through the pages a mediator uses."""
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 
 from conftest import csrf_from, login
+from mediation.bounds import latest_schedule_day
 from mediation.cases import agreements, payments
 from mediation.cases.assignment import assign
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from mediation.cases.lifecycle import accept, record_session
-from mediation.dates import TZ
+from mediation.dates import TZ, today
 from mediation.reference.roster import LawyerData, save_lawyer
 from models import ClaimLine, MediationSession
 
@@ -324,7 +325,8 @@ def test_a_held_session_cannot_start_in_the_future(client, db, login_as, centres
     assert "双方同意……" in html
 
     # Scheduling ahead is fine; completing it later adds the duration and the minutes.
-    data = {"starts_at": "2099-03-09T14:00", "duration_minutes": "", "place": "调解室"}
+    ahead = f"{today() + timedelta(days=30):%Y-%m-%d}T14:00"
+    data = {"starts_at": ahead, "duration_minutes": "", "place": "调解室"}
     response = client.post(url, data=with_tokens(client, db, case, url, data))
     assert response.status_code == 302
     scheduled = db.exec(select(MediationSession).where(MediationSession.case_id == case.id)).one()
@@ -333,13 +335,30 @@ def test_a_held_session_cannot_start_in_the_future(client, db, login_as, centres
     assert case.status == "accepted"
     edit = f"/cases/{case.id}/sessions/{scheduled.id}"
     page = client.get(edit).get_data(as_text=True)
-    assert 'value="2099-03-09T14:00"' in tag(page, "starts_at")  # shown in Asia/Shanghai
+    assert f'value="{ahead}"' in tag(page, "starts_at")  # shown in Asia/Shanghai
     data = {"starts_at": "2021-03-09T14:00", "duration_minutes": "130", "minutes": "笔录"}
     response = client.post(edit, data=with_tokens(client, db, case, edit, data))
     assert response.status_code == 302
     db.refresh(scheduled)
     db.refresh(case)
     assert scheduled.duration_minutes == 130 and case.status == "in_mediation"
+
+
+def test_a_session_is_scheduled_at_most_a_year_ahead(client, db, login_as, centres):
+    mediator = login_as("mediator", "NH-LS")
+    case = new_case(db, mediator, centres["NH-LS"])
+    url = f"/cases/{case.id}/sessions/new"
+    last = latest_schedule_day(today())
+    for starts_at in ("9999-12-31T14:00", f"{last + timedelta(days=1):%Y-%m-%d}T09:00"):
+        data = {"starts_at": starts_at, "duration_minutes": "", "place": "调解室"}
+        response = client.post(url, data=with_tokens(client, db, case, url, data))
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, starts_at
+        assert f"调解时间不能晚于{last:%Y-%m-%d}（一年以内）" in html
+        assert 'aria-invalid="true"' in tag(html, "starts_at")
+    data = {"starts_at": f"{last:%Y-%m-%d}T09:00", "duration_minutes": "", "place": "调解室"}
+    response = client.post(url, data=with_tokens(client, db, case, url, data))
+    assert response.status_code == 302
 
 
 def test_session_of_another_case_is_not_found(client, db, login_as, centres):

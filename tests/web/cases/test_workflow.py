@@ -138,6 +138,15 @@ def test_accept_date_errors_are_at_the_field_and_input_is_kept(client, case):
     assert "受理日期不能晚于今天" in field_block(response.get_data(as_text=True), "accepted_on")
 
 
+def test_an_acceptance_date_before_2008_is_refused_at_the_field(db, client, make_case, mediator):
+    case = make_case("NH-LS", actor=mediator, received_on=date(2008, 1, 1))
+    response = submit(client, f"/cases/{case.id}/accept", accepted_on="0001-01-01")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "受理日期不能早于2008-01-01" in field_block(html, "accepted_on")
+    assert reload(db, case).status == "received"
+
+
 def test_refuse_needs_a_reason_and_keeps_the_input(db, client, case):
     response = submit(
         client, f"/cases/{case.id}/refuse", refused_on="2024-05-08", reason="", reason_detail=""
