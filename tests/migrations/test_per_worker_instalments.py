@@ -29,7 +29,7 @@ OLD_SCHEDULE = [
 
 def _agreed_case(session: Session) -> int:
     load_reference_data(session)
-    actor = accounts.create_user(session, "m", "secret123", "mediator", "NH-LS")
+    actor = accounts.create_user(session, "m", "mediator-pass-2026", "mediator", "NH-LS")
     centre = session.exec(select(Centre).where(Centre.code == "NH-LS")).one()
     data = IntakeData(
         channel="现场申请",
