@@ -14,15 +14,15 @@ from forms.corrections import CorrectionForm
 from forms.intake import AMOUNT_COLUMNS, MAX_WORKERS
 from mediation.bounds import parse_id
 from mediation.cases import corrections
-from mediation.cases.intake import ClaimData, EmployerData
+from mediation.cases.intake import ClaimData
 from mediation.dates import today
 from mediation.errors import RuleViolation
-from mediation.money import InvalidAmount, format_yuan, parse_yuan
+from mediation.money import format_yuan
 from mediation.permissions import Permission
 from mediation.privacy import shows_personal_data
 from models import ClaimKind
 from views.cases import bp, load_case
-from views.cases.intake import edit_table, place_problems, worker_data
+from views.cases.intake import cell_fen, edit_table, employer_data, place_problems, worker_data
 from views.db import get_db
 from views.helpers import require, submit
 
@@ -105,13 +105,6 @@ def _form_data(data: corrections.CorrectionData) -> dict:
     }
 
 
-def _amount(field) -> int | None:
-    try:
-        return parse_yuan(field.data)
-    except InvalidAmount:
-        return None  # the form reports it at the cell
-
-
 def _correction_data(form: CorrectionForm, stored_kinds: list[str]):
     """The domain's input (what could be read of it), and the table row of each worker."""
     kinds = {column: form.claim_kind(column) for column in AMOUNT_COLUMNS}
@@ -125,7 +118,7 @@ def _correction_data(form: CorrectionForm, stored_kinds: list[str]):
             for column, field in zip(AMOUNT_COLUMNS, row.amount_fields(), strict=True)
             if (field.data or "").strip()
             and kinds[column] in known
-            and (amount := _amount(field)) is not None
+            and (amount := cell_fen(field.data)) is not None
         ]
         worker_id = (row.worker_id.data or "").strip()
         workers.append(corrections.WorkerEdit(parse_id(worker_id), worker_data(row, claims)))
@@ -138,13 +131,7 @@ def _correction_data(form: CorrectionForm, stored_kinds: list[str]):
         category=form.category.data or "",
         application_form=form.application_form.data or "",
         oral_record=form.oral_record.data or "",
-        employer=EmployerData(
-            name=form.employer_name.data or "",
-            credit_code=(form.employer_credit_code.data or "").strip(),
-            legal_rep=form.employer_legal_rep.data or "",
-            address=form.employer_address.data or "",
-            phone=(form.employer_phone.data or "").strip(),
-        ),
+        employer=employer_data(form),
         workers=workers,
         claim_kinds=list(dict.fromkeys([*stored_kinds, *chosen])),
         facts=form.facts.data or "",

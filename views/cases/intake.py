@@ -127,7 +127,7 @@ def _intake_data(form: IntakeForm) -> tuple[IntakeData, list[int]]:
         claims = [
             ClaimData(kinds[column], fen)
             for column, field in zip(AMOUNT_COLUMNS, row.amount_fields(), strict=True)
-            if kinds[column] and (fen := _fen(field.data)) is not None
+            if kinds[column] and (fen := cell_fen(field.data)) is not None
         ]
         workers.append(worker_data(row, claims))
         positions.append(index)
@@ -137,13 +137,7 @@ def _intake_data(form: IntakeForm) -> tuple[IntakeData, list[int]]:
         category=form.category.data or "",
         application_form=form.application_form.data or "",
         oral_record=form.oral_record.data or "",
-        employer=EmployerData(
-            name=form.employer_name.data or "",
-            credit_code=(form.employer_credit_code.data or "").strip(),
-            legal_rep=form.employer_legal_rep.data or "",
-            address=form.employer_address.data or "",
-            phone=(form.employer_phone.data or "").strip(),
-        ),
+        employer=employer_data(form),
         workers=workers,
         facts=form.facts.data or "",
         requests=form.requests.data or "",
@@ -153,7 +147,7 @@ def _intake_data(form: IntakeForm) -> tuple[IntakeData, list[int]]:
     return data, positions
 
 
-def _fen(text: str | None) -> int | None:
+def cell_fen(text: str | None) -> int | None:
     """An amount typed in a cell, or None when blank or malformed (the form reports it)."""
     try:
         return parse_yuan(text) if (text or "").strip() else None
@@ -178,6 +172,17 @@ def _repeats(db, data: IntakeData, centre: Centre) -> list[tuple[str, str, str]]
         (name, number if unmasked else mask_id_number(number), "、".join(case_numbers))
         for (name, number), case_numbers in found.items()
     ]
+
+
+def employer_data(form) -> EmployerData:
+    """The employer's fields of intake and corrections alike, as the domain reads them."""
+    return EmployerData(
+        name=form.employer_name.data or "",
+        credit_code=(form.employer_credit_code.data or "").strip(),
+        legal_rep=form.employer_legal_rep.data or "",
+        address=form.employer_address.data or "",
+        phone=(form.employer_phone.data or "").strip(),
+    )
 
 
 def worker_data(row, claims: list[ClaimData]) -> WorkerData:
