@@ -58,11 +58,12 @@ def register_converters(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from views.db import Database
-    from views.extensions import csrf, login_manager
+    from views.extensions import csrf, limiter, login_manager
 
     Database(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -77,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
         ledger,
         legal,
         main,
+        online,
         reports,
         roster,
         sheets,
@@ -100,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         legal,
         reports,
         warnings,
+        online,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.api_bp)
@@ -116,6 +119,7 @@ def register_errorhandlers(app: Flask) -> None:
         404: "页面或记录不存在",
         405: "不支持的请求方式",
         413: "上传的文件过大",
+        429: "请求过于频繁，请稍后再试",
         500: "服务器内部错误，您的操作未保存，请稍后重试",
     }
 
@@ -126,6 +130,8 @@ def register_errorhandlers(app: Flask) -> None:
             from views.attachments import upload_limits
 
             message = f"{message}：{upload_limits()}。请压缩或分开上传。"
+        if code == 429 and getattr(error, "description", None):
+            message = error.description  # the limit's own Chinese message
         if isinstance(error, CSRFError):
             message = "表单已过期或缺少安全令牌，请刷新页面后重新提交"
         if request.path.startswith("/api/"):

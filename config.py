@@ -36,6 +36,17 @@ class Config:
 
     PAGE_SIZE = 50
 
+    # The public pages (apply online, track a case): limits per IP and per phone. The counts live
+    # in RATELIMIT_STORAGE_URI: memory for one process (`make run`), Redis shared by every node.
+    RATELIMIT_STORAGE_URI = (
+        os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
+    )
+    PUBLIC_POSTS_PER_IP = os.environ.get("PUBLIC_POSTS_PER_IP", "60 per hour")
+    CODE_REQUESTS_PER_PHONE = "5 per hour"
+    CODE_REQUESTS_PER_IP = "30 per hour"
+    # Where messages go: "outbox" keeps them in the database only (`flask --app app outbox`).
+    MESSAGE_CHANNEL = os.environ.get("MESSAGE_CHANNEL", "outbox")
+
     # Early warnings for supervisors (mediation/reports/warnings.py): days, workers, fen.
     WARN_STALE_DAYS = int(os.environ.get("WARN_STALE_DAYS", 10))
     WARN_NO_SESSION_DAYS = int(os.environ.get("WARN_NO_SESSION_DAYS", 7))

@@ -32,6 +32,14 @@ from models.legal import (
     LegalWorker,
     ServiceType,
 )
+from models.online import (
+    ApplicationStatus,
+    CodePurpose,
+    Message,
+    MessageStatus,
+    OneTimeCode,
+    OnlineApplication,
+)
 from models.reference import CalendarDay, Centre, DayKind, District
 from models.report import SCOPE_KINDS, CaseReopening, PeriodReport
 from models.rollup import CaseRollup
@@ -49,6 +57,7 @@ __all__ = [
     "Attachment",
     "AttachmentKind",
     "ApplicationForm",
+    "ApplicationStatus",
     "AuditEvent",
     "CalendarDay",
     "Case",
@@ -61,6 +70,7 @@ __all__ = [
     "Channel",
     "ClaimKind",
     "ClaimLine",
+    "CodePurpose",
     "DayKind",
     "District",
     "Employer",
@@ -77,6 +87,10 @@ __all__ = [
     "LegalStageKind",
     "LegalWorker",
     "MediationSession",
+    "Message",
+    "MessageStatus",
+    "OneTimeCode",
+    "OnlineApplication",
     "Payment",
     "Role",
     "ServiceType",

@@ -1,10 +1,15 @@
 """Extensions created unbound and bound in create_app (cookiecutter-flask's extensions.py)."""
 
 from flask import jsonify, redirect, request, url_for
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
 csrf = CSRFProtect()
+# Limits only where a view asks (the public pages); storage from RATELIMIT_STORAGE_URI, shared
+# by every node when it is Redis.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "请先登录"

@@ -265,9 +265,15 @@ def add_workers(session: Session, case: Case, workers: list[WorkerData], start: 
 
 
 def intake(
-    session: Session, actor: User, centre: Centre, data: IntakeData, today: date | None = None
+    session: Session,
+    actor: User | None,
+    centre: Centre,
+    data: IntakeData,
+    today: date | None = None,
+    actor_name: str | None = None,
 ) -> Case:
-    """Register an application: employer (found or created), number, workers and claims."""
+    """Register an application: employer (found or created), number, workers and claims.
+    `actor` is None for an application the worker made online (`actor_name` says so)."""
     today = today or local_today()
     problems = validate_intake(data, today)
     if problems:
@@ -300,7 +306,7 @@ def intake(
         employer_id=employer.id,
         facts=data.facts.strip(),
         requests=data.requests.strip(),
-        created_by_id=actor.id,
+        created_by_id=actor.id if actor is not None else None,
     )
     session.add(case)
     session.flush()
@@ -312,6 +318,7 @@ def intake(
         actor,
         "intake",
         f"登记申请 {number}：{case.worker_count}名申请人，被申请单位{employer.name}",
+        actor_name=actor_name,
     )
     session.flush()
     return case

@@ -17,7 +17,16 @@ from mediation.permissions import Permission, can
 from models import Centre, User
 
 P = Permission
-PUBLIC = {"static", "auth.login", "main.healthz", "main.favicon"}
+# Public pages: no login, their own abuse controls (tests/web/test_online_apply.py).
+PUBLIC = {
+    "static",
+    "auth.login",
+    "main.healthz",
+    "main.favicon",
+    "online.apply",
+    "online.confirm",
+    "online.done",
+}
 LOGIN_ONLY = None  # any logged-in user
 # endpoint: (permission needed, what record scopes it: "case" or None)
 ROUTES: dict[str, tuple[Permission | None, str | None]] = {

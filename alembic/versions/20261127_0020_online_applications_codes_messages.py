@@ -1,0 +1,98 @@
+"""online applications, one-time codes and the message outbox
+
+- one_time_code: six-digit codes sent to a phone (only their keyed hash), with tries and expiry.
+- online_application: what a worker typed on /apply, until the phone is proved (then a case).
+- message: every message sent to anyone, over which channel, with its status.
+
+Revision ID: 0020
+Revises: 0011
+Create Date: 2026-11-27 21:00:00+08:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0020"
+down_revision: str | Sequence[str] | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+String = sqlmodel.sql.sqltypes.AutoString
+Moment = sqlmodel.sql.sqltypes.UTCDateTime
+
+
+def upgrade() -> None:
+    op.create_table(
+        "one_time_code",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("purpose", String(length=16), nullable=False),
+        sa.Column("subject", String(length=64), nullable=False),
+        sa.Column("phone_key", String(length=128), nullable=False),
+        sa.Column("code_hash", String(length=64), nullable=False),
+        sa.Column("tries", sa.Integer(), nullable=False),
+        sa.Column("created_at", Moment(), nullable=False),
+        sa.Column("expires_at", Moment(), nullable=False),
+        sa.Column("used_at", Moment(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_one_time_code")),
+    )
+    op.create_index(op.f("ix_one_time_code_subject"), "one_time_code", ["subject"])
+    op.create_index(op.f("ix_one_time_code_phone_key"), "one_time_code", ["phone_key"])
+    op.create_table(
+        "online_application",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("token", String(length=64), nullable=False),
+        sa.Column("reference", String(length=20), nullable=False),
+        sa.Column("centre_id", sa.Integer(), nullable=False),
+        sa.Column("status", String(length=16), nullable=False),
+        sa.Column("phone", String(length=20), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("notices_consent", sa.Boolean(), nullable=False),
+        sa.Column("remote_addr", String(length=64), nullable=False),
+        sa.Column("created_at", Moment(), nullable=False),
+        sa.Column("submitted_at", Moment(), nullable=True),
+        sa.Column("case_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["centre_id"], ["centre.id"], name=op.f("fk_online_application_centre_id_centre")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["mediation_case.id"],
+            name=op.f("fk_online_application_case_id_mediation_case"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_online_application")),
+        sa.UniqueConstraint("token", name=op.f("uq_online_application_token")),
+        sa.UniqueConstraint("reference", name=op.f("uq_online_application_reference")),
+    )
+    op.create_index(op.f("ix_online_application_centre_id"), "online_application", ["centre_id"])
+    op.create_index(op.f("ix_online_application_case_id"), "online_application", ["case_id"])
+    op.create_index(op.f("ix_online_application_created_at"), "online_application", ["created_at"])
+    op.create_table(
+        "message",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=True),
+        sa.Column("kind", String(length=32), nullable=False),
+        sa.Column("channel", String(length=16), nullable=False),
+        sa.Column("recipient", String(length=254), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("status", String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("error", String(length=500), nullable=False),
+        sa.Column("created_at", Moment(), nullable=False),
+        sa.Column("sent_at", Moment(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["mediation_case.id"], name=op.f("fk_message_case_id_mediation_case")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_message")),
+    )
+    op.create_index(op.f("ix_message_case_id"), "message", ["case_id"])
+    op.create_index(op.f("ix_message_recipient"), "message", ["recipient"])
+    op.create_index(op.f("ix_message_created_at"), "message", ["created_at"])
+
+
+def downgrade() -> None:
+    op.drop_table("message")
+    op.drop_table("online_application")
+    op.drop_table("one_time_code")

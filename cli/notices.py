@@ -1,0 +1,38 @@
+"""The outbox: `flask --app app outbox [--phone PHONE] [--last N]` prints the messages kept, the
+newest first (time, channel, recipient, status, text). In the embedded default nothing leaves the
+machine, so this is where one-time codes and notices are read."""
+
+from datetime import UTC
+
+import click
+from flask.cli import with_appcontext
+
+from mediation.dates import TZ
+from mediation.identifiers import InvalidIdentifier, normalize_phone
+from mediation.notices import outbox
+from views.db import database
+
+
+@click.command("outbox")
+@click.option("--phone", default="", help="只显示发给该手机号的消息")
+@click.option("--last", "last", default=20, show_default=True, type=click.IntRange(1, 10_000))
+@with_appcontext
+def show_outbox(phone: str, last: int):
+    """Print the newest messages of the outbox."""
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except InvalidIdentifier as error:
+            raise click.BadParameter(str(error), param_hint="--phone") from None
+    with database().session_factory() as session:
+        for message in outbox.latest(session, phone or None, last):
+            created = message.created_at
+            if created.tzinfo is None:  # SQLite gives naive UTC back
+                created = created.replace(tzinfo=UTC)
+            when = created.astimezone(TZ).strftime("%Y-%m-%d %H:%M:%S")
+            click.echo(
+                f"{when}\t{message.channel}\t{message.recipient}\t{message.status}\t{message.text}"
+            )
+
+
+COMMANDS = (show_outbox,)

@@ -1,0 +1,85 @@
+"""What the parties do themselves, outside the centre: one-time codes sent to a phone, online
+applications waiting for their phone to be verified, and the messages sent to anyone."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, Text
+from sqlmodel import Field, SQLModel
+
+from models.base import LabelledEnum, utcnow
+
+
+class CodePurpose(LabelledEnum):
+    APPLY = ("apply", "网上申请")
+    TRACK = ("track", "进度查询")
+
+
+class OneTimeCode(SQLModel, table=True):
+    """A 6-digit code sent to a phone. Only its keyed hash is kept; it is spent on first use,
+    after MAX_TRIES wrong answers, or when it expires."""
+
+    __tablename__ = "one_time_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    purpose: str = Field(max_length=16)
+    # What the code unlocks: an online application's token, a tracked case's id…
+    subject: str = Field(max_length=64, index=True)
+    phone_key: str = Field(max_length=128, index=True)
+    code_hash: str = Field(max_length=64)
+    tries: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class ApplicationStatus(LabelledEnum):
+    PENDING = ("pending", "待验证手机")
+    SUBMITTED = ("submitted", "已提交")
+
+
+class OnlineApplication(SQLModel, table=True):
+    """An application typed on /apply. Until its phone is verified it is only this row (its
+    data, kept at most a day); verified, it becomes a case awaiting acceptance and the data
+    moves there."""
+
+    __tablename__ = "online_application"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True)
+    reference: str = Field(max_length=20, unique=True)
+    centre_id: int = Field(foreign_key="centre.id", index=True)
+    status: str = Field(default=ApplicationStatus.PENDING.value, max_length=16)
+    phone: str = Field(max_length=20)
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    notices_consent: bool = False
+    remote_addr: str = Field(default="", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    submitted_at: datetime | None = None
+    case_id: int | None = Field(default=None, foreign_key="mediation_case.id", index=True)
+
+
+class MessageStatus(LabelledEnum):
+    QUEUED = ("queued", "待发送")
+    SENT = ("sent", "已发送")
+    DELIVERED = ("delivered", "已送达")
+    FAILED = ("failed", "发送失败")
+    RETRIED = ("retried", "已重试")
+
+
+class Message(SQLModel, table=True):
+    """One message to one recipient over one channel, with where it stands. In the embedded
+    default the channel is the outbox: the message is kept here and nothing leaves."""
+
+    __tablename__ = "message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int | None = Field(default=None, foreign_key="mediation_case.id", index=True)
+    kind: str = Field(max_length=32)
+    channel: str = Field(max_length=16)
+    recipient: str = Field(max_length=254, index=True)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default=MessageStatus.QUEUED.value, max_length=16)
+    attempts: int = 0
+    error: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    sent_at: datetime | None = None
