@@ -89,3 +89,16 @@ def parse_roster(text: str) -> list[tuple[int, list[str]]]:
 
 def representative_names(text: str) -> set[str]:
     return {name for name in re.split(r"[、,，\s]+", (text or "").strip()) if name}
+
+
+class TrackForm(FlaskForm):
+    number = StringField(
+        "案件编号或申请编号",
+        description="如（2026）南里调字第50号，或网上申请的编号 WS…",
+        validators=[InputRequired("请填写案件编号或申请编号"), Length(max=40, message="编号过长")],
+    )
+    id_number = StringField(
+        "证件号码",
+        validators=[InputRequired("请填写证件号码"), Length(max=30, message="证件号码过长")],
+    )
+    submit = SubmitField("获取验证码")

@@ -3,26 +3,48 @@ phone. Hostile territory: every form has CSRF, every code request is rate-limite
 per IP, codes are six digits valid ten minutes with five tries, and pages answer alike whether or
 not a person or case is known."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+import secrets
+import time
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
 from sqlmodel import select
 from werkzeug.exceptions import TooManyRequests
 
-from forms.online import ApplyForm, CodeForm, parse_roster, representative_names
+from forms.online import ApplyForm, CodeForm, TrackForm, parse_roster, representative_names
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData
 from mediation.dates import today
 from mediation.errors import RuleViolation
 from mediation.identifiers import mask_phone
 from mediation.money import InvalidAmount, parse_yuan
 from mediation.notices import outbox
-from mediation.online import applications, codes
-from models import ApplicationForm, ApplicationStatus, Case, Centre, Channel, CodePurpose
+from mediation.online import applications, codes, tracking
+from models import (
+    ApplicationForm,
+    ApplicationStatus,
+    Case,
+    Centre,
+    Channel,
+    CodePurpose,
+    Worker,
+)
 from views.db import get_db
 from views.extensions import limiter
 from views.helpers import form_status, submit
 
 bp = Blueprint("online", __name__)
 
+TOO_MANY_CODES = "获取验证码过于频繁，请一小时后再试"
 CODE_TEXT = "【劳动争议调解】您的验证码为{code}，{minutes}分钟内有效，请勿告诉他人。"
 # Where a problem found by intake's checks is shown on the one-page form.
 APPLICANT_FIELDS = {
@@ -126,23 +148,109 @@ def done(token: str):
     )
 
 
-def _send_code(token: str, phone: str) -> None:
+TRACK_MINUTES = 30  # how long a verified worker may look at their case without a new code
+
+
+@bp.route("/track", methods=["GET", "POST"])
+@limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
+def track():
+    """Name the case and the ID number; a code goes to the phone on record. The answer is the
+    same page whether or not they match anything."""
+    form = TrackForm()
+    if form.validate_on_submit():
+        db = get_db()
+        found = tracking.find_party(db, form.number.data, form.id_number.data)
+        nonce = secrets.token_urlsafe(16)
+        case_id = worker_id = 0
+        if found is not None and found[1].phone:
+            case, worker = found
+            case_id, worker_id = case.id, worker.id
+            _send_code(nonce, worker.phone, CodePurpose.TRACK, case_id=case.id)
+        elif not _may_request_code(None):
+            raise TooManyRequests(TOO_MANY_CODES)
+        db.commit()
+        token = _track_tokens().dumps({"n": nonce, "c": case_id, "w": worker_id})
+        return redirect(url_for("online.track_verify", token=token))
+    return render_template("online/track.html", form=form), form_status()
+
+
+@bp.route("/track/verify/<token>", methods=["GET", "POST"])
+@limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
+def track_verify(token: str):
+    try:
+        state = _track_tokens().loads(token, max_age=codes.CODE_MINUTES * 60)
+    except BadSignature:
+        abort(404)
+    form = CodeForm()
+    if form.validate_on_submit():
+        db = get_db()
+        secret = current_app.config["SECRET_KEY"]
+        if codes.check_code(db, CodePurpose.TRACK, state["n"], form.code.data, secret):
+            db.commit()
+            session["track"] = {"c": state["c"], "w": state["w"], "at": int(time.time())}
+            return redirect(url_for("online.track_case"))
+        db.commit()  # the wrong try counts
+        form.code.errors.append("验证码错误或已失效，请重新输入或重新获取")
+    page = render_template("online/track_verify.html", form=form, minutes=codes.CODE_MINUTES)
+    return page, form_status()
+
+
+@bp.route("/track/case")
+def track_case():
+    party = _tracked_party()
+    if party is None:
+        return redirect(url_for("online.track"))
+    case, worker = party
+    view = tracking.own_view(get_db(), case, worker, today())
+    response = current_app.make_response(render_template("online/track_case.html", view=view))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/track/end", methods=["POST"])
+def track_end():
+    session.pop("track", None)
+    return redirect(url_for("online.track"))
+
+
+def _tracked_party() -> tuple[Case, Worker] | None:
+    """The case and worker this browser proved, for TRACK_MINUTES after the code."""
+    state = session.get("track")
+    if not state or time.time() - state.get("at", 0) > TRACK_MINUTES * 60:
+        session.pop("track", None)
+        return None
+    db = get_db()
+    case, worker = db.get(Case, state["c"]), db.get(Worker, state["w"])
+    if case is None or worker is None or worker.case_id != case.id:
+        session.pop("track", None)
+        return None
+    return case, worker
+
+
+def _track_tokens() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="track-code")
+
+
+def _send_code(
+    subject: str, phone: str, purpose: str = CodePurpose.APPLY, case_id: int | None = None
+) -> None:
     """Issue and send a code, within the per-phone and per-IP limits (429 beyond them)."""
     if not _may_request_code(phone):
-        raise TooManyRequests("获取验证码过于频繁，请一小时后再试")
+        raise TooManyRequests(TOO_MANY_CODES)
     db = get_db()
-    code = codes.issue_code(db, CodePurpose.APPLY, token, phone, current_app.config["SECRET_KEY"])
+    code = codes.issue_code(db, purpose, subject, phone, current_app.config["SECRET_KEY"])
     text = CODE_TEXT.format(code=code, minutes=codes.CODE_MINUTES)
-    outbox.send(db, phone, text, kind="code", channel=current_app.config["MESSAGE_CHANNEL"])
+    channel = current_app.config["MESSAGE_CHANNEL"]
+    outbox.send(db, phone, text, kind="code", channel=channel, case_id=case_id)
 
 
-def _may_request_code(phone: str) -> bool:
-    """Count one code request against both limits, unless either is already used up."""
+def _may_request_code(phone: str | None) -> bool:
+    """Count one code request against the limits, unless one is already used up. Without a
+    phone (nobody matched) only the address counts, so that both answers look alike."""
     config = current_app.config
-    checks = [
-        (parse(config["CODE_REQUESTS_PER_PHONE"]), "phone", phone),
-        (parse(config["CODE_REQUESTS_PER_IP"]), "ip", request.remote_addr or ""),
-    ]
+    checks = [(parse(config["CODE_REQUESTS_PER_IP"]), "ip", request.remote_addr or "")]
+    if phone:
+        checks.append((parse(config["CODE_REQUESTS_PER_PHONE"]), "phone", phone))
     strategy = limiter.limiter
     if not all(strategy.test(limit, "code-request", kind, key) for limit, kind, key in checks):
         return False

@@ -26,6 +26,10 @@ PUBLIC = {
     "online.apply",
     "online.confirm",
     "online.done",
+    "online.track",
+    "online.track_verify",
+    "online.track_case",
+    "online.track_end",
 }
 LOGIN_ONLY = None  # any logged-in user
 # endpoint: (permission needed, what record scopes it: "case" or None)
