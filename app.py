@@ -64,6 +64,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    from mediation.notices import outbox
+
+    outbox.configure(app.config["MESSAGE_CHANNEL"])
 
 
 def register_blueprints(app: Flask) -> None:

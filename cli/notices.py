@@ -35,4 +35,25 @@ def show_outbox(phone: str, last: int):
             )
 
 
-COMMANDS = (show_outbox,)
+@click.command("notices-due")
+@click.option("--date", "on", default=None, help="按该日运行（默认今天），格式 YYYY-MM-DD")
+@with_appcontext
+def notices_due(on: str | None):
+    """Send today's reminders: instalments due tomorrow and those left unpaid yesterday. Safe to
+    run more than once a day: each reminder goes once."""
+    from datetime import date
+
+    from mediation.dates import today
+    from mediation.notices.daily import send_due_notices
+
+    try:
+        day = date.fromisoformat(on) if on else today()
+    except ValueError:
+        raise click.BadParameter("日期格式应为 YYYY-MM-DD", param_hint="--date") from None
+    with database().session_factory() as session:
+        sent = send_due_notices(session, day)
+        session.commit()
+    click.echo(f"{day:%Y-%m-%d}：到期提醒{sent.due_tomorrow}条，逾期通知{sent.defaulted}条。")
+
+
+COMMANDS = (show_outbox, notices_due)

@@ -258,6 +258,8 @@ class Worker(SQLModel, table=True):
     phone_key: str | None = Field(default=None, max_length=80, index=True)
     job: str = Field(default="", max_length=64)
     representative: bool = Field(default=False)
+    # Agreed to notices by SMS and electronic service (法释〔2021〕23号: the party's consent).
+    notices_consent: bool = Field(default=False)
     placeholder: bool = Field(
         default=False
     )  # an imported ledger named fewer workers than it counted

@@ -83,3 +83,5 @@ class Message(SQLModel, table=True):
     error: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     sent_at: datetime | None = None
+    # Set on notices a scheduled run sends, so that running it twice sends once.
+    dedupe_key: str | None = Field(default=None, max_length=80, unique=True)

@@ -240,8 +240,7 @@ def _send_code(
     db = get_db()
     code = codes.issue_code(db, purpose, subject, phone, current_app.config["SECRET_KEY"])
     text = CODE_TEXT.format(code=code, minutes=codes.CODE_MINUTES)
-    channel = current_app.config["MESSAGE_CHANNEL"]
-    outbox.send(db, phone, text, kind="code", channel=channel, case_id=case_id)
+    outbox.send(db, phone, text, kind="code", case_id=case_id)
 
 
 def _may_request_code(phone: str | None) -> bool:
@@ -273,6 +272,7 @@ def _intake_data(form: ApplyForm) -> tuple[IntakeData, list[tuple[str, str]]]:
             phone=(form.phone.data or "").strip(),
             job=form.job.data or "",
             claims=[ClaimData(kind, fen)],
+            notices_consent=form.notices_consent.data,  # the applicant speaks for himself only
         )
     ]
     for line, cells in parse_roster(form.co_workers.data):

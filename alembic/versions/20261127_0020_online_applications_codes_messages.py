@@ -3,6 +3,7 @@
 - one_time_code: six-digit codes sent to a phone (only their keyed hash), with tries and expiry.
 - online_application: what a worker typed on /apply, until the phone is proved (then a case).
 - message: every message sent to anyone, over which channel, with its status.
+- case_worker.notices_consent: the worker agreed to notices by SMS and electronic service.
 
 Revision ID: 0020
 Revises: 0011
@@ -82,17 +83,28 @@ def upgrade() -> None:
         sa.Column("error", String(length=500), nullable=False),
         sa.Column("created_at", Moment(), nullable=False),
         sa.Column("sent_at", Moment(), nullable=True),
+        sa.Column("dedupe_key", String(length=80), nullable=True),
         sa.ForeignKeyConstraint(
             ["case_id"], ["mediation_case.id"], name=op.f("fk_message_case_id_mediation_case")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_message")),
+        sa.UniqueConstraint("dedupe_key", name=op.f("uq_message_dedupe_key")),
     )
     op.create_index(op.f("ix_message_case_id"), "message", ["case_id"])
     op.create_index(op.f("ix_message_recipient"), "message", ["recipient"])
     op.create_index(op.f("ix_message_created_at"), "message", ["created_at"])
 
 
+    # Plain ALTER TABLE, not batch mode: SQLite's copy-and-rename would drop the name search's
+    # triggers on case_worker.
+    op.add_column(
+        "case_worker",
+        sa.Column("notices_consent", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+
+
 def downgrade() -> None:
+    op.drop_column("case_worker", "notices_consent")
     op.drop_table("message")
     op.drop_table("online_application")
     op.drop_table("one_time_code")

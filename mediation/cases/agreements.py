@@ -16,6 +16,7 @@ from mediation.cases.lifecycle import move_to
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
 from mediation.money import format_yuan
+from mediation.notices.catalogue import notify_agreement_effective
 from models import (
     Agreement,
     AgreementLine,
@@ -330,6 +331,7 @@ def _write_agreement(
     """Store the checked agreement, its lines and per-worker schedule; when all three
     signatures are dated it takes effect and the case succeeds. One audit event."""
     agreement = agreement_of(session, case) or Agreement(case_id=case.id)
+    was_effective = agreement.effective_on is not None
     fields = ["terms", "payment_method", "copies", *signed]
     before = audit.snapshot(agreement, fields)
     before["agreed_fen"] = case.agreed_fen
@@ -365,6 +367,8 @@ def _write_agreement(
     )
     session.add(case)
     session.flush()
+    if agreement.effective_on and not was_effective:
+        notify_agreement_effective(session, case, agreement)
 
 
 def record_filings(

@@ -9,6 +9,7 @@ from mediation import audit
 from mediation.cases.intake import touch
 from mediation.cases.lifecycle import start_mediation_if_ready
 from mediation.errors import RuleViolation
+from mediation.notices.catalogue import Notice, notify_workers
 from mediation.reference.employers import counsel_of
 from models import (
     OPEN_STATUSES,
@@ -119,4 +120,19 @@ def assign(
         session, case, actor, "assign", summary, audit.changes_between(before, after)
     )
     session.flush()
+    _tell_workers_of_change(session, case, before, mediator_id, lawyer)
     start_mediation_if_ready(session, case, actor)
+
+
+def _tell_workers_of_change(
+    session: Session, case: Case, before: dict, mediator_id: int | None, lawyer: Lawyer | None
+) -> None:
+    """A handler replaced (not a first assignment) is news to the workers."""
+    who = []
+    if before["mediator_id"] is not None and before["mediator_id"] != mediator_id and mediator_id:
+        who.append(f"调解员{session.get(User, mediator_id).name}")
+    lawyer_id = lawyer.id if lawyer is not None else None
+    if before["lawyer_id"] is not None and before["lawyer_id"] != lawyer_id and lawyer:
+        who.append(f"特约律师{lawyer.name}")
+    if who:
+        notify_workers(session, case, Notice.HANDLER_CHANGED, who="、".join(who))

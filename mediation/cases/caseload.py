@@ -13,6 +13,7 @@ from mediation.cases.assignment import ASSIGNABLE, conflict_of, mediators_of
 from mediation.cases.intake import touch
 from mediation.cases.lifecycle import start_mediation_if_ready
 from mediation.errors import RuleViolation
+from mediation.notices.catalogue import Notice, notify_workers
 from models import Case, Employer, Lawyer, LawyerCentre, User
 
 MAX_CASES = 500  # one move; a centre's open caseload is far smaller
@@ -146,5 +147,6 @@ def move(
         moved.append(case)
     session.flush()
     for case in moved:
+        notify_workers(session, case, Notice.HANDLER_CHANGED, who=who)
         start_mediation_if_ready(session, case, actor)
     return Moved(moved, [item for item in planned if item.problem])

@@ -59,6 +59,7 @@ class WorkerData:
     job: str = ""
     representative: bool = False
     claims: list[ClaimData] = field(default_factory=list)
+    notices_consent: bool = False
 
 
 @dataclass
@@ -250,6 +251,7 @@ def add_workers(session: Session, case: Case, workers: list[WorkerData], start: 
             phone=data.phone,
             job=data.job.strip(),
             representative=data.representative,
+            notices_consent=data.notices_consent,
         )
         session.add(worker)
         session.flush()

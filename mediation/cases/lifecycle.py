@@ -16,6 +16,7 @@ from mediation.dates import TZ
 from mediation.dates import now as local_now
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
+from mediation.notices.catalogue import Notice, notify_workers, session_when
 from mediation.periods import MAX_EXTENSION_DAYS
 from mediation.statistics import flows
 from models import (
@@ -74,6 +75,7 @@ def accept(
     case.accepted_on = accepted_on
     case.mediation_due_on = mediation_due(case, calendar_from(session, accepted_on))
     _finish(session, case, actor, before, "accept", f"受理案件（{accepted_on:%Y-%m-%d}）")
+    notify_workers(session, case, Notice.ACCEPTED, on=accepted_on)
     start_mediation_if_ready(session, case, actor)  # mediator and lawyer assigned beforehand
 
 
@@ -99,6 +101,7 @@ def refuse(
     move_to(case, S.REFUSED)
     case.closed_on, case.refusal_reason = refused_on, reason.strip()
     _finish(session, case, actor, before, "refuse", f"不予受理：{case.refusal_reason}")
+    notify_workers(session, case, Notice.REFUSED, reason=case.refusal_reason)
 
 
 def void(session: Session, case: Case, actor: User, reason: str, today: date | None = None) -> None:
@@ -342,6 +345,14 @@ def record_session(
     )
     if held:
         start_mediation_if_ready(session, case, actor)
+    elif (
+        mediation_session is None
+        or before["starts_at"] != record.starts_at
+        or (before["place"] != record.place)
+    ):
+        notice = Notice.SESSION_SCHEDULED if mediation_session is None else Notice.SESSION_CHANGED
+        when = session_when(starts_local)
+        notify_workers(session, case, notice, when=when, place=record.place or "调解中心")
     session.flush()
     return record
 

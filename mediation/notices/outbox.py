@@ -33,6 +33,14 @@ class OutboxChannel:
 
 
 CHANNELS: dict[str, Channel] = {"outbox": OutboxChannel()}
+# The channel of messages to the parties, set once at startup from MESSAGE_CHANNEL.
+DEFAULT_CHANNEL = "outbox"
+
+
+def configure(default_channel: str) -> None:
+    global DEFAULT_CHANNEL
+    channel_named(default_channel)  # an unknown name stops the app at startup
+    DEFAULT_CHANNEL = default_channel
 
 
 def channel_named(name: str) -> Channel:
@@ -47,12 +55,20 @@ def send(
     recipient: str,
     text: str,
     kind: str,
-    channel: str = "outbox",
+    channel: str | None = None,
     case_id: int | None = None,
+    dedupe_key: str | None = None,
 ) -> Message:
     """Store the message, deliver it, record the outcome. Flushes; never raises for a refused
     delivery (the status says it), so the caller's own work still commits."""
-    message = Message(case_id=case_id, kind=kind, channel=channel, recipient=recipient, text=text)
+    message = Message(
+        case_id=case_id,
+        kind=kind,
+        channel=channel or DEFAULT_CHANNEL,
+        recipient=recipient,
+        text=text,
+        dedupe_key=dedupe_key,
+    )
     session.add(message)
     session.flush()
     deliver(session, message)

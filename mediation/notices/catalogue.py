@@ -1,0 +1,132 @@
+"""What the parties are told, and when: one notice kind per event, its text, and who gets it.
+
+Workers are told only when they consented to notices (at the online application, or recorded
+by the mediator), and only at a phone on record. Each notice is a Message kept with the case;
+the ones the daily run sends carry a key (kind, worker, date), so running it twice sends once.
+
+| event | to | notice |
+|---|---|---|
+| case accepted / refused | consenting workers | ACCEPTED / REFUSED |
+| session scheduled / moved | consenting workers | SESSION_SCHEDULED / SESSION_CHANGED |
+| agreement takes effect | consenting workers, own amount | AGREEMENT_EFFECTIVE |
+| mediator or lawyer changed (one case, a caseload move) | consenting workers | HANDLER_CHANGED |
+| instalment due tomorrow (daily run) | the worker owed | INSTALMENT_DUE |
+| instalment unpaid after its day (daily run) | the worker owed | INSTALMENT_DEFAULTED |
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from mediation.money import format_yuan
+from mediation.notices import outbox
+from models import (
+    Agreement,
+    AgreementLine,
+    Case,
+    Centre,
+    ClaimLine,
+    LabelledEnum,
+    Message,
+    Worker,
+)
+from models.base import sql_total
+
+
+class Notice(LabelledEnum):
+    ACCEPTED = ("accepted", "受理通知")
+    REFUSED = ("refused", "不予受理通知")
+    SESSION_SCHEDULED = ("session_scheduled", "调解时间通知")
+    SESSION_CHANGED = ("session_changed", "调解时间变更通知")
+    AGREEMENT_EFFECTIVE = ("agreement_effective", "调解协议生效通知")
+    HANDLER_CHANGED = ("handler_changed", "承办人员变更通知")
+    INSTALMENT_DUE = ("instalment_due", "付款到期提醒")
+    INSTALMENT_DEFAULTED = ("instalment_defaulted", "付款逾期通知")
+
+
+TEXTS = {
+    Notice.ACCEPTED: "您申请调解的劳动争议（{number}）已于{on}受理，调解员将与您联系。",
+    Notice.REFUSED: "您申请调解的劳动争议（{number}）不予受理，理由：{reason}。"
+    "您可依法向劳动人事争议仲裁委员会申请仲裁。",
+    Notice.SESSION_SCHEDULED: "您的劳动争议（{number}）定于{when}在{place}调解，"
+    "请携带身份证件准时参加。",
+    Notice.SESSION_CHANGED: "您的劳动争议（{number}）调解时间变更为{when}，地点：{place}。",
+    Notice.AGREEMENT_EFFECTIVE: "您的劳动争议（{number}）调解协议已于{on}生效，"
+    "您的协议金额为{amount}元。",
+    Notice.HANDLER_CHANGED: "您的劳动争议（{number}）改由{who}承办。",
+    Notice.INSTALMENT_DUE: "按调解协议（{number}），明日（{on}）应向您支付{amount}元。",
+    Notice.INSTALMENT_DEFAULTED: "按调解协议（{number}），应于{on}向您支付的{amount}元"
+    "尚未足额支付。您可向调解中心反映，或依法向人民法院申请支付令。",
+}
+
+
+def notify_workers(session: Session, case: Case, notice: Notice, **values) -> list[Message]:
+    """Tell every consenting worker of the case, with a phone on record."""
+    workers = session.exec(
+        select(Worker)
+        .where(Worker.case_id == case.id, Worker.notices_consent, Worker.phone != "")
+        .order_by(Worker.position, Worker.id)
+    ).all()
+    return [_send(session, case, worker, notice, **values) for worker in workers]
+
+
+def notify_agreement_effective(session: Session, case: Case, agreement: Agreement) -> None:
+    """Each consenting worker learns the agreement is in force and their own amount."""
+    amounts = dict(
+        session.exec(
+            select(ClaimLine.worker_id, sql_total(AgreementLine.agreed_fen))
+            .join(AgreementLine, AgreementLine.claim_line_id == ClaimLine.id)
+            .where(AgreementLine.agreement_id == agreement.id)
+            .group_by(ClaimLine.worker_id)
+        ).all()
+    )
+    workers = session.exec(
+        select(Worker).where(Worker.case_id == case.id, Worker.notices_consent, Worker.phone != "")
+    ).all()
+    for worker in workers:
+        _send(
+            session,
+            case,
+            worker,
+            Notice.AGREEMENT_EFFECTIVE,
+            on=agreement.effective_on,
+            amount=format_yuan(amounts.get(worker.id, 0) or 0),
+        )
+
+
+def notify_worker_once(
+    session: Session, case: Case, worker: Worker, notice: Notice, key_date: date, **values
+) -> Message | None:
+    """A notice of the daily run: sent once per (kind, worker, date), however often it runs."""
+    if not worker.notices_consent or not worker.phone:
+        return None
+    key = f"{notice.value}:{worker.id}:{key_date.isoformat()}"
+    taken = session.exec(select(func.count()).where(Message.dedupe_key == key)).one()
+    if taken:
+        return None
+    return _send(session, case, worker, notice, dedupe_key=key, **values)
+
+
+def session_when(moment: datetime) -> str:
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def _send(
+    session: Session,
+    case: Case,
+    worker: Worker,
+    notice: Notice,
+    dedupe_key: str | None = None,
+    **values,
+) -> Message:
+    centre = session.get(Centre, case.centre_id)
+    values = {k: _chinese(v) if isinstance(v, date) else v for k, v in values.items()}
+    text = f"【{centre.name}】" + TEXTS[notice].format(number=case.number, **values)
+    return outbox.send(
+        session, worker.phone, text, kind=notice.value, case_id=case.id, dedupe_key=dedupe_key
+    )
+
+
+def _chinese(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
