@@ -3,8 +3,17 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms import select_choices
 from forms.intake import ID_TYPE_CHOICES
@@ -102,3 +111,31 @@ class TrackForm(FlaskForm):
         validators=[InputRequired("请填写证件号码"), Length(max=30, message="证件号码过长")],
     )
     submit = SubmitField("获取验证码")
+
+
+class ReplyForm(FlaskForm):
+    """The employer's answer to an application."""
+
+    agrees = RadioField(
+        "是否同意调解",
+        choices=select_choices([("yes", "同意调解"), ("no", "不同意调解")]),
+        validate_choice=False,
+    )
+    reason = TextAreaField(
+        "不同意的理由", validators=[_too_long("理由", 500)], render_kw={"rows": 3}
+    )
+    proposed_1 = DateTimeLocalField(
+        "建议调解时间1", format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    proposed_2 = DateTimeLocalField(
+        "建议调解时间2", format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    proposed_3 = DateTimeLocalField(
+        "建议调解时间3", format="%Y-%m-%dT%H:%M", validators=[Optional()]
+    )
+    contact_name = StringField("联系人", validators=[_too_long("联系人", 64)])
+    version = HiddenField()
+    submit = SubmitField("提交答复")
+
+    def proposed_fields(self):
+        return [self.proposed_1, self.proposed_2, self.proposed_3]

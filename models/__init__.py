@@ -35,6 +35,7 @@ from models.legal import (
 from models.online import (
     ApplicationStatus,
     CodePurpose,
+    EmployerReply,
     Message,
     MessageStatus,
     OneTimeCode,
@@ -75,6 +76,7 @@ __all__ = [
     "District",
     "Employer",
     "EmployerCounsel",
+    "EmployerReply",
     "FailureReason",
     "FileType",
     "Instalment",

@@ -85,3 +85,27 @@ class Message(SQLModel, table=True):
     sent_at: datetime | None = None
     # Set on notices a scheduled run sends, so that running it twice sends once.
     dedupe_key: str | None = Field(default=None, max_length=80, unique=True)
+
+    @property
+    def status_label(self) -> str:
+        return MessageStatus(self.status).label
+
+
+class EmployerReply(SQLModel, table=True):
+    """The employer's answer to an application, by the link sent to its mobile: whether it
+    agrees to mediate (with a reason when not) and the dates it proposes. The link works while
+    the case awaits the acceptance decision."""
+
+    __tablename__ = "employer_reply"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="mediation_case.id", index=True)
+    token: str = Field(max_length=64, unique=True)
+    phone: str = Field(max_length=20)
+    sent_at: datetime = Field(default_factory=utcnow)
+    answered_at: datetime | None = None
+    agrees: bool | None = None
+    reason: str = Field(default="", max_length=500)
+    proposed: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    contact_name: str = Field(default="", max_length=64)
+    version: int = Field(default=1)

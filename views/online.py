@@ -5,6 +5,7 @@ not a person or case is known."""
 
 import secrets
 import time
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -21,14 +22,22 @@ from limits import parse
 from sqlmodel import select
 from werkzeug.exceptions import TooManyRequests
 
-from forms.online import ApplyForm, CodeForm, TrackForm, parse_roster, representative_names
+from forms import select_choices
+from forms.online import (
+    ApplyForm,
+    CodeForm,
+    ReplyForm,
+    TrackForm,
+    parse_roster,
+    representative_names,
+)
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData
-from mediation.dates import today
-from mediation.errors import RuleViolation
+from mediation.dates import TZ, today
+from mediation.errors import RuleViolation, check_version
 from mediation.identifiers import mask_phone
 from mediation.money import InvalidAmount, parse_yuan
 from mediation.notices import outbox
-from mediation.online import applications, codes, tracking
+from mediation.online import applications, codes, employers, tracking
 from models import (
     ApplicationForm,
     ApplicationStatus,
@@ -70,7 +79,7 @@ def apply(code: str | None = None):
     if code and centre is None:
         abort(404)
     form = ApplyForm()
-    form.centre.choices = [("", "请选择")] + [(c.code, c.name) for c in centres]
+    form.centre.choices = select_choices([(c.code, c.name) for c in centres], blank="请选择")
     if centre is not None:
         form.centre.data = centre.code
 
@@ -211,6 +220,49 @@ def track_case():
 def track_end():
     session.pop("track", None)
     return redirect(url_for("online.track"))
+
+
+@bp.route("/respond/<token>", methods=["GET", "POST"])
+@limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
+def respond(token: str):
+    """The employer answers whether it agrees to mediate, by the link sent to its mobile."""
+    db = get_db()
+    opened = employers.open_reply(db, token)
+    if opened is None:
+        abort(404)
+    reply, case = opened
+    form = ReplyForm(data=_reply_data(reply) if request.method == "GET" else None)
+
+    def operation():
+        check_version(reply, form.version.data)
+        agrees = {"yes": True, "no": False}.get(form.agrees.data)
+        proposed = [field.data.replace(tzinfo=TZ) for field in form.proposed_fields() if field.data]
+        employers.answer(
+            db, reply, case, agrees, form.reason.data or "", proposed, form.contact_name.data or ""
+        )
+
+    saved = submit(form, operation)
+    page = render_template(
+        "online/respond.html",
+        form=form,
+        case=case,
+        centre=db.get(Centre, case.centre_id),
+        claimants=employers.claimants(db, case),
+        reply=reply,
+        saved=bool(saved),
+    )
+    response = current_app.make_response((page, form_status() if not saved else 200))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _reply_data(reply) -> dict:
+    data = {"version": reply.version, "contact_name": reply.contact_name, "reason": reply.reason}
+    if reply.agrees is not None:
+        data["agrees"] = "yes" if reply.agrees else "no"
+    for number, moment in enumerate(reply.proposed[:3], start=1):
+        data[f"proposed_{number}"] = datetime.fromisoformat(moment).astimezone(TZ)
+    return data
 
 
 def _tracked_party() -> tuple[Case, Worker] | None:

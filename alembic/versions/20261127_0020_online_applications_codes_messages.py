@@ -3,6 +3,7 @@
 - one_time_code: six-digit codes sent to a phone (only their keyed hash), with tries and expiry.
 - online_application: what a worker typed on /apply, until the phone is proved (then a case).
 - message: every message sent to anyone, over which channel, with its status.
+- employer_reply: the employer's answer by the link sent to its mobile (agrees, reason, dates).
 - case_worker.notices_consent: the worker agreed to notices by SMS and electronic service.
 
 Revision ID: 0020
@@ -95,6 +96,26 @@ def upgrade() -> None:
     op.create_index(op.f("ix_message_created_at"), "message", ["created_at"])
 
 
+    op.create_table(
+        "employer_reply",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("token", String(length=64), nullable=False),
+        sa.Column("phone", String(length=20), nullable=False),
+        sa.Column("sent_at", Moment(), nullable=False),
+        sa.Column("answered_at", Moment(), nullable=True),
+        sa.Column("agrees", sa.Boolean(), nullable=True),
+        sa.Column("reason", String(length=500), nullable=False),
+        sa.Column("proposed", sa.JSON(), nullable=False),
+        sa.Column("contact_name", String(length=64), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["mediation_case.id"], name=op.f("fk_employer_reply_case_id_mediation_case")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_employer_reply")),
+        sa.UniqueConstraint("token", name=op.f("uq_employer_reply_token")),
+    )
+    op.create_index(op.f("ix_employer_reply_case_id"), "employer_reply", ["case_id"])
     # Plain ALTER TABLE, not batch mode: SQLite's copy-and-rename would drop the name search's
     # triggers on case_worker.
     op.add_column(
@@ -105,6 +126,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("case_worker", "notices_consent")
+    op.drop_table("employer_reply")
     op.drop_table("message")
     op.drop_table("online_application")
     op.drop_table("one_time_code")

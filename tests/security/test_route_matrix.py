@@ -30,6 +30,7 @@ PUBLIC = {
     "online.track_verify",
     "online.track_case",
     "online.track_end",
+    "online.respond",
 }
 LOGIN_ONLY = None  # any logged-in user
 # endpoint: (permission needed, what record scopes it: "case" or None)
@@ -66,6 +67,7 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "cases.filings": (P.CASE_WORK, "case"),
     "cases.payment": (P.CASE_WORK, "case"),
     "cases.pay_all": (P.CASE_WORK, "case"),
+    "cases.employer_link": (P.CASE_WORK, "case"),
     "sheets.page": (P.CASE_READ, "case"),
     "sheets.pdf": (P.CASE_READ, "case"),
     "attachments.upload": (P.CASE_WORK, "case"),

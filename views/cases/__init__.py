@@ -74,6 +74,7 @@ from views.cases import (  # noqa: E402, F401
     detail,
     intake,
     listing,
+    online,
     outcome,
     payments,
     workflow,

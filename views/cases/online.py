@@ -1,0 +1,58 @@
+"""The case page's part in the online services: sending the employer its answer link, and the
+section showing the employer's answer and the messages sent on the case."""
+
+from flask import flash, redirect, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlmodel import select
+
+from mediation.errors import RuleViolation
+from mediation.identifiers import mask_phone
+from mediation.online import employers
+from mediation.permissions import Permission, can
+from models import Employer, Message
+from views.cases import bp, load_case
+from views.db import get_db
+from views.helpers import require
+
+
+@bp.route("/<int:case_id>/employer-link", methods=["POST"])
+@require(Permission.CASE_WORK)
+def employer_link(case_id: int):
+    case = load_case(case_id)
+    db = get_db()
+    if not FlaskForm().validate_on_submit():  # CSRF
+        flash("表单已过期，请重新提交", "danger")
+        return redirect(url_for("cases.detail", case_id=case.id))
+    try:
+        employers.send_reply_link(db, case, current_user, _public_url)
+        db.commit()
+    except RuleViolation as violation:
+        db.rollback()
+        flash("；".join(message for _, message in violation.problems), "danger")
+    else:
+        flash("已向被申请单位发送答复链接", "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+def _public_url(token: str) -> str:
+    return url_for("online.respond", token=token, _external=True)
+
+
+@bp.app_context_processor
+def inject_online():
+    def case_online(case):
+        db = get_db()
+        messages = db.exec(
+            select(Message).where(Message.case_id == case.id).order_by(Message.id.desc()).limit(50)
+        ).all()
+        employer = db.get(Employer, case.employer_id)
+        return {
+            "reply": employers.reply_of(db, case),
+            "can_send_link": can(current_user, Permission.CASE_WORK)
+            and case.status == "received"
+            and employers.mobile_of(employer) is not None,
+            "messages": messages,
+        }
+
+    return {"case_online": case_online, "mask_phone": mask_phone}
