@@ -66,7 +66,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     from mediation.notices import outbox
 
-    outbox.configure(app.config["MESSAGE_CHANNEL"])
+    outbox.configure(app.config["MESSAGE_CHANNEL"], app.config["PUBLIC_BASE_URL"])
 
 
 def register_blueprints(app: Flask) -> None:

@@ -139,3 +139,32 @@ class ReplyForm(FlaskForm):
 
     def proposed_fields(self):
         return [self.proposed_1, self.proposed_2, self.proposed_3]
+
+
+SCORES = [
+    ("5", "5 非常满意"),
+    ("4", "4 满意"),
+    ("3", "3 一般"),
+    ("2", "2 不满意"),
+    ("1", "1 很不满意"),
+]
+
+
+class RateForm(FlaskForm):
+    score = RadioField(
+        "满意度",
+        choices=select_choices(
+            [
+                ("5", "5 非常满意"),
+                ("4", "4 满意"),
+                ("3", "3 一般"),
+                ("2", "2 不满意"),
+                ("1", "1 很不满意"),
+            ]
+        ),
+        validate_choice=False,
+    )
+    comment = TextAreaField(
+        "意见和建议", validators=[_too_long("意见", 500)], render_kw={"rows": 3}
+    )
+    submit = SubmitField("提交评价")

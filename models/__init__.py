@@ -40,6 +40,7 @@ from models.online import (
     MessageStatus,
     OneTimeCode,
     OnlineApplication,
+    Rating,
 )
 from models.reference import CalendarDay, Centre, DayKind, District
 from models.report import SCOPE_KINDS, CaseReopening, PeriodReport
@@ -94,6 +95,7 @@ __all__ = [
     "OneTimeCode",
     "OnlineApplication",
     "Payment",
+    "Rating",
     "Role",
     "ServiceType",
     "User",

@@ -1,9 +1,9 @@
 """What the parties do themselves, outside the centre: one-time codes sent to a phone, online
 applications waiting for their phone to be verified, and the messages sent to anyone."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, CheckConstraint, Column, Text
 from sqlmodel import Field, SQLModel
 
 from models.base import LabelledEnum, utcnow
@@ -109,3 +109,27 @@ class EmployerReply(SQLModel, table=True):
     proposed: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     contact_name: str = Field(default="", max_length=64)
     version: int = Field(default=1)
+
+
+class Rating(SQLModel, table=True):
+    """A worker's rating of the service after their case closed (1–5 and a comment), by the
+    link in the closing notice. The centre, mediator and lawyer are those of the closing, so
+    that a later move of the case does not move its ratings."""
+
+    __tablename__ = "rating"
+    __table_args__ = (
+        CheckConstraint("score IS NULL OR score BETWEEN 1 AND 5", name="score_range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="mediation_case.id", index=True)
+    worker_id: int = Field(foreign_key="case_worker.id", index=True)
+    centre_id: int = Field(foreign_key="centre.id", index=True)
+    mediator_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    lawyer_id: int | None = Field(default=None, foreign_key="lawyer.id", index=True)
+    closed_on: date = Field(index=True)
+    token: str = Field(max_length=64, unique=True)
+    sent_at: datetime = Field(default_factory=utcnow)
+    score: int | None = None
+    comment: str = Field(default="", max_length=500)
+    answered_at: datetime | None = None

@@ -14,6 +14,7 @@ from mediation.cases.intake import get_case
 from mediation.cases.listing import CaseFilter, list_cases
 from mediation.cases.search import matched_workers
 from mediation.dates import today
+from mediation.online.ratings import rating_figures
 from mediation.permissions import Permission
 from mediation.privacy import (
     MASKS,
@@ -118,6 +119,39 @@ def stats():
     db = get_db()
     result = statistics(db, Period(start, end), narrowed.centre_ids, today())
     return jsonify(stats_payload(result, narrowed, db))
+
+
+@bp.route("/ratings")
+@require(Permission.STATS_VIEW)
+def ratings():
+    """Satisfaction ratings on /api/stats' parameters and scope, by the closing date."""
+    end = _date_arg("to", today())
+    start = _date_arg("from", end.replace(month=1, day=1))
+    if start > end:
+        return _bad_request("from 不能晚于 to")
+    narrowed = _narrowed()
+    figures = rating_figures(get_db(), Period(start, end), narrowed.centre_ids)
+
+    def rows(items, key_name):
+        return [
+            {key_name: row.key, "name": row.name, "answers": row.answers, "average": row.average}
+            for row in items
+        ]
+
+    return jsonify(
+        {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "district": narrowed.district.code if narrowed.district else None,
+            "centre": narrowed.centre.code if narrowed.centre else None,
+            "invited": figures.invited,
+            "answers": figures.answers,
+            "average": figures.average,
+            "by_centre": rows(figures.by_centre, "centre_id"),
+            "by_mediator": rows(figures.by_mediator, "mediator_id"),
+            "by_lawyer": rows(figures.by_lawyer, "lawyer_id"),
+        }
+    )
 
 
 def case_json(case, centre_code: str) -> dict:

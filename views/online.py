@@ -26,6 +26,7 @@ from forms import select_choices
 from forms.online import (
     ApplyForm,
     CodeForm,
+    RateForm,
     ReplyForm,
     TrackForm,
     parse_roster,
@@ -37,7 +38,7 @@ from mediation.errors import RuleViolation, check_version
 from mediation.identifiers import mask_phone
 from mediation.money import InvalidAmount, parse_yuan
 from mediation.notices import outbox
-from mediation.online import applications, codes, employers, tracking
+from mediation.online import applications, codes, employers, ratings, tracking
 from models import (
     ApplicationForm,
     ApplicationStatus,
@@ -254,6 +255,28 @@ def respond(token: str):
     response = current_app.make_response((page, form_status() if not saved else 200))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/rate/<token>", methods=["GET", "POST"])
+@limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
+def rate(token: str):
+    """A worker rates the service after closure, once, by the link in the closing notice."""
+    db = get_db()
+    rating = ratings.open_rating(db, token)
+    if rating is None:
+        abort(404)
+    form = RateForm()
+
+    def operation():
+        score = int(form.score.data) if (form.score.data or "").isdigit() else None
+        ratings.rate(db, rating, score, form.comment.data or "")
+
+    saved = rating.answered_at is None and submit(form, operation)
+    case = db.get(Case, rating.case_id)
+    page = render_template(
+        "online/rate.html", form=form, rating=rating, case=case, saved=bool(saved)
+    )
+    return page, form_status() if not saved and rating.answered_at is None else 200
 
 
 def _reply_data(reply) -> dict:

@@ -19,6 +19,7 @@ from forms import select_choices
 from forms.stats import StatsFilterForm
 from mediation.bounds import STATS_YEARS_MESSAGE, stats_year_ok
 from mediation.dates import now, today
+from mediation.online.ratings import rating_figures
 from mediation.permissions import Permission
 from mediation.reference.districts import CITY_LEVEL_NAME
 from mediation.scope import Narrowed, OutOfScope, Scope, UnknownCode, narrow, visible_centres
@@ -239,6 +240,7 @@ def _render(template: str, links: bool):
         definitions=DEFINITIONS,
         generated_at=now(),
         legal=legal_statistics(get_db(), report.period, report.narrowed.centre_ids),
+        ratings=rating_figures(get_db(), report.period, report.narrowed.centre_ids),
     )
 
 

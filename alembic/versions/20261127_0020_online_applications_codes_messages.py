@@ -4,6 +4,7 @@
 - online_application: what a worker typed on /apply, until the phone is proved (then a case).
 - message: every message sent to anyone, over which channel, with its status.
 - employer_reply: the employer's answer by the link sent to its mobile (agrees, reason, dates).
+- rating: a worker's 1–5 rating of the service after closure, by the link in the closing notice.
 - case_worker.notices_consent: the worker agreed to notices by SMS and electronic service.
 
 Revision ID: 0020
@@ -116,6 +117,37 @@ def upgrade() -> None:
         sa.UniqueConstraint("token", name=op.f("uq_employer_reply_token")),
     )
     op.create_index(op.f("ix_employer_reply_case_id"), "employer_reply", ["case_id"])
+    op.create_table(
+        "rating",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("worker_id", sa.Integer(), nullable=False),
+        sa.Column("centre_id", sa.Integer(), nullable=False),
+        sa.Column("mediator_id", sa.Integer(), nullable=True),
+        sa.Column("lawyer_id", sa.Integer(), nullable=True),
+        sa.Column("closed_on", sa.Date(), nullable=False),
+        sa.Column("token", String(length=64), nullable=False),
+        sa.Column("sent_at", Moment(), nullable=False),
+        sa.Column("score", sa.Integer(), nullable=True),
+        sa.Column("comment", String(length=500), nullable=False),
+        sa.Column("answered_at", Moment(), nullable=True),
+        sa.CheckConstraint(
+            "score IS NULL OR score BETWEEN 1 AND 5", name=op.f("ck_rating_score_range")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["mediation_case.id"], name=op.f("fk_rating_case_id_mediation_case")
+        ),
+        sa.ForeignKeyConstraint(
+            ["worker_id"], ["case_worker.id"], name=op.f("fk_rating_worker_id_case_worker")
+        ),
+        sa.ForeignKeyConstraint(["centre_id"], ["centre.id"], name=op.f("fk_rating_centre_id_centre")),
+        sa.ForeignKeyConstraint(["mediator_id"], ["user.id"], name=op.f("fk_rating_mediator_id_user")),
+        sa.ForeignKeyConstraint(["lawyer_id"], ["lawyer.id"], name=op.f("fk_rating_lawyer_id_lawyer")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rating")),
+        sa.UniqueConstraint("token", name=op.f("uq_rating_token")),
+    )
+    for column in ("case_id", "worker_id", "centre_id", "mediator_id", "lawyer_id", "closed_on"):
+        op.create_index(op.f(f"ix_rating_{column}"), "rating", [column])
     # Plain ALTER TABLE, not batch mode: SQLite's copy-and-rename would drop the name search's
     # triggers on case_worker.
     op.add_column(
@@ -126,6 +158,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("case_worker", "notices_consent")
+    op.drop_table("rating")
     op.drop_table("employer_reply")
     op.drop_table("message")
     op.drop_table("online_application")

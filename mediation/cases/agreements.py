@@ -17,6 +17,7 @@ from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
 from mediation.money import format_yuan
 from mediation.notices.catalogue import notify_agreement_effective
+from mediation.online.ratings import invite_ratings
 from models import (
     Agreement,
     AgreementLine,
@@ -369,6 +370,7 @@ def _write_agreement(
     session.flush()
     if agreement.effective_on and not was_effective:
         notify_agreement_effective(session, case, agreement)
+        invite_ratings(session, case)
 
 
 def record_filings(

@@ -17,6 +17,7 @@ from mediation.dates import now as local_now
 from mediation.dates import today as local_today
 from mediation.errors import RuleViolation
 from mediation.notices.catalogue import Notice, notify_workers, session_when
+from mediation.online.ratings import invite_ratings
 from mediation.periods import MAX_EXTENSION_DAYS
 from mediation.statistics import flows
 from models import (
@@ -365,3 +366,4 @@ def _finish(
     session.add(case)
     audit.record_event(session, case, actor, action, summary, audit.changes_between(before, after))
     session.flush()
+    invite_ratings(session, case)  # a case closed with a result

@@ -10,6 +10,7 @@ the ones the daily run sends carry a key (kind, worker, date), so running it twi
 | session scheduled / moved | consenting workers | SESSION_SCHEDULED / SESSION_CHANGED |
 | agreement takes effect | consenting workers, own amount | AGREEMENT_EFFECTIVE |
 | mediator or lawyer changed (one case, a caseload move) | consenting workers | HANDLER_CHANGED |
+| case closed with a result (rating link) | consenting workers | CLOSED |
 | instalment due tomorrow (daily run) | the worker owed | INSTALMENT_DUE |
 | instalment unpaid after its day (daily run) | the worker owed | INSTALMENT_DEFAULTED |
 """
@@ -43,6 +44,7 @@ class Notice(LabelledEnum):
     HANDLER_CHANGED = ("handler_changed", "承办人员变更通知")
     INSTALMENT_DUE = ("instalment_due", "付款到期提醒")
     INSTALMENT_DEFAULTED = ("instalment_defaulted", "付款逾期通知")
+    CLOSED = ("closed", "结案及评价邀请")
 
 
 TEXTS = {
@@ -55,6 +57,7 @@ TEXTS = {
     Notice.AGREEMENT_EFFECTIVE: "您的劳动争议（{number}）调解协议已于{on}生效，"
     "您的协议金额为{amount}元。",
     Notice.HANDLER_CHANGED: "您的劳动争议（{number}）改由{who}承办。",
+    Notice.CLOSED: "您的劳动争议（{number}）已办结。请为本次调解服务评分：{url}",
     Notice.INSTALMENT_DUE: "按调解协议（{number}），明日（{on}）应向您支付{amount}元。",
     Notice.INSTALMENT_DEFAULTED: "按调解协议（{number}），应于{on}向您支付的{amount}元"
     "尚未足额支付。您可向调解中心反映，或依法向人民法院申请支付令。",
@@ -68,7 +71,7 @@ def notify_workers(session: Session, case: Case, notice: Notice, **values) -> li
         .where(Worker.case_id == case.id, Worker.notices_consent, Worker.phone != "")
         .order_by(Worker.position, Worker.id)
     ).all()
-    return [_send(session, case, worker, notice, **values) for worker in workers]
+    return [notify_worker(session, case, worker, notice, **values) for worker in workers]
 
 
 def notify_agreement_effective(session: Session, case: Case, agreement: Agreement) -> None:
@@ -85,7 +88,7 @@ def notify_agreement_effective(session: Session, case: Case, agreement: Agreemen
         select(Worker).where(Worker.case_id == case.id, Worker.notices_consent, Worker.phone != "")
     ).all()
     for worker in workers:
-        _send(
+        notify_worker(
             session,
             case,
             worker,
@@ -105,14 +108,14 @@ def notify_worker_once(
     taken = session.exec(select(func.count()).where(Message.dedupe_key == key)).one()
     if taken:
         return None
-    return _send(session, case, worker, notice, dedupe_key=key, **values)
+    return notify_worker(session, case, worker, notice, dedupe_key=key, **values)
 
 
 def session_when(moment: datetime) -> str:
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 
-def _send(
+def notify_worker(
     session: Session,
     case: Case,
     worker: Worker,
@@ -120,6 +123,7 @@ def _send(
     dedupe_key: str | None = None,
     **values,
 ) -> Message:
+    """One notice to one worker, at the phone on record (callers check consent)."""
     centre = session.get(Centre, case.centre_id)
     values = {k: _chinese(v) if isinstance(v, date) else v for k, v in values.items()}
     text = f"【{centre.name}】" + TEXTS[notice].format(number=case.number, **values)

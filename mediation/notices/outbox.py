@@ -33,14 +33,22 @@ class OutboxChannel:
 
 
 CHANNELS: dict[str, Channel] = {"outbox": OutboxChannel()}
-# The channel of messages to the parties, set once at startup from MESSAGE_CHANNEL.
+# Set once at startup: the channel of messages to the parties (MESSAGE_CHANNEL), and the address
+# links in messages start with (PUBLIC_BASE_URL).
 DEFAULT_CHANNEL = "outbox"
+PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
-def configure(default_channel: str) -> None:
-    global DEFAULT_CHANNEL
+def configure(default_channel: str, public_base_url: str) -> None:
+    global DEFAULT_CHANNEL, PUBLIC_BASE_URL
     channel_named(default_channel)  # an unknown name stops the app at startup
     DEFAULT_CHANNEL = default_channel
+    PUBLIC_BASE_URL = public_base_url.rstrip("/")
+
+
+def public_url(path: str) -> str:
+    """The address of a public page, for a link in a message."""
+    return PUBLIC_BASE_URL + path
 
 
 def channel_named(name: str) -> Channel:

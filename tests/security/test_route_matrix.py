@@ -31,6 +31,7 @@ PUBLIC = {
     "online.track_case",
     "online.track_end",
     "online.respond",
+    "online.rate",
 }
 LOGIN_ONLY = None  # any logged-in user
 # endpoint: (permission needed, what record scopes it: "case" or None)
@@ -47,6 +48,7 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "api.stats": (P.STATS_VIEW, None),
     "api.cases": (P.CASE_READ, None),
     "api.case_detail": (P.CASE_READ, "case"),
+    "api.ratings": (P.STATS_VIEW, None),
     "cases.index": (P.CASE_READ, None),
     "cases.intake": (P.CASE_CREATE, None),
     "cases.detail": (P.CASE_READ, "case"),
