@@ -46,7 +46,8 @@ class Config:
     CODE_REQUESTS_PER_IP = "30 per hour"
     # Where messages go: "outbox" keeps them in the database only (`flask --app app outbox`).
     MESSAGE_CHANNEL = os.environ.get("MESSAGE_CHANNEL", "outbox")
-    # Where the public pages are reached from a phone: links in messages start with it.
+    # Where the public pages are reached from a phone: links in messages and the centres' QR
+    # posters start with it.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
     # Early warnings for supervisors (mediation/reports/warnings.py): days, workers, fen.

@@ -7,6 +7,7 @@ import secrets
 import time
 from datetime import datetime
 
+import segno
 from flask import (
     Blueprint,
     abort,
@@ -19,6 +20,7 @@ from flask import (
 )
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from limits import parse
+from markupsafe import Markup
 from sqlmodel import select
 from werkzeug.exceptions import TooManyRequests
 
@@ -39,6 +41,7 @@ from mediation.identifiers import mask_phone
 from mediation.money import InvalidAmount, parse_yuan
 from mediation.notices import outbox
 from mediation.online import applications, codes, employers, ratings, tracking
+from mediation.permissions import Permission
 from models import (
     ApplicationForm,
     ApplicationStatus,
@@ -50,7 +53,7 @@ from models import (
 )
 from views.db import get_db
 from views.extensions import limiter
-from views.helpers import form_status, submit
+from views.helpers import current_scope, form_status, require, submit
 
 bp = Blueprint("online", __name__)
 
@@ -277,6 +280,19 @@ def rate(token: str):
         "online/rate.html", form=form, rating=rating, case=case, saved=bool(saved)
     )
     return page, form_status() if not saved and rating.answered_at is None else 200
+
+
+@bp.route("/centres/<code>/poster")
+@require(Permission.CASE_READ)
+def poster(code: str):
+    """The A4 poster a centre puts up: its QR code to /apply/<code>, address and hours."""
+    db = get_db()
+    centre = db.exec(select(Centre).where(Centre.code == code, Centre.active)).first()
+    if centre is None or not current_scope().includes(centre.id):
+        abort(404)
+    address = outbox.public_url(url_for("online.apply", code=centre.code))
+    qr = segno.make(address, error="m").svg_inline(scale=8, dark="#000", light="#fff")
+    return render_template("online/poster.html", centre=centre, address=address, qr=Markup(qr))
 
 
 def _reply_data(reply) -> dict:

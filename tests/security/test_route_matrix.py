@@ -49,6 +49,7 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "api.cases": (P.CASE_READ, None),
     "api.case_detail": (P.CASE_READ, "case"),
     "api.ratings": (P.STATS_VIEW, None),
+    "online.poster": (P.CASE_READ, None),
     "cases.index": (P.CASE_READ, None),
     "cases.intake": (P.CASE_CREATE, None),
     "cases.detail": (P.CASE_READ, "case"),
@@ -164,6 +165,7 @@ def world(db, make_case, make_user, centres):
         "kind": "csv",
         "firm_name": "某律所",
         "warning": "stale",
+        "code": "NH-LS",
     }
 
 

@@ -204,3 +204,11 @@ def test_the_outbox_command_prints_the_code(app, client, db):
     result = app.test_cli_runner().invoke(args=["outbox", "--phone", PHONE, "--last", "1"])
     assert result.exit_code == 0
     assert code in result.output and "outbox" in result.output
+
+
+def test_a_centre_prints_its_poster_with_the_apply_address(client, db, login_as):
+    login_as("mediator", "NH-LS")
+    page = client.get("/centres/NH-LS/poster").get_data(as_text=True)
+    assert "http://127.0.0.1:5000/apply/NH-LS" in page
+    assert "<svg" in page and "qrline" in page
+    assert client.get("/centres/SD-RG/poster").status_code == 404  # another centre's scope
