@@ -9,6 +9,7 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -168,3 +169,11 @@ class RateForm(FlaskForm):
         "意见和建议", validators=[_too_long("意见", 500)], render_kw={"rows": 3}
     )
     submit = SubmitField("提交评价")
+
+
+class ServeForm(FlaskForm):
+    """The mediator serves a document electronically on chosen workers."""
+
+    doc = SelectField("送达文书", choices=[], validate_choice=False)
+    workers = SelectMultipleField("受送达人", choices=[], coerce=int, validate_choice=False)
+    submit = SubmitField("电子送达")

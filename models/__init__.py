@@ -35,6 +35,7 @@ from models.legal import (
 from models.online import (
     ApplicationStatus,
     CodePurpose,
+    DocumentService,
     EmployerReply,
     Message,
     MessageStatus,
@@ -75,6 +76,7 @@ __all__ = [
     "CodePurpose",
     "DayKind",
     "District",
+    "DocumentService",
     "Employer",
     "EmployerCounsel",
     "EmployerReply",

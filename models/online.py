@@ -12,6 +12,7 @@ from models.base import LabelledEnum, utcnow
 class CodePurpose(LabelledEnum):
     APPLY = ("apply", "网上申请")
     TRACK = ("track", "进度查询")
+    SERVE = ("serve", "电子送达")
 
 
 class OneTimeCode(SQLModel, table=True):
@@ -133,3 +134,22 @@ class Rating(SQLModel, table=True):
     score: int | None = None
     comment: str = Field(default="", max_length=500)
     answered_at: datetime | None = None
+
+
+class DocumentService(SQLModel, table=True):
+    """A document served electronically (电子送达) on one worker: a link by SMS that opens only
+    after a one-time code sent to the same phone is entered, so that link previews and scanners
+    never count as opening. `opened_at` is the moment of service the 送达回证 shows."""
+
+    __tablename__ = "document_service"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="mediation_case.id", index=True)
+    worker_id: int = Field(foreign_key="case_worker.id", index=True)
+    doc_code: str = Field(max_length=16)
+    title: str = Field(max_length=64)
+    token: str = Field(max_length=64, unique=True)
+    phone: str = Field(max_length=20)
+    sent_at: datetime = Field(default_factory=utcnow)
+    opened_at: datetime | None = None
+    served_by_id: int | None = Field(default=None, foreign_key="user.id")

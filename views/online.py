@@ -36,11 +36,12 @@ from forms.online import (
 )
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData
 from mediation.dates import TZ, today
+from mediation.documents import case_documents as documents
 from mediation.errors import RuleViolation, check_version
 from mediation.identifiers import mask_phone
 from mediation.money import InvalidAmount, parse_yuan
 from mediation.notices import outbox
-from mediation.online import applications, codes, employers, ratings, tracking
+from mediation.online import applications, codes, employers, ratings, service, tracking
 from mediation.permissions import Permission
 from models import (
     ApplicationForm,
@@ -54,6 +55,7 @@ from models import (
 from views.db import get_db
 from views.extensions import limiter
 from views.helpers import current_scope, form_status, require, submit
+from views.sheets import render_pdf
 
 bp = Blueprint("online", __name__)
 
@@ -293,6 +295,70 @@ def poster(code: str):
     address = outbox.public_url(url_for("online.apply", code=centre.code))
     qr = segno.make(address, error="m").svg_inline(scale=8, dark="#000", light="#fff")
     return render_template("online/poster.html", centre=centre, address=address, qr=Markup(qr))
+
+
+SERVED_MINUTES = 30  # how long an opened document stays open in this browser
+
+
+@bp.route("/served/<token>", methods=["GET", "POST"])
+@limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
+def served(token: str):
+    """A document served electronically: a code to the recipient's phone opens it. Nothing a
+    link preview fetches (this page by GET) counts as opening."""
+    db = get_db()
+    record = service.open_service(db, token)
+    if record is None:
+        abort(404)
+    case = db.get(Case, record.case_id)
+    form = CodeForm()
+    notice = None
+    if request.method == "POST" and form.resend.data:
+        _send_code(f"served:{record.id}", record.phone, CodePurpose.SERVE, case_id=case.id)
+        db.commit()
+        notice = f"验证码已发送至 {mask_phone(record.phone)}"
+        form.code.data = ""
+    elif form.validate_on_submit():
+        secret = current_app.config["SECRET_KEY"]
+        if codes.check_code(db, CodePurpose.SERVE, f"served:{record.id}", form.code.data, secret):
+            service.mark_opened(db, record)
+            db.commit()
+            session[f"served:{record.id}"] = int(time.time())
+            return redirect(url_for("online.served_document", token=token))
+        db.commit()  # the wrong try counts
+        form.code.errors.append("验证码错误或已失效，请重新输入或重新获取")
+    page = render_template(
+        "online/served.html",
+        form=form,
+        record=record,
+        case=case,
+        centre=db.get(Centre, case.centre_id),
+        notice=notice,
+    )
+    return page, form_status() if notice is None else 200
+
+
+@bp.route("/served/<token>/document.pdf")
+def served_document(token: str):
+    """The served copy (PDF, every ID number and phone masked), for SERVED_MINUTES after the
+    code was entered in this browser."""
+    db = get_db()
+    record = service.open_service(db, token)
+    if record is None:
+        abort(404)
+    opened = session.get(f"served:{record.id}")
+    if not opened or time.time() - opened > SERVED_MINUTES * 60:
+        return redirect(url_for("online.served", token=token))
+    case = db.get(Case, record.case_id)
+    try:
+        d = documents.document(db, case, record.doc_code, None)
+    except documents.NotApplicable:
+        abort(404)
+    html = render_template(f"sheets/{record.doc_code}.html", d=d, pdf=True, pdf_url="")
+    response = current_app.make_response(render_pdf(html))
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{record.doc_code}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _reply_data(reply) -> dict:

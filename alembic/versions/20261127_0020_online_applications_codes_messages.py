@@ -5,6 +5,7 @@
 - message: every message sent to anyone, over which channel, with its status.
 - employer_reply: the employer's answer by the link sent to its mobile (agrees, reason, dates).
 - rating: a worker's 1–5 rating of the service after closure, by the link in the closing notice.
+- document_service: documents served electronically, with the moment each was opened.
 - case_worker.notices_consent: the worker agreed to notices by SMS and electronic service.
 
 Revision ID: 0020
@@ -148,6 +149,36 @@ def upgrade() -> None:
     )
     for column in ("case_id", "worker_id", "centre_id", "mediator_id", "lawyer_id", "closed_on"):
         op.create_index(op.f(f"ix_rating_{column}"), "rating", [column])
+    op.create_table(
+        "document_service",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("worker_id", sa.Integer(), nullable=False),
+        sa.Column("doc_code", String(length=16), nullable=False),
+        sa.Column("title", String(length=64), nullable=False),
+        sa.Column("token", String(length=64), nullable=False),
+        sa.Column("phone", String(length=20), nullable=False),
+        sa.Column("sent_at", Moment(), nullable=False),
+        sa.Column("opened_at", Moment(), nullable=True),
+        sa.Column("served_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["mediation_case.id"],
+            name=op.f("fk_document_service_case_id_mediation_case"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["worker_id"],
+            ["case_worker.id"],
+            name=op.f("fk_document_service_worker_id_case_worker"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["served_by_id"], ["user.id"], name=op.f("fk_document_service_served_by_id_user")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_document_service")),
+        sa.UniqueConstraint("token", name=op.f("uq_document_service_token")),
+    )
+    op.create_index(op.f("ix_document_service_case_id"), "document_service", ["case_id"])
+    op.create_index(op.f("ix_document_service_worker_id"), "document_service", ["worker_id"])
     # Plain ALTER TABLE, not batch mode: SQLite's copy-and-rename would drop the name search's
     # triggers on case_worker.
     op.add_column(
@@ -158,6 +189,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_column("case_worker", "notices_consent")
+    op.drop_table("document_service")
     op.drop_table("rating")
     op.drop_table("employer_reply")
     op.drop_table("message")

@@ -37,6 +37,7 @@ from models import (
     CaseStatus,
     Centre,
     ClaimKind,
+    DocumentService,
     Employer,
     Lawyer,
     MediationSession,
@@ -123,6 +124,8 @@ class Document:
     session_number: int = 0
     served: list[str] = field(default_factory=list)
     recipients: list[tuple[str, str]] = field(default_factory=list)  # (name, address)
+    # 电子送达: (title, recipient, sent, opened or None), for the 送达回证
+    electronic: list[tuple[str, str, datetime, datetime | None]] = field(default_factory=list)
     # The end of the 15 days from acceptance, as the acceptance notice announces it (the period
     # rule of mediation/periods.py: rolled past rest days).
     acceptance_due: date | None = None
@@ -412,13 +415,14 @@ def document(
     session: Session,
     case: Case,
     code: str,
-    user: User,
+    user: User | None,
     session_id: int | None = None,
     today: date | None = None,
 ) -> Document:
-    """Everything the document needs, read in a handful of queries. Raises NotApplicable."""
+    """Everything the document needs, read in a handful of queries. Raises NotApplicable.
+    Without a user (a copy served on a worker) every ID number and phone is masked."""
     record = _check(session, case, code, session_id)
-    personal_data = shows_personal_data(session, user, case)
+    personal_data = user is not None and shows_personal_data(session, user, case)
     employer = session.get(Employer, case.employer_id)
     mediator = session.get(User, case.mediator_id) if case.mediator_id else None
     doc = Document(
@@ -457,6 +461,7 @@ def document(
     if code == "service":
         doc.served = _served(case, doc.agreement)
         doc.recipients = _recipients(doc)
+        doc.electronic = _electronic(session, case, personal_data)
     return doc
 
 
@@ -472,6 +477,19 @@ def _worker_schedule(session: Session, case: Case, doc: Document) -> list[tuple[
         (name, [dict(plan.get(worker_id, [])).get(d.due_on, 0) for d in doc.instalments])
         for worker_id, name in workers
         if worker_id in plan
+    ]
+
+
+def _electronic(session: Session, case: Case, personal_data: bool) -> list:
+    rows = session.exec(
+        select(DocumentService, Worker.name)
+        .join(Worker, Worker.id == DocumentService.worker_id)
+        .where(DocumentService.case_id == case.id)
+        .order_by(DocumentService.sent_at, DocumentService.id)
+    ).all()
+    return [
+        (service.title, shown(name, "name", personal_data), service.sent_at, service.opened_at)
+        for service, name in rows
     ]
 
 

@@ -32,6 +32,8 @@ PUBLIC = {
     "online.track_end",
     "online.respond",
     "online.rate",
+    "online.served",
+    "online.served_document",
 }
 LOGIN_ONLY = None  # any logged-in user
 # endpoint: (permission needed, what record scopes it: "case" or None)
@@ -71,6 +73,7 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "cases.payment": (P.CASE_WORK, "case"),
     "cases.pay_all": (P.CASE_WORK, "case"),
     "cases.employer_link": (P.CASE_WORK, "case"),
+    "cases.serve": (P.CASE_WORK, "case"),
     "sheets.page": (P.CASE_READ, "case"),
     "sheets.pdf": (P.CASE_READ, "case"),
     "attachments.upload": (P.CASE_WORK, "case"),

@@ -6,9 +6,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlmodel import select
 
+from forms import select_choices
+from forms.online import ServeForm
 from mediation.errors import RuleViolation
 from mediation.identifiers import mask_phone
-from mediation.online import employers
+from mediation.online import employers, service
 from mediation.permissions import Permission, can
 from models import Employer, Message
 from views.cases import bp, load_case
@@ -35,6 +37,27 @@ def employer_link(case_id: int):
     return redirect(url_for("cases.detail", case_id=case.id))
 
 
+@bp.route("/<int:case_id>/serve", methods=["POST"])
+@require(Permission.CASE_WORK)
+def serve(case_id: int):
+    """Serve a document electronically on the workers chosen on the case page."""
+    case = load_case(case_id)
+    db = get_db()
+    form = ServeForm()
+    if not form.validate_on_submit():
+        flash("表单已过期，请重新提交", "danger")
+        return redirect(url_for("cases.detail", case_id=case.id) + "#online")
+    try:
+        services = service.serve(db, case, current_user, form.doc.data, form.workers.data or [])
+        db.commit()
+    except RuleViolation as violation:
+        db.rollback()
+        flash("；".join(message for _, message in violation.problems), "danger")
+    else:
+        flash(f"已向{len(services)}名申请人发送电子送达链接", "success")
+    return redirect(url_for("cases.detail", case_id=case.id) + "#online")
+
+
 def _public_url(token: str) -> str:
     return url_for("online.respond", token=token, _external=True)
 
@@ -53,6 +76,22 @@ def inject_online():
             and case.status == "received"
             and employers.mobile_of(employer) is not None,
             "messages": messages,
+            "services": service.services_of(db, case),
+            "serve_form": _serve_form(db, case)
+            if can(current_user, Permission.CASE_WORK)
+            else None,
         }
 
     return {"case_online": case_online, "mask_phone": mask_phone}
+
+
+def _serve_form(db, case) -> ServeForm | None:
+    documents = service.servable(db, case)
+    workers = service.consenting_workers(db, case)
+    if not documents or not workers:
+        return None
+    form = ServeForm(formdata=None)
+    form.doc.choices = select_choices(documents)
+    form.workers.choices = select_choices([(w.id, w.name) for w in workers])
+    form.workers.data = [w.id for w in workers]
+    return form
