@@ -64,8 +64,30 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    register_message_channels(app)
+
+
+def register_message_channels(app: Flask) -> None:
+    """The outbox always; Tencent Cloud SMS when MESSAGE_CHANNEL asks for it."""
+    import json
+
     from mediation.notices import outbox
 
+    if app.config["MESSAGE_CHANNEL"] == "tencent_sms":
+        from mediation.notices.sms import TencentSmsChannel, TencentSmsSettings
+
+        templates = json.loads(app.config["SMS_TEMPLATES"] or "{}")
+        settings = TencentSmsSettings(
+            secret_id=app.config["SMS_SECRET_ID"],
+            secret_key=app.config["SMS_SECRET_KEY"],
+            app_id=app.config["SMS_APP_ID"],
+            sign_name=app.config["SMS_SIGN_NAME"],
+            templates={kind: (t["id"], t["params"]) for kind, t in templates.items()},
+            region=app.config["SMS_REGION"],
+            endpoint=app.config["SMS_ENDPOINT"],
+            protocol=app.config["SMS_PROTOCOL"],
+        )
+        outbox.register(TencentSmsChannel(settings))
     outbox.configure(app.config["MESSAGE_CHANNEL"], app.config["PUBLIC_BASE_URL"])
 
 

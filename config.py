@@ -46,6 +46,16 @@ class Config:
     CODE_REQUESTS_PER_IP = "30 per hour"
     # Where messages go: "outbox" keeps them in the database only (`flask --app app outbox`).
     MESSAGE_CHANNEL = os.environ.get("MESSAGE_CHANNEL", "outbox")
+    # MESSAGE_CHANNEL=tencent_sms: the account, the approved signature, and a template per message
+    # kind as JSON: {"code": {"id": "1234567", "params": ["code", "minutes"]}, ...}.
+    SMS_SECRET_ID = os.environ.get("SMS_SECRET_ID", "")
+    SMS_SECRET_KEY = os.environ.get("SMS_SECRET_KEY", "")
+    SMS_APP_ID = os.environ.get("SMS_APP_ID", "")
+    SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "")
+    SMS_TEMPLATES = os.environ.get("SMS_TEMPLATES", "")
+    SMS_REGION = os.environ.get("SMS_REGION", "ap-guangzhou")
+    SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
+    SMS_PROTOCOL = os.environ.get("SMS_PROTOCOL", "https")
     # Where the public pages are reached from a phone: links in messages and the centres' QR
     # posters start with it.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

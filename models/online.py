@@ -79,6 +79,8 @@ class Message(SQLModel, table=True):
     channel: str = Field(max_length=16)
     recipient: str = Field(max_length=254, index=True)
     text: str = Field(sa_column=Column(Text, nullable=False))
+    # The values in the text, by name: what an SMS template's parameters are filled from.
+    params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: str = Field(default=MessageStatus.QUEUED.value, max_length=16)
     attempts: int = 0
     error: str = Field(default="", max_length=500)

@@ -397,7 +397,8 @@ def _send_code(
     db = get_db()
     code = codes.issue_code(db, purpose, subject, phone, current_app.config["SECRET_KEY"])
     text = CODE_TEXT.format(code=code, minutes=codes.CODE_MINUTES)
-    outbox.send(db, phone, text, kind="code", case_id=case_id)
+    params = {"code": code, "minutes": codes.CODE_MINUTES}
+    outbox.send(db, phone, text, kind="code", case_id=case_id, params=params)
 
 
 def _may_request_code(phone: str | None) -> bool:

@@ -81,6 +81,7 @@ def upgrade() -> None:
         sa.Column("channel", String(length=16), nullable=False),
         sa.Column("recipient", String(length=254), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("params", sa.JSON(), nullable=False),
         sa.Column("status", String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("error", String(length=500), nullable=False),

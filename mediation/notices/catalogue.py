@@ -126,9 +126,16 @@ def notify_worker(
     """One notice to one worker, at the phone on record (callers check consent)."""
     centre = session.get(Centre, case.centre_id)
     values = {k: _chinese(v) if isinstance(v, date) else v for k, v in values.items()}
-    text = f"【{centre.name}】" + TEXTS[notice].format(number=case.number, **values)
+    values["number"] = case.number
+    text = f"【{centre.name}】" + TEXTS[notice].format(**values)
     return outbox.send(
-        session, worker.phone, text, kind=notice.value, case_id=case.id, dedupe_key=dedupe_key
+        session,
+        worker.phone,
+        text,
+        kind=notice.value,
+        case_id=case.id,
+        dedupe_key=dedupe_key,
+        params={"centre": centre.name, **values},
     )
 
 

@@ -51,6 +51,11 @@ def public_url(path: str) -> str:
     return PUBLIC_BASE_URL + path
 
 
+def register(channel: Channel) -> None:
+    """Make a provider's channel available under its name (done at startup)."""
+    CHANNELS[channel.name] = channel
+
+
 def channel_named(name: str) -> Channel:
     try:
         return CHANNELS[name]
@@ -66,6 +71,7 @@ def send(
     channel: str | None = None,
     case_id: int | None = None,
     dedupe_key: str | None = None,
+    params: dict | None = None,
 ) -> Message:
     """Store the message, deliver it, record the outcome. Flushes; never raises for a refused
     delivery (the status says it), so the caller's own work still commits."""
@@ -76,6 +82,7 @@ def send(
         recipient=recipient,
         text=text,
         dedupe_key=dedupe_key,
+        params=params or {},
     )
     session.add(message)
     session.flush()

@@ -58,13 +58,14 @@ def send_reply_link(session: Session, case: Case, actor: User, url_for_token) ->
     session.add(reply)
     session.flush()
     centre = session.get(Centre, case.centre_id)
-    text = LINK_TEXT.format(
-        centre=centre.name,
-        workers=_names_phrase(session, case),
-        number=case.number,
-        url=url_for_token(reply.token),
-    )
-    outbox.send(session, phone, text, kind="employer_link", case_id=case.id)
+    params = {
+        "centre": centre.name,
+        "workers": _names_phrase(session, case),
+        "number": case.number,
+        "url": url_for_token(reply.token),
+    }
+    text = LINK_TEXT.format(**params)
+    outbox.send(session, phone, text, kind="employer_link", case_id=case.id, params=params)
     audit.record_event(
         session,
         case,

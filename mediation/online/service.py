@@ -66,13 +66,14 @@ def serve(
         )
         session.add(service)
         session.flush()
-        text = LINK_TEXT.format(
-            centre=centre.name,
-            title=service.title,
-            number=case.number,
-            url=outbox.public_url(f"/served/{service.token}"),
-        )
-        outbox.send(session, worker.phone, text, kind="service", case_id=case.id)
+        params = {
+            "centre": centre.name,
+            "title": service.title,
+            "number": case.number,
+            "url": outbox.public_url(f"/served/{service.token}"),
+        }
+        text = LINK_TEXT.format(**params)
+        outbox.send(session, worker.phone, text, kind="service", case_id=case.id, params=params)
         services.append(service)
     names = "、".join(w.name for w in workers)
     audit.record_event(session, case, actor, "e_service", f"电子送达《{titles[code]}》：{names}")
