@@ -114,3 +114,23 @@ def services_of(session: Session, case: Case) -> list[tuple[DocumentService, str
         .order_by(DocumentService.sent_at, DocumentService.id)
     ).all()
     return [tuple(row) for row in rows]
+
+
+def record_consent(
+    session: Session, case: Case, actor: User, worker: Worker, consents: bool
+) -> None:
+    """The mediator records a worker's consent to notices and electronic service (or its
+    withdrawal), as the worker gave it; audited."""
+    if worker.case_id != case.id:
+        raise RuleViolation("该申请人不属于本案")
+    if consents and not worker.phone:
+        raise RuleViolation(f"{worker.name}没有登记手机号码，无法接收通知")
+    if worker.notices_consent == consents:
+        return
+    worker.notices_consent = consents
+    session.add(worker)
+    verb = "同意" if consents else "撤回同意"
+    audit.record_event(
+        session, case, actor, "consent", f"{worker.name}{verb}接收短信通知和电子送达"
+    )
+    session.flush()

@@ -14,7 +14,7 @@ from conftest import csrf_from
 from mediation.cases import lifecycle
 from mediation.legal import cases as legal
 from mediation.permissions import Permission, can
-from models import Centre, User
+from models import Centre, User, Worker
 
 P = Permission
 # Public pages: no login, their own abuse controls (tests/web/test_online_apply.py).
@@ -74,6 +74,7 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "cases.pay_all": (P.CASE_WORK, "case"),
     "cases.employer_link": (P.CASE_WORK, "case"),
     "cases.serve": (P.CASE_WORK, "case"),
+    "cases.consent": (P.CASE_WORK, "case"),
     "sheets.page": (P.CASE_READ, "case"),
     "sheets.pdf": (P.CASE_READ, "case"),
     "attachments.upload": (P.CASE_WORK, "case"),
@@ -169,6 +170,7 @@ def world(db, make_case, make_user, centres):
         "firm_name": "某律所",
         "warning": "stale",
         "code": "NH-LS",
+        "worker_id": db.exec(select(Worker.id).where(Worker.case_id == case.id)).first(),
     }
 
 

@@ -127,3 +127,19 @@ def test_only_consenting_workers_and_only_servable_documents(client, db, agreed,
 
 def test_an_unknown_link_is_not_found(client, db):
     assert client.get("/served/not-a-token").status_code == 404
+
+
+def test_the_mediator_records_a_workers_consent(client, db, make_case, login_as):
+    case = make_case(workers=1)
+    worker = db.exec(select(Worker).where(Worker.case_id == case.id)).one()
+    login_as("mediator", "NH-LS")
+    token = csrf_from(client, f"/cases/{case.id}")
+    url = f"/cases/{case.id}/workers/{worker.id}/consent"
+    assert client.post(url, data={"consents": "1", "csrf_token": token}).status_code == 302
+    db.refresh(worker)
+    assert worker.notices_consent
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "已同意" in page and "接收短信通知和电子送达" in page  # the badge and the timeline
+    client.post(url, data={"consents": "0", "csrf_token": token})
+    db.refresh(worker)
+    assert not worker.notices_consent

@@ -1,7 +1,7 @@
 """The case page's part in the online services: sending the employer its answer link, and the
 section showing the employer's answer and the messages sent on the case."""
 
-from flask import flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlmodel import select
@@ -12,7 +12,7 @@ from mediation.errors import RuleViolation
 from mediation.identifiers import mask_phone
 from mediation.online import employers, service
 from mediation.permissions import Permission, can
-from models import Employer, Message
+from models import Employer, Message, Worker
 from views.cases import bp, load_case
 from views.db import get_db
 from views.helpers import require
@@ -58,6 +58,29 @@ def serve(case_id: int):
     return redirect(url_for("cases.detail", case_id=case.id) + "#online")
 
 
+@bp.route("/<int:case_id>/workers/<int:worker_id>/consent", methods=["POST"])
+@require(Permission.CASE_WORK)
+def consent(case_id: int, worker_id: int):
+    """Record that a worker agreed (or no longer agrees) to notices and electronic service."""
+    case = load_case(case_id)
+    db = get_db()
+    worker = db.get(Worker, worker_id)
+    if worker is None or worker.case_id != case.id:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        flash("表单已过期，请重新提交", "danger")
+    else:
+        try:
+            service.record_consent(
+                db, case, current_user, worker, request.form.get("consents") == "1"
+            )
+            db.commit()
+        except RuleViolation as violation:
+            db.rollback()
+            flash("；".join(message for _, message in violation.problems), "danger")
+    return redirect(url_for("cases.detail", case_id=case.id) + "#online")
+
+
 def _public_url(token: str) -> str:
     return url_for("online.respond", token=token, _external=True)
 
@@ -70,16 +93,19 @@ def inject_online():
             select(Message).where(Message.case_id == case.id).order_by(Message.id.desc()).limit(50)
         ).all()
         employer = db.get(Employer, case.employer_id)
+        may_work = can(current_user, Permission.CASE_WORK)
         return {
             "reply": employers.reply_of(db, case),
-            "can_send_link": can(current_user, Permission.CASE_WORK)
+            "can_send_link": may_work
             and case.status == "received"
             and employers.mobile_of(employer) is not None,
             "messages": messages,
             "services": service.services_of(db, case),
-            "serve_form": _serve_form(db, case)
-            if can(current_user, Permission.CASE_WORK)
-            else None,
+            "workers": db.exec(
+                select(Worker).where(Worker.case_id == case.id).order_by(Worker.position)
+            ).all(),
+            "may_work": may_work,
+            "serve_form": _serve_form(db, case) if may_work else None,
         }
 
     return {"case_online": case_online, "mask_phone": mask_phone}
