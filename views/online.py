@@ -408,11 +408,12 @@ def _may_request_code(phone: str | None) -> bool:
     checks = [(parse(config["CODE_REQUESTS_PER_IP"]), "ip", request.remote_addr or "")]
     if phone:
         checks.append((parse(config["CODE_REQUESTS_PER_PHONE"]), "phone", phone))
+    scope = config.get("RATELIMIT_KEY_PREFIX", "") + "code-request"
     strategy = limiter.limiter
-    if not all(strategy.test(limit, "code-request", kind, key) for limit, kind, key in checks):
+    if not all(strategy.test(limit, scope, kind, key) for limit, kind, key in checks):
         return False
     for limit, kind, key in checks:
-        strategy.hit(limit, "code-request", kind, key)
+        strategy.hit(limit, scope, kind, key)
     return True
 
 
