@@ -16,6 +16,7 @@ from mediation.statistics.period import Period
 from models import Case, Centre, Lawyer, Rating, User, Worker, utcnow
 
 RATED_OUTCOMES = {"succeeded", "failed", "withdrawn"}
+COMMENTS_SHOWN = 20
 MEDIATOR_NAME = func.coalesce(func.nullif(User.display_name, ""), User.username)
 
 
@@ -85,6 +86,7 @@ class RatingFigures:
     by_centre: list[RatingRow]
     by_mediator: list[RatingRow]
     by_lawyer: list[RatingRow]
+    comments: list[tuple[int, str, str]]  # (score, centre, comment), the newest first
 
 
 def rating_figures(
@@ -107,6 +109,16 @@ def rating_figures(
         by_centre=_rows(session, Rating.centre_id, Centre, Centre.name, answered),
         by_mediator=_rows(session, Rating.mediator_id, User, MEDIATOR_NAME, answered),
         by_lawyer=_rows(session, Rating.lawyer_id, Lawyer, Lawyer.name, answered),
+        comments=[
+            tuple(row)
+            for row in session.exec(
+                select(Rating.score, Centre.name, Rating.comment)
+                .join(Centre, Centre.id == Rating.centre_id)
+                .where(*answered, Rating.comment != "")
+                .order_by(Rating.answered_at.desc(), Rating.id.desc())
+                .limit(COMMENTS_SHOWN)
+            )
+        ],
     )
 
 

@@ -32,12 +32,18 @@ from models import (
     Attachment,
     Case,
     CaseStatus,
+    DocumentService,
     EmployerCounsel,
+    EmployerReply,
     Lawyer,
     LegalCase,
     MediationSession,
+    Message,
     PeriodReport,
+    Rating,
     User,
+    Worker,
+    utcnow,
 )
 
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(1)>"
@@ -71,9 +77,18 @@ STRUCTURED = {
     "legal_worker": {"id_type", "id_number"},
     "case_reopening": {"outcome"},
     "period_report": {"scope_kind", "scope_code"},
+    # The online services: codes, links' tokens and keys are never shown; phones only masked.
+    "one_time_code": {"purpose", "subject", "phone_key", "code_hash"},
+    "online_application": {"token", "reference", "status", "phone", "remote_addr"},
+    "message": {"kind", "channel", "status", "dedupe_key", "recipient"},
+    "employer_reply": {"token", "phone"},
+    "document_service": {"doc_code", "token", "phone"},
+    "rating": {"token"},
 }
 # Free text the product keeps without showing it on any page, document or export.
-NOT_SHOWN: dict[str, str] = {}
+NOT_SHOWN: dict[str, str] = {
+    "message.error": "the provider's refusal, for operators reading the message table",
+}
 
 
 def free_text_columns() -> list[tuple[str, str, int | None]]:
@@ -129,9 +144,24 @@ def world(app, db, client, login_as, tmp_path, monkeypatch):
     db.add(PeriodReport(scope_kind="city", period_start=this_year.start,
                         period_end=this_year.end, figures=figures, reason="更正",
                         responsible="负责人", preparer="填表人"))  # fmt: skip
+    online_records(db, cases[CaseStatus.RECEIVED], succeeded)
     db.flush()
     poison(db)
     return {"cases": list(cases.values()), "legal": legal, "admin": admin}
+
+
+def online_records(db, received: Case, succeeded: Case) -> None:
+    """An employer's answer, a message, an electronic service and a rating with a comment."""
+    worker = db.exec(select(Worker).where(Worker.case_id == succeeded.id)).first()
+    db.add(EmployerReply(case_id=received.id, token="t1", phone="13900139000", agrees=False,
+                         reason="理由", contact_name="联系人", answered_at=utcnow()))  # fmt: skip
+    db.add(Message(case_id=succeeded.id, kind="accepted", channel="outbox",
+                   recipient="13900139000", text="通知"))  # fmt: skip
+    db.add(DocumentService(case_id=succeeded.id, worker_id=worker.id, doc_code="agreement",
+                           title="调解协议书", token="t2", phone="13900139000"))  # fmt: skip
+    db.add(Rating(case_id=succeeded.id, worker_id=worker.id, centre_id=succeeded.centre_id,
+                  closed_on=today(), token="t3", score=4, comment="意见",
+                  answered_at=utcnow()))  # fmt: skip
 
 
 def case_urls(app, db, case: Case) -> list[str]:
