@@ -22,6 +22,7 @@ from models.case import (
     Payment,
     Worker,
 )
+from models.crypto import DataKeyCheck
 from models.employer import Employer, EmployerCounsel
 from models.legal import (
     COUNTED_SERVICES,
@@ -61,6 +62,7 @@ __all__ = [
     "Channel",
     "ClaimKind",
     "ClaimLine",
+    "DataKeyCheck",
     "DayKind",
     "District",
     "Employer",

@@ -71,6 +71,7 @@ STRUCTURED = {
     "legal_worker": {"id_type", "id_number"},
     "case_reopening": {"outcome"},
     "period_report": {"scope_kind", "scope_code"},
+    "data_key_check": {"key_id", "token"},  # models.crypto: the data key's id and check
 }
 # Free text the product keeps without showing it on any page, document or export.
 NOT_SHOWN: dict[str, str] = {}
