@@ -30,7 +30,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Engine, String, inspect, select
+from sqlalchemy import Connection, Engine, String, event, inspect, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -215,11 +216,37 @@ class DataKeyCheck(SQLModel, table=True):
 
 def check_data_key(engine: Engine, key: DataKey | None, key_file: Path | None = None) -> None:
     """Refuse (DataKeyError) a missing or wrong key for a database that holds encrypted values.
-    A database not yet migrated this far holds none: any key (or none) will do."""
-    if not inspect(engine).has_table(DataKeyCheck.__tablename__):
-        return
-    with engine.connect() as connection:
-        stored = connection.execute(select(DataKeyCheck.key_id, DataKeyCheck.token)).first()
+    A database that does not answer yet (/healthz says so) is checked on the first connection
+    that succeeds instead: until then nothing can be written, and a wrong key never will."""
+    try:
+        with engine.connect() as connection:
+            _verify(connection, key, key_file)
+    except OperationalError:
+        _verify_when_reachable(engine, key, key_file)
+
+
+def _verify_when_reachable(engine: Engine, key: DataKey | None, key_file: Path | None) -> None:
+    verified = False
+
+    def verify(connection: Connection) -> None:
+        nonlocal verified
+        if verified:
+            return
+        try:
+            _verify(connection, key, key_file)
+        except DataKeyError:
+            connection.close()
+            raise
+        connection.rollback()  # end the check's own transaction: the caller begins its own
+        verified = True
+
+    event.listen(engine, "engine_connect", verify)
+
+
+def _verify(connection: Connection, key: DataKey | None, key_file: Path | None) -> None:
+    if not inspect(connection).has_table(DataKeyCheck.__tablename__):
+        return  # not migrated this far: nothing is encrypted yet
+    stored = connection.execute(select(DataKeyCheck.key_id, DataKeyCheck.token)).first()
     if stored is None:
         raise DataKeyError("数据库缺少密钥校验记录（data_key_check），无法确认加密密钥，拒绝启动。")
     if key is None:

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, text
+from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
 from app import create_app
-from conftest import DATA_KEY, PASSWORD, fresh_database, resident_id
+from conftest import BACKENDS, DATA_KEY, PASSWORD, fresh_database, resident_id
 from mediation.cases.intake import (
     ClaimData,
     EmployerData,
@@ -31,7 +32,7 @@ from mediation.reference.districts import load_reference_data
 from mediation.scope import scope_of
 from models import Centre, Employer, Lawyer, Worker, crypto
 from models.backup import backup
-from models.db import ROOT, make_engine
+from models.db import ROOT, make_engine, upgrade
 
 TODAY = date(2026, 11, 24)
 OTHER_KEY = "a7" * 32
@@ -155,6 +156,37 @@ def test_a_missing_key_is_refused_once_the_database_is_encrypted(
     absent = tmp_path / "data_key"
     with pytest.raises(crypto.DataKeyError, match="未提供密钥"):
         create_app({"DATABASE_URL": database_url, "SECRET_KEY": "x", "DATA_KEY_FILE": absent})
+
+
+@pytest.mark.skipif("postgresql" not in BACKENDS, reason="needs PostgreSQL (TEST_DATABASE_URL)")
+def test_a_database_down_at_startup_is_checked_once_it_answers(tmp_path):
+    """The app starts while the database is down (/healthz reports it); the first connection
+    that succeeds checks the key, so a wrong key still never reads or writes."""
+    from tests.security.test_faults import FlakyProxy
+
+    with fresh_database("postgresql", tmp_path) as url:
+        upgrade(url)
+        parsed = make_url(url)
+        proxy = FlakyProxy(parsed.host or "127.0.0.1", parsed.port or 5432)
+        proxied = parsed.set(host="127.0.0.1", port=proxy.port)
+        proxy.cut()
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "x",
+                "DATABASE_URL": proxied.render_as_string(hide_password=False),
+                "DATA_KEY": OTHER_KEY,
+            }
+        )
+        try:
+            client = app.test_client()
+            assert client.get("/healthz").status_code == 503
+            proxy.restore()
+            with pytest.raises(crypto.DataKeyError, match="不是加密该数据库所用的密钥"):
+                client.get("/healthz")
+        finally:
+            proxy.close()
+            app.extensions["database"].engine.dispose()
 
 
 def test_every_command_refuses_to_start_without_the_key(database_url, tmp_path):
