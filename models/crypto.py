@@ -116,11 +116,12 @@ class KeySetting(NamedTuple):
 _ring: KeyRing | None = None
 
 
-def key_from_environment(key_file: Path | None = None) -> DataKey | None:
-    """`DATA_KEY`, else the key file (default instance/data_key); None when neither exists."""
+def _key_from_environment() -> DataKey | None:
+    """`DATA_KEY`, else `DATA_KEY_FILE` or instance/data_key, as the app finds it; None when
+    there is none."""
     if os.environ.get("DATA_KEY"):
         return DataKey(os.environ["DATA_KEY"])
-    path = key_file or ROOT / "instance" / "data_key"
+    path = Path(os.environ.get("DATA_KEY_FILE") or ROOT / "instance" / "data_key")
     if path.exists():
         return DataKey(path.read_text(), source=str(path))
     return None
@@ -136,7 +137,7 @@ def current() -> KeyRing:
     """The process's keys: those installed, else the environment's (Alembic run on its own)."""
     global _ring
     if _ring is None:
-        key = key_from_environment()
+        key = _key_from_environment()
         if key is None:
             raise DataKeyError(
                 "未找到数据加密密钥：请设置环境变量 DATA_KEY，或运行 `flask --app app init-db` "
