@@ -5,12 +5,18 @@ Run with a key ring that writes with the new key and still reads the old one
 readable by the old key.
 """
 
-from sqlalchemy import Table, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlmodel import Session, SQLModel
 
 from mediation.identifiers import lookup_key
 from models import DataKeyCheck, Worker
-from models.crypto import KEY_CHECK_TEXT, Encrypted, current
+from models.crypto import (
+    KEY_CHECK_TEXT,
+    Encrypted,
+    EncryptedChanges,
+    current,
+    holds_personal_data,
+)
 
 BATCH = 1_000
 # Search keys derived from an encrypted column: recomputed with the new key's lookup key.
@@ -24,7 +30,7 @@ def encrypted_tables() -> dict[Table, list[str]]:
     added later is rotated too)."""
     found = {}
     for table in SQLModel.metadata.sorted_tables:
-        names = [column.name for column in table.columns if isinstance(column.type, Encrypted)]
+        names = [c.name for c in table.columns if isinstance(c.type, Encrypted | EncryptedChanges)]
         if names:
             found[table] = names
     return found
@@ -32,8 +38,8 @@ def encrypted_tables() -> dict[Table, list[str]]:
 
 def reencrypt(session: Session, batch: int = BATCH) -> dict[str, int]:
     """Rewrite every encrypted value with the writing key of the keys in use, recompute the
-    search keys, and replace the key check; the rows rewritten, by table. Flushes nothing
-    through the ORM: plain UPDATEs in batches, keyset by id."""
+    search keys, and replace the key check; the rows rewritten, by table. Plain UPDATEs in
+    batches, keyset by id, through the column types (nothing passes the ORM's flush)."""
     connection = session.connection()
     rewritten = {}
     for table, names in encrypted_tables().items():
@@ -46,23 +52,26 @@ def reencrypt(session: Session, batch: int = BATCH) -> dict[str, int]:
                 | {name: bindparam(f"new_{name}") for name in lookups}
             )
         )
-        has_value = or_(*(table.c[name] != "" for name in names))
         after, count = 0, 0
         while rows := connection.execute(
             select(table.c.id, *(table.c[name] for name in names))
-            .where(table.c.id > after, has_value)
+            .where(table.c.id > after)
             .order_by(table.c.id)
             .limit(batch)
         ).all():
+            after = rows[-1].id
+            plain = [row._mapping for row in rows]
+            plain = [row for row in plain if any(holds_personal_data(row[n]) for n in names)]
+            if not plain:
+                continue
             values = []
-            for row in rows:
-                plain = row._mapping
-                new = {f"new_{name}": plain[name] for name in names}
+            for row in plain:
+                new = {f"new_{name}": row[name] for name in names}
                 for key, (kind, source) in lookups.items():
-                    new[f"new_{key}"] = lookup_key(kind, plain[source])
-                values.append({"row_id": row.id, **new})
+                    new[f"new_{key}"] = lookup_key(kind, row[source])
+                values.append({"row_id": row["id"], **new})
             connection.execute(statement, values)
-            after, count = rows[-1].id, count + len(rows)
+            count += len(values)
         rewritten[table.name] = count
     ring = current()
     connection.execute(delete(DataKeyCheck))

@@ -30,7 +30,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from sqlalchemy import Connection, Engine, String, event, inspect, select
+from sqlalchemy import JSON, Connection, Engine, String, event, inspect, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
@@ -200,6 +200,42 @@ class Encrypted(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return current().decrypt(value)
+
+
+# Keys of an audit event's changes ({field: [before, after]}) that hold an ID number or a phone.
+PERSONAL_CHANGES = frozenset({"id_number", "phone", "employer_phone"})
+
+
+def _each_personal(changes: dict | None, transform) -> dict | None:
+    if not changes:
+        return changes
+    return {
+        name: [transform(v) if isinstance(v, str) else v for v in values]
+        if name in PERSONAL_CHANGES and isinstance(values, list)
+        else values
+        for name, values in changes.items()
+    }
+
+
+class EncryptedChanges(TypeDecorator):
+    """An audit event's changes as JSON, the ID numbers and phones among them encrypted: the
+    history of a correction must not keep in clear what the worker's row keeps encrypted."""
+
+    impl = JSON
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return _each_personal(value, current().encrypt)
+
+    def process_result_value(self, value, dialect):
+        return _each_personal(value, current().decrypt)
+
+
+def holds_personal_data(value) -> bool:
+    """Whether a value of an Encrypted or EncryptedChanges column has anything encrypted."""
+    if isinstance(value, dict):
+        return any(name in PERSONAL_CHANGES for name in value)
+    return bool(value)
 
 
 # -- the key check ------------------------------------------------------------------------------

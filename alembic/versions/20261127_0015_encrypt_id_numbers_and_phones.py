@@ -11,12 +11,14 @@ Create Date: 2026-11-27 14:20:00+08:00
   (a ciphertext is longer than its number; SQLite never enforced the lengths). The index on the
   worker's ID number goes: search and the repeat-claim check compare id_key.
 - case_worker.id_key / phone_key: recomputed as identifiers.lookup_key, an HMAC of the value.
+- audit_event.changes: the ID numbers and phones a correction recorded, encrypted the same way.
 
 The key is found as the app finds it (models.crypto.current: the key the app installed, else
 DATA_KEY, else instance/data_key); without one the migration stops before changing anything.
 Downgrade decrypts, and puts back the plain tagged keys of 0007.
 """
 
+import json
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -24,6 +26,7 @@ from alembic import op
 
 from mediation.identifiers import lookup_key
 from models import crypto
+from models.crypto import PERSONAL_CHANGES
 
 revision: str = "0015"
 down_revision: str | Sequence[str] | None = "0011"
@@ -66,6 +69,7 @@ def upgrade() -> None:
             return values
 
         _rewrite(table, list(columns), encrypted)
+    _rewrite_changes(ring.encrypt)
 
 
 def downgrade() -> None:
@@ -80,6 +84,7 @@ def downgrade() -> None:
             return values
 
         _rewrite(table, list(columns), decrypted)
+    _rewrite_changes(ring.decrypt)
     _set_lengths(encrypted=False)
     op.create_index("ix_case_worker_id_number", "case_worker", ["id_number"], unique=False)
     op.drop_table("data_key_check")
@@ -115,3 +120,27 @@ def _rewrite(table: str, columns: list[str], new_values) -> None:
         assignments = ", ".join(f"{name} = :{name}" for name in values[0] if name != "row_id")
         bind.execute(sa.text(f"UPDATE {table} SET {assignments} WHERE id = :row_id"), values)
         after = rows[-1]["id"]
+
+
+def _rewrite_changes(convert) -> None:
+    """The ID numbers and phones in audit events' changes ({field: [before, after]}, written by
+    corrections), through `convert`."""
+    bind = op.get_bind()
+    select_sql = sa.text(
+        "SELECT id, changes FROM audit_event WHERE id > :after"
+        " AND (CAST(changes AS TEXT) LIKE :id OR CAST(changes AS TEXT) LIKE :phone)"
+        f" ORDER BY id LIMIT {BATCH}"
+    )
+    update_sql = sa.text("UPDATE audit_event SET changes = :changes WHERE id = :row_id")
+    update_sql = update_sql.bindparams(sa.bindparam("changes", type_=sa.JSON))
+    patterns = {"id": '%id_number"%', "phone": '%phone"%'}  # "employer_phone" too
+    after = 0
+    while rows := bind.execute(select_sql, {"after": after, **patterns}).all():
+        values = []
+        for row_id, stored in rows:
+            changes = json.loads(stored) if isinstance(stored, str) else stored
+            for name in PERSONAL_CHANGES & changes.keys():
+                changes[name] = [convert(v) if isinstance(v, str) else v for v in changes[name]]
+            values.append({"row_id": row_id, "changes": changes})
+        bind.execute(update_sql, values)
+        after = rows[-1][0]

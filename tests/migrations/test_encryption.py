@@ -8,13 +8,14 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from conftest import BACKENDS, DATA_KEY, PASSWORD, fresh_database, resident_id
+from mediation import audit
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from mediation.cases.listing import CaseFilter, list_cases
 from mediation.identifiers import lookup_key
 from mediation.reference import accounts
 from mediation.reference.districts import load_reference_data
 from mediation.scope import scope_of
-from models import Centre, crypto
+from models import Case, Centre, crypto
 from models.db import downgrade, make_engine, upgrade
 
 NUMBER, PHONE, EMPLOYER_PHONE = resident_id(58), "13912345678", "0757-86281234"
@@ -46,6 +47,25 @@ def _register(url: str) -> str:
     return number
 
 
+def _record_correction(url: str) -> None:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        case = session.exec(select(Case)).one()
+        changes = {"id_number": [NUMBER, None], "employer_phone": ["13800138000", ""]}
+        audit.record_event(session, case, None, "remove_worker", "删除申请人", changes)
+        session.commit()
+    engine.dispose()
+
+
+def _changes(url: str) -> str:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        stored = connection.execute(text("SELECT CAST(changes AS TEXT) FROM audit_event")).scalars()
+        joined = " ".join(stored)
+    engine.dispose()
+    return joined
+
+
 def _stored(url: str):
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -59,7 +79,9 @@ def test_existing_rows_are_encrypted_and_found_again(backend, tmp_path):
     with fresh_database(backend, tmp_path) as url:
         upgrade(url)
         case_number = _register(url)
+        _record_correction(url)
         downgrade(url, "0011")  # the values as they were before: in clear, plain keys
+        assert NUMBER in _changes(url)
         assert tuple(_stored(url)) == (
             NUMBER,
             PHONE,
@@ -74,6 +96,7 @@ def test_existing_rows_are_encrypted_and_found_again(backend, tmp_path):
         for value in (row.id_number, row.phone, row.employer_phone):
             assert value.startswith(f"{key_id}$")
         assert NUMBER not in row.id_number and PHONE not in row.phone
+        assert NUMBER not in _changes(url) and "13800138000" not in _changes(url)
         assert (row.id_key, row.phone_key) == (lookup_key("id", NUMBER), lookup_key("phone", PHONE))
         engine = make_engine(url)
         with Session(engine) as session:

@@ -1,6 +1,7 @@
 """ID numbers and phones are stored encrypted (models.crypto), found again by keyed hashes, and
 readable only with the key that encrypted them; files the app writes are its owner's only."""
 
+import json
 import os
 import stat
 import subprocess
@@ -15,6 +16,7 @@ from sqlmodel import Session, select
 
 from app import create_app
 from conftest import BACKENDS, DATA_KEY, PASSWORD, fresh_database, resident_id
+from mediation import audit
 from mediation.cases.intake import (
     ClaimData,
     EmployerData,
@@ -30,7 +32,7 @@ from mediation.identifiers import lookup_key
 from mediation.reference import accounts
 from mediation.reference.districts import load_reference_data
 from mediation.scope import scope_of
-from models import Centre, Employer, Lawyer, Worker, crypto
+from models import AuditEvent, Centre, Employer, Lawyer, Worker, crypto
 from models.backup import backup
 from models.db import ROOT, make_engine, upgrade
 
@@ -82,6 +84,21 @@ def test_the_database_holds_no_id_number_or_phone_in_clear(db, make_case):
     db.expire_all()  # read back from the database, decrypted
     assert db.get(Employer, employer.id).phone == "0757-86281234"
     assert db.get(Worker, worker.id).id_number == worker.id_number
+
+
+def test_the_audit_trail_keeps_corrected_numbers_encrypted_too(db, make_case, make_user):
+    """A correction records the ID number and phone before and after (mediation/audit.py)."""
+    case = make_case("NH-LS", workers=1)
+    number = resident_id(515)
+    changes = {"name": ["甲", "乙"], "id_number": [None, number], "phone": ["13800138000", ""]}
+    event = audit.record_event(
+        db, case, make_user("mediator", "NH-LS"), "add_worker", "增加", changes
+    )
+    db.flush()
+    stored = _raw(db, "SELECT CAST(changes AS TEXT) FROM audit_event WHERE id = :id", id=event.id)
+    assert number not in stored[0] and "13800138000" not in stored[0]
+    db.expire_all()
+    assert db.get(AuditEvent, event.id).changes == changes
 
 
 def test_equal_numbers_encrypt_differently_but_share_their_lookup_key(db, make_case):
@@ -265,7 +282,9 @@ def _seed(url: str) -> tuple[str, str, str]:
                 WorkerData("梁敏", id_number=number, phone=phone, claims=[ClaimData("工资", 1)])
             ],
         )
-        case_number = intake(session, actor, centre, data, today=date(2026, 3, 2)).number
+        case = intake(session, actor, centre, data, today=date(2026, 3, 2))
+        audit.record_event(session, case, actor, "edit", "更正", {"id_number": ["", number]})
+        case_number = case.number
         session.commit()
     engine.dispose()
     return case_number, number, phone
@@ -278,8 +297,13 @@ def _stored_key_ids(url: str) -> set[str]:
     with engine.connect() as connection:
         for table, names in encrypted_tables().items():
             for name in names:
-                values = connection.execute(text(f"SELECT {name} FROM {table.name}")).scalars()
-                found |= {value.partition("$")[0] for value in values if value}
+                sql = f"SELECT CAST({name} AS TEXT) FROM {table.name}"
+                for value in connection.execute(text(sql)).scalars():
+                    tokens = [value or ""]
+                    if tokens[0].startswith("{"):  # an audit event's changes
+                        changes = json.loads(value)
+                        tokens = [t for n in crypto.PERSONAL_CHANGES for t in changes.get(n, [])]
+                    found |= {token.partition("$")[0] for token in tokens if token}
     engine.dispose()
     return found
 
@@ -314,6 +338,8 @@ def test_rotation_reencrypts_every_value_and_search_keeps_working(backend, tmp_p
             worker = session.exec(select(Worker)).one()
             assert (worker.id_number, worker.phone) == (number, phone)
             assert session.exec(select(Employer)).one().phone == "0757-86281234"
+            event = session.exec(select(AuditEvent).where(AuditEvent.action == "edit")).one()
+            assert event.changes == {"id_number": ["", number]}
             city = scope_of(
                 session, accounts.create_user(session, "c", PASSWORD, "city_supervisor")
             )
