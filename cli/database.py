@@ -1,4 +1,4 @@
-"""Commands that set up the database: init-db, create-user, demo-data."""
+"""Commands that set up the database: init-db, rotate-data-key, create-user, demo-data."""
 
 import os
 import sys
