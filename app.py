@@ -13,9 +13,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(Config)
     if config:
         app.config.update(config)
+    os.umask(0o077)  # the database file, scans, backups and keys: readable by their owner only
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_defaults(app)
     register_extensions(app)
+    configure_data_key(app)
     register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -39,6 +41,35 @@ def configure_defaults(app: Flask) -> None:
                 f"{key_file} (`make run` does this once)."
             )
         app.config["SECRET_KEY"] = os.urandom(32).hex()
+
+
+def data_key_file(app: Flask) -> Path:
+    return Path(app.config.get("DATA_KEY_FILE") or Path(app.instance_path) / "data_key")
+
+
+def configure_data_key(app: Flask) -> None:
+    """Use DATA_KEY (the setting or the environment), else instance/data_key, once it opens the
+    database's key check; refuse to start otherwise (models.crypto). No key at all is fine only
+    while nothing is encrypted: `init-db` then writes one."""
+    from models import crypto
+
+    text = app.config.get("DATA_KEY") or os.environ.get("DATA_KEY")
+    key_file = data_key_file(app)
+    if text:
+        key = crypto.DataKey(text)
+    elif key_file.exists():
+        key = crypto.DataKey(key_file.read_text(), source=str(key_file))
+    else:
+        key = None
+    engine = app.extensions["database"].engine
+    try:
+        crypto.check_data_key(engine, key, key_file)
+    except crypto.DataKeyError:
+        engine.dispose()
+        raise
+    crypto.install(crypto.KeyRing(key) if key else None)
+    # The commands that make or replace the key (init-db, rotate-data-key) read where it lives.
+    app.extensions["data_key"] = crypto.KeySetting(key, None if text else key_file)
 
 
 def register_converters(app: Flask) -> None:

@@ -19,6 +19,11 @@ class Config:
     # the app refuses to start.
     DATABASE_URL = os.environ.get("DATABASE_URL")
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # The key that encrypts ID numbers and phones (64 hex digits; models/crypto.py). None means
+    # DATA_KEY_FILE, default instance/data_key (written once by `init-db`). Every node shares it;
+    # it is never stored in the database nor in its backups.
+    DATA_KEY = os.environ.get("DATA_KEY")
+    DATA_KEY_FILE = os.environ.get("DATA_KEY_FILE")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,6 +3,7 @@
 import os
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from alembic import context
 from sqlmodel import SQLModel
 
@@ -40,11 +41,21 @@ def _include_object(dialect: str):
     return include
 
 
+def _compare_type(context, _inspected, _metadata, inspected_type, metadata_type):
+    """SQLite keeps text of any length whatever VARCHAR(n) says, so a length is no difference
+    there (0015 widens the encrypted columns on PostgreSQL only); else Alembic's comparison."""
+    metadata_impl = getattr(metadata_type, "impl", metadata_type)
+    text_types = isinstance(inspected_type, sa.String) and isinstance(metadata_impl, sa.String)
+    if context.dialect.name == "sqlite" and text_types:
+        return False
+    return None
+
+
 def _configure(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        compare_type=True,
+        compare_type=_compare_type,
         render_as_batch=connection.dialect.name == "sqlite",
         include_name=_include_name,
         include_object=_include_object(connection.dialect.name),

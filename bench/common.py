@@ -24,6 +24,8 @@ from models import Case, Centre, Employer, Lawyer, LawyerCentre
 from models.db import make_engine, upgrade
 
 OUT = os.path.join(os.path.dirname(__file__), "out")
+# The benchmarks' throwaway databases are encrypted with a fixed key unless one is given.
+os.environ.setdefault("DATA_KEY", "b3" * 32)
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 CATEGORIES = (

@@ -1,15 +1,20 @@
-"""Commands that set up the database: init-db, create-user, demo-data."""
+"""Commands that set up the database: init-db, rotate-data-key, create-user, demo-data."""
 
+import os
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from mediation import encryption
 from mediation.errors import RuleViolation
 from mediation.reference import accounts
 from mediation.reference.calendar import load_official_days, official_years
 from mediation.reference.districts import load_reference_data
+from models import crypto
+from models.backup import restrict_sqlite_files
 from models.db import upgrade
 from seed import data, demo, people
 from views.db import database
@@ -23,8 +28,14 @@ def _session():
 @with_appcontext
 def init_db():
     """Upgrade the schema to head, then load districts, centres and the official holiday
-    calendar (idempotent: only what is missing is added)."""
-    upgrade(current_app.config["DATABASE_URL"])
+    calendar (idempotent: only what is missing is added). With no data key anywhere (and so
+    nothing encrypted yet: the app refuses to start otherwise), write one to instance/data_key
+    first; the upgrade encrypts with it."""
+    _ensure_data_key()
+    url = current_app.config["DATABASE_URL"]
+    upgrade(url)
+    if url.startswith("sqlite"):
+        restrict_sqlite_files(url)
     with _session() as session:
         added = load_reference_data(session)
         loaded = load_official_days(session)
@@ -33,6 +44,65 @@ def init_db():
         f"数据库已升级到最新版本；新增区 {added['districts']} 个、调解中心 {added['centres']} 个。"
     )
     click.echo(f"节假日日历（国务院办公厅{official_years()}年安排）：{loaded.text}。")
+
+
+def _ensure_data_key() -> None:
+    setting = current_app.extensions["data_key"]
+    if setting.key is not None:
+        return
+    crypto.write_key_file(setting.file, crypto.new_key_text())
+    key = crypto.DataKey(setting.file.read_text(), source=str(setting.file))
+    crypto.install(crypto.KeyRing(key))
+    current_app.extensions["data_key"] = crypto.KeySetting(key, setting.file)
+    click.echo(
+        f"已生成数据加密密钥 {setting.file}（仅所有者可读）。请另行妥善保管，"
+        "不要与数据库备份放在一起；多节点部署时各节点须使用同一密钥（DATA_KEY）。"
+    )
+
+
+@click.command("rotate-data-key")
+@with_appcontext
+@click.option(
+    "--new-key-file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="the new key (64 hex digits); written, readable by its owner only, when missing",
+)
+def rotate_data_key(new_key_file: Path):
+    """Re-encrypt every ID number and phone with a new data key and recompute the search keys,
+    in one transaction (a failure changes nothing). Stop the app on every node first."""
+    setting = current_app.extensions["data_key"]
+    if setting.key is None:
+        raise click.ClickException("尚未设置数据加密密钥，无需轮换（请先运行 init-db）。")
+    if not new_key_file.exists():
+        crypto.write_key_file(new_key_file, crypto.new_key_text())
+        click.echo(f"已生成新密钥 {new_key_file}（仅所有者可读）。")
+    try:
+        new = crypto.DataKey(new_key_file.read_text(), source=str(new_key_file))
+    except crypto.DataKeyError as error:
+        raise click.ClickException(str(error)) from None
+    old = setting.key
+    if new.id == old.id:
+        raise click.ClickException("新密钥与当前密钥相同。")
+    with crypto.keys_in_use(crypto.KeyRing(new, old)), _session() as session:
+        rewritten = encryption.reencrypt(session)
+        session.commit()
+    crypto.install(crypto.KeyRing(new))
+    current_app.extensions["data_key"] = crypto.KeySetting(new, setting.file)
+    click.echo(f"已用新密钥（{new.id}）重新加密 {sum(rewritten.values())} 条记录并重算检索键。")
+    if setting.file is None:
+        click.echo(
+            f"请在每个节点把 DATA_KEY 换为 {new_key_file} 中的新密钥后再启动应用；"
+            f"旧密钥（{old.id}）只用于读取此前的备份，请与那些备份一起保管。"
+        )
+        return
+    kept = setting.file.with_name(f"{setting.file.name}.{old.id}")
+    os.replace(setting.file, kept)
+    crypto.write_key_file(setting.file, new_key_file.read_text().strip())
+    click.echo(
+        f"{setting.file} 已换为新密钥；旧密钥移至 {kept}：它只用于读取此前的备份，"
+        "请将其移出服务器，与那些备份一起保管。"
+    )
 
 
 @click.command("create-user")
@@ -84,4 +154,4 @@ def demo_data():
         click.echo("数据库中已有案件，未生成演示案件。")
 
 
-COMMANDS = (init_db, create_user, demo_data)
+COMMANDS = (init_db, rotate_data_key, create_user, demo_data)

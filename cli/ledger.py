@@ -24,6 +24,7 @@ from mediation.permissions import Permission, can
 from mediation.privacy import FULL_ACCESS
 from mediation.scope import Scope, scope_of
 from models import Centre, User
+from models.backup import create_private
 from views.db import database
 from views.ledger import import_summary
 
@@ -137,6 +138,7 @@ def export_ledger_command(
         legal_counter = [0]
         legal_rows = _counted(legal_ledger_rows(session, legal_conditions), legal_counter)
         if kind == "csv" and sheet_kind == "legal":
+            create_private(file)
             with open(file, "wb") as handle:
                 for chunk in csv_chunks(legal_rows, columns=LEGAL_COLUMNS):
                     handle.write(chunk)
@@ -145,12 +147,14 @@ def export_ledger_command(
         rows = ledger_rows(session, conditions, FULL_ACCESS)
         if kind == "csv":
             counter = [0]
+            create_private(file)
             with open(file, "wb") as handle:
                 for chunk in csv_chunks(_counted(rows, counter)):
                     handle.write(chunk)
             count = counter[0]
             click.echo(f"已导出 {count} 件案件到 {file}")
             return
+        create_private(file)
         count = write_xlsx(rows, file, legal_rows)
     click.echo(f"已导出 {count} 件案件（另有法律服务案件 {legal_counter[0]} 件）到 {file}")
 

@@ -11,6 +11,7 @@ from datetime import date
 from enum import StrEnum
 
 from mediation import dates
+from models import crypto
 
 
 class InvalidIdentifier(ValueError):
@@ -305,13 +306,15 @@ def lookup_key(kind: str, value: str | None) -> str | None:
     """The indexed search key of a stored (already normalised) ID number or phone; None when
     there is no value. Search compares keys for equality only, never parts of a number.
 
-    The one place keys are made: the security issue turns this into a keyed hash (HMAC), after
-    which the columns holding keys are recomputed; nothing else changes.
+    A keyed hash (HMAC-SHA256 under a key derived from the data key, models.crypto): the value
+    itself is stored encrypted, and without the key the hash cannot be tried against the few
+    billion possible ID numbers. The kind is hashed too, so an ID number and a phone that happen
+    to be equal never share a key.
     """
     if kind not in LOOKUP_KINDS:
         raise ValueError(f"unknown lookup kind {kind!r}")
     text = (value or "").strip()
-    return f"{kind}:{text}" if text else None
+    return crypto.current().lookup(f"{kind}:{text}") if text else None
 
 
 def id_number_forms(value: str, today: date | None = None) -> set[str]:

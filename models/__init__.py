@@ -22,6 +22,7 @@ from models.case import (
     Payment,
     Worker,
 )
+from models.crypto import DataKeyCheck
 from models.employer import Employer, EmployerCounsel
 from models.legal import (
     COUNTED_SERVICES,
@@ -74,6 +75,7 @@ __all__ = [
     "ClaimKind",
     "ClaimLine",
     "CodePurpose",
+    "DataKeyCheck",
     "DayKind",
     "District",
     "DocumentService",

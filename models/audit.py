@@ -3,10 +3,11 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Text
+from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
+from models.crypto import EncryptedChanges
 
 
 class AuditEvent(SQLModel, table=True):
@@ -21,4 +22,4 @@ class AuditEvent(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow, index=True)
     action: str = Field(max_length=40)
     summary: str = Field(default="", sa_type=Text)
-    changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    changes: dict[str, Any] = Field(default_factory=dict, sa_type=EncryptedChanges)

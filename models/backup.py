@@ -41,10 +41,28 @@ def _schema(url: str) -> str | None:
     return None
 
 
+def create_private(path: Path) -> None:
+    """Create (or truncate) the file readable by its owner only, before anything is written to
+    it: a backup holds every worker's personal data (encrypted ID numbers and phones aside)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    os.close(descriptor)
+
+
+def restrict_sqlite_files(url: str) -> None:
+    """The SQLite database and its WAL files readable by their owner only (files made before
+    the app set its umask were 0644)."""
+    path = Path(_sqlite_path(url))
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if name.exists():
+            os.chmod(name, 0o600)
+
+
 def backup(url: str, destination: str) -> Path:
     """Write a consistent copy of the database to `destination` while the app keeps running."""
     target = Path(destination)
     target.parent.mkdir(parents=True, exist_ok=True)
+    create_private(target)
     if url.startswith("sqlite"):
         with sqlite3.connect(_sqlite_path(url)) as source, sqlite3.connect(target) as copy:
             source.backup(copy)

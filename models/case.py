@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from models.base import LabelledEnum, trigram_index, utcnow
+from models.crypto import Encrypted
 
 
 class CaseStatus(LabelledEnum):
@@ -251,9 +252,10 @@ class Worker(SQLModel, table=True):
     position: int = Field(default=0)
     name: str = Field(max_length=64, index=True)
     id_type: str = Field(default="resident", max_length=16)
-    id_number: str = Field(default="", max_length=30, index=True)
-    phone: str = Field(default="", max_length=32)
-    # identifiers.lookup_key of id_number and phone, kept in step by mediation.cases.search
+    id_number: str = Field(default="", sa_type=Encrypted)  # models/crypto.py
+    phone: str = Field(default="", sa_type=Encrypted)
+    # identifiers.lookup_key (a keyed hash) of id_number and phone, kept in step by
+    # mediation.cases.search: exact search and the repeat-claim check compare these
     id_key: str | None = Field(default=None, max_length=80, index=True)
     phone_key: str | None = Field(default=None, max_length=80, index=True)
     job: str = Field(default="", max_length=64)

@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlmodel import Field, SQLModel
 
 from models.base import trigram_index, utcnow
+from models.crypto import Encrypted
 
 
 class Employer(SQLModel, table=True):
@@ -16,7 +17,7 @@ class Employer(SQLModel, table=True):
     credit_code: str | None = Field(default=None, max_length=18, unique=True)
     legal_rep: str = Field(default="", max_length=32)
     address: str = Field(default="", max_length=200)
-    phone: str = Field(default="", max_length=32)
+    phone: str = Field(default="", sa_type=Encrypted)  # often the legal representative's mobile
     created_at: datetime = Field(default_factory=utcnow)
 
 

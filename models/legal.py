@@ -7,6 +7,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Column, Integer, Text, Uniqu
 from sqlmodel import Field, SQLModel
 
 from models.base import LabelledEnum, utcnow
+from models.crypto import Encrypted
 
 
 class ServiceType(LabelledEnum):
@@ -118,8 +119,8 @@ class LegalWorker(SQLModel, table=True):
     position: int = Field(default=0)
     name: str = Field(max_length=64)
     id_type: str = Field(default="resident", max_length=16)
-    id_number: str = Field(default="", max_length=30)
-    phone: str = Field(default="", max_length=32)
+    id_number: str = Field(default="", sa_type=Encrypted)  # models/crypto.py
+    phone: str = Field(default="", sa_type=Encrypted)
     claimed_fen: int = Field(default=0, sa_type=BigInteger)
     awarded_fen: int = Field(default=0, sa_type=BigInteger)
     recovered_fen: int = Field(default=0, sa_type=BigInteger)

@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import utcnow
+from models.crypto import Encrypted
 
 
 class LawyerCentre(SQLModel, table=True):
@@ -23,7 +24,7 @@ class Lawyer(SQLModel, table=True):
     certificate_no: str = Field(max_length=17, unique=True)  # 执业证号
     firm_name: str = Field(max_length=100)
     firm_credit_code: str = Field(default="", max_length=18)
-    phone: str = Field(default="", max_length=32)
+    phone: str = Field(default="", sa_type=Encrypted)  # models/crypto.py
     active: bool = Field(default=True)
     user_id: int | None = Field(default=None, foreign_key="user.id", unique=True)
     created_at: datetime = Field(default_factory=utcnow)

@@ -25,6 +25,10 @@ from models import Centre, District, User  # noqa: F401
 from models.db import make_engine, upgrade
 
 PASSWORD = "secret-2026-tests"
+# The data key of every database the tests make (models.crypto reads DATA_KEY), fixed so that a
+# failure can be reproduced by hand; never a production key.
+DATA_KEY = "5e" * 32
+os.environ["DATA_KEY"] = DATA_KEY
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
@@ -84,7 +88,9 @@ def database_url(backend, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def app(database_url):
-    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test"})
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test", "DATA_KEY": DATA_KEY}
+    )
     yield app
     app.extensions["database"].engine.dispose()
 

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from mediation.identifiers import lookup_key
 from mediation.numbering import number_key
 
 revision: str = "0007"
@@ -49,6 +48,13 @@ def upgrade() -> None:
     else:
         for table, column in TRIGRAM_COLUMNS:
             _create_fts(table, column)
+
+
+def lookup_key(kind: str, value: str | None) -> str | None:
+    """The search key as this revision made it (the plain tagged value); 0015 turns keys into
+    keyed hashes and encrypts the values."""
+    text = (value or "").strip()
+    return f"{kind}:{text}" if text else None
 
 
 def _fill_keys() -> None:

@@ -9,7 +9,7 @@
 - case_worker.notices_consent: the worker agreed to notices by SMS and electronic service.
 
 Revision ID: 0020
-Revises: 0011
+Revises: 0015
 Create Date: 2026-11-27 21:00:00+08:00
 """
 
@@ -20,7 +20,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | Sequence[str] | None = "0011"
+down_revision: str | Sequence[str] | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

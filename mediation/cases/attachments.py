@@ -5,6 +5,7 @@ database under random names in the upload folder; every upload and download is a
 """
 
 import hashlib
+import os
 import re
 import secrets
 import unicodedata
@@ -93,7 +94,8 @@ def save_file(folder: Path, data: bytes, file_type: FileType) -> str:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     name = secrets.token_hex(16) + file_type.extension
-    with open(stored_path(folder, name), "xb") as handle:
+    descriptor = os.open(stored_path(folder, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:  # scans carry ID numbers: the owner's only
         handle.write(data)
     return name
 

@@ -15,6 +15,7 @@ from mediation.errors import RuleViolation
 from mediation.identifiers import (
     IdType,
     InvalidIdentifier,
+    lookup_key,
     mask_name,
     normalize_credit_code,
     normalize_id_number,
@@ -145,14 +146,14 @@ def repeat_claims(
 ) -> list[RepeatClaim]:
     """Open cases that already name these workers; names are shown in full only on cases of
     `centre_id` (the centre asking)."""
-    numbers = [n for n in id_numbers if n]
-    if not numbers:
+    keys = [lookup_key("id", n) for n in id_numbers if n]  # numbers are stored encrypted
+    if not keys:
         return []
     statement = (
         select(Worker.name, Worker.id_number, Case.number, Case.centre_id, Centre.name)
         .join(Case, Case.id == Worker.case_id)
         .join(Centre, Centre.id == Case.centre_id)
-        .where(Worker.id_number.in_(numbers), Case.status.in_([s.value for s in OPEN_STATUSES]))
+        .where(Worker.id_key.in_(keys), Case.status.in_([s.value for s in OPEN_STATUSES]))
     )
     if exclude_case_id is not None:
         statement = statement.where(Case.id != exclude_case_id)

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from conftest import BACKENDS, fresh_database, resident_id
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
+from mediation.identifiers import lookup_key
 from mediation.reference import accounts
 from mediation.reference.districts import load_reference_data
 from models import Centre
@@ -51,5 +52,5 @@ def test_existing_rows_get_their_search_keys(backend, tmp_path):
             keys = connection.execute(text("SELECT id_key, phone_key FROM case_worker")).one()
             number_key = connection.execute(text("SELECT number_key FROM mediation_case")).scalar()
         engine.dispose()
-        assert keys == (f"id:{number}", "phone:13912345678")
+        assert keys == (lookup_key("id", number), lookup_key("phone", "13912345678"))
         assert number_key == case_number.replace("(", "").replace(")", "").replace("第", "")[:-1]

@@ -84,6 +84,7 @@ STRUCTURED = {
     "employer_reply": {"token", "phone"},
     "document_service": {"doc_code", "token", "phone"},
     "rating": {"token"},
+    "data_key_check": {"key_id", "token"},  # models.crypto: the data key's id and check
 }
 # Free text the product keeps without showing it on any page, document or export.
 NOT_SHOWN: dict[str, str] = {

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from conftest import csrf_from
 from mediation.dates import today
-from mediation.identifiers import resident_id_check_char
+from mediation.identifiers import lookup_key, resident_id_check_char
 from models import Case, ClaimLine, Employer, Worker
 
 URL = "/cases/new"
@@ -472,7 +472,7 @@ def test_an_81_number_outside_810000_is_a_resident_id_as_in_the_legal_form(clien
     ]
     row["id_type"] = "resident"
     assert client.post(URL, data=form_data(csrf_from(client, URL), [row])).status_code == 302
-    worker = db.exec(select(Worker).where(Worker.id_number == number)).one()
+    worker = db.exec(select(Worker).where(Worker.id_key == lookup_key("id", number))).one()
     assert worker.id_type == "resident"
 
 
