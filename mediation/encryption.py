@@ -9,7 +9,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlmodel import Session, SQLModel
 
 from mediation.identifiers import lookup_key
-from models import DataKeyCheck, Worker
+from models import DataKeyCheck, Message, Worker
 from models.crypto import (
     KEY_CHECK_TEXT,
     Encrypted,
@@ -21,7 +21,8 @@ from models.crypto import (
 BATCH = 1_000
 # Search keys derived from an encrypted column: recomputed with the new key's lookup key.
 LOOKUP_COLUMNS = {
-    Worker.__table__.name: {"id_key": ("id", "id_number"), "phone_key": ("phone", "phone")}
+    Worker.__table__.name: {"id_key": ("id", "id_number"), "phone_key": ("phone", "phone")},
+    Message.__table__.name: {"recipient_key": ("phone", "recipient")},
 }
 
 

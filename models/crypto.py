@@ -18,6 +18,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import json
 import os
 import re
 import secrets
@@ -200,6 +201,20 @@ class Encrypted(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return current().decrypt(value)
+
+
+class EncryptedJSON(Encrypted):
+    """A JSON document stored as one encrypted text (an online application's data before it
+    becomes a case, the values of a message): what is in it is not searched, only read back."""
+
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return super().process_bind_param(json.dumps(value, ensure_ascii=False), dialect)
+
+    def process_result_value(self, value, dialect):
+        text = super().process_result_value(value, dialect)
+        return json.loads(text) if text else {}
 
 
 # Keys of an audit event's changes ({field: [before, after]}) that hold an ID number or a phone.

@@ -3,10 +3,11 @@ applications waiting for their phone to be verified, and the messages sent to an
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Column, Text
+from sqlalchemy import JSON, CheckConstraint, Column
 from sqlmodel import Field, SQLModel
 
 from models.base import LabelledEnum, utcnow
+from models.crypto import Encrypted, EncryptedJSON
 
 
 class CodePurpose(LabelledEnum):
@@ -50,8 +51,8 @@ class OnlineApplication(SQLModel, table=True):
     reference: str = Field(max_length=20, unique=True)
     centre_id: int = Field(foreign_key="centre.id", index=True)
     status: str = Field(default=ApplicationStatus.PENDING.value, max_length=16)
-    phone: str = Field(max_length=20)
-    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    phone: str = Field(sa_type=Encrypted)
+    data: dict = Field(default_factory=dict, sa_type=EncryptedJSON)
     notices_consent: bool = False
     remote_addr: str = Field(default="", max_length=64)
     created_at: datetime = Field(default_factory=utcnow, index=True)
@@ -77,10 +78,11 @@ class Message(SQLModel, table=True):
     case_id: int | None = Field(default=None, foreign_key="mediation_case.id", index=True)
     kind: str = Field(max_length=32)
     channel: str = Field(max_length=16)
-    recipient: str = Field(max_length=254, index=True)
-    text: str = Field(sa_column=Column(Text, nullable=False))
+    recipient: str = Field(sa_type=Encrypted)  # a phone (encrypted, like the workers')
+    recipient_key: str | None = Field(default=None, max_length=80, index=True)  # lookup_key
+    text: str = Field(sa_type=Encrypted)
     # The values in the text, by name: what an SMS template's parameters are filled from.
-    params: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    params: dict = Field(default_factory=dict, sa_type=EncryptedJSON)
     status: str = Field(default=MessageStatus.QUEUED.value, max_length=16)
     attempts: int = 0
     error: str = Field(default="", max_length=500)
@@ -104,7 +106,7 @@ class EmployerReply(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="mediation_case.id", index=True)
     token: str = Field(max_length=64, unique=True)
-    phone: str = Field(max_length=20)
+    phone: str = Field(sa_type=Encrypted)
     sent_at: datetime = Field(default_factory=utcnow)
     answered_at: datetime | None = None
     agrees: bool | None = None
@@ -151,7 +153,7 @@ class DocumentService(SQLModel, table=True):
     doc_code: str = Field(max_length=16)
     title: str = Field(max_length=64)
     token: str = Field(max_length=64, unique=True)
-    phone: str = Field(max_length=20)
+    phone: str = Field(sa_type=Encrypted)
     sent_at: datetime = Field(default_factory=utcnow)
     opened_at: datetime | None = None
     served_by_id: int | None = Field(default=None, foreign_key="user.id")

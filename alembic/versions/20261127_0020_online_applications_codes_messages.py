@@ -2,7 +2,9 @@
 
 - one_time_code: six-digit codes sent to a phone (only their keyed hash), with tries and expiry.
 - online_application: what a worker typed on /apply, until the phone is proved (then a case).
-- message: every message sent to anyone, over which channel, with its status.
+- message: every message sent to anyone, over which channel, with its status; the recipient,
+  the text and its values encrypted like the workers' phones (models/crypto.py), the recipient
+  found by its lookup key.
 - employer_reply: the employer's answer by the link sent to its mobile (agrees, reason, dates).
 - rating: a worker's 1–5 rating of the service after closure, by the link in the closing notice.
 - document_service: documents served electronically, with the moment each was opened.
@@ -51,8 +53,8 @@ def upgrade() -> None:
         sa.Column("reference", String(length=20), nullable=False),
         sa.Column("centre_id", sa.Integer(), nullable=False),
         sa.Column("status", String(length=16), nullable=False),
-        sa.Column("phone", String(length=20), nullable=False),
-        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("phone", sa.String(), nullable=False),
+        sa.Column("data", sa.String(), nullable=False),
         sa.Column("notices_consent", sa.Boolean(), nullable=False),
         sa.Column("remote_addr", String(length=64), nullable=False),
         sa.Column("created_at", Moment(), nullable=False),
@@ -79,9 +81,10 @@ def upgrade() -> None:
         sa.Column("case_id", sa.Integer(), nullable=True),
         sa.Column("kind", String(length=32), nullable=False),
         sa.Column("channel", String(length=16), nullable=False),
-        sa.Column("recipient", String(length=254), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("recipient", sa.String(), nullable=False),
+        sa.Column("recipient_key", String(length=80), nullable=True),
+        sa.Column("text", sa.String(), nullable=False),
+        sa.Column("params", sa.String(), nullable=False),
         sa.Column("status", String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("error", String(length=500), nullable=False),
@@ -95,7 +98,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("dedupe_key", name=op.f("uq_message_dedupe_key")),
     )
     op.create_index(op.f("ix_message_case_id"), "message", ["case_id"])
-    op.create_index(op.f("ix_message_recipient"), "message", ["recipient"])
+    op.create_index(op.f("ix_message_recipient_key"), "message", ["recipient_key"])
     op.create_index(op.f("ix_message_created_at"), "message", ["created_at"])
 
 
@@ -104,7 +107,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("token", String(length=64), nullable=False),
-        sa.Column("phone", String(length=20), nullable=False),
+        sa.Column("phone", sa.String(), nullable=False),
         sa.Column("sent_at", Moment(), nullable=False),
         sa.Column("answered_at", Moment(), nullable=True),
         sa.Column("agrees", sa.Boolean(), nullable=True),
@@ -158,7 +161,7 @@ def upgrade() -> None:
         sa.Column("doc_code", String(length=16), nullable=False),
         sa.Column("title", String(length=64), nullable=False),
         sa.Column("token", String(length=64), nullable=False),
-        sa.Column("phone", String(length=20), nullable=False),
+        sa.Column("phone", sa.String(), nullable=False),
         sa.Column("sent_at", Moment(), nullable=False),
         sa.Column("opened_at", Moment(), nullable=True),
         sa.Column("served_by_id", sa.Integer(), nullable=True),

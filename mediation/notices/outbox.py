@@ -9,6 +9,7 @@ from typing import Protocol
 
 from sqlmodel import Session, select
 
+from mediation.identifiers import lookup_key
 from models import Message, MessageStatus, utcnow
 
 
@@ -80,6 +81,7 @@ def send(
         kind=kind,
         channel=channel or DEFAULT_CHANNEL,
         recipient=recipient,
+        recipient_key=lookup_key("phone", recipient),
         text=text,
         dedupe_key=dedupe_key,
         params=params or {},
@@ -111,5 +113,5 @@ def latest(session: Session, recipient: str | None = None, limit: int = 20) -> l
     """The newest messages first, optionally to one recipient."""
     query = select(Message).order_by(Message.id.desc()).limit(limit)
     if recipient:
-        query = query.where(Message.recipient == recipient)
+        query = query.where(Message.recipient_key == lookup_key("phone", recipient))
     return list(session.exec(query))

@@ -17,6 +17,7 @@ from mediation.cases.payments import pay_outstanding
 from mediation.dates import TZ
 from mediation.dates import now as local_now
 from mediation.dates import today as local_today
+from mediation.identifiers import lookup_key
 from mediation.online import service
 from models import Case, Message, User, Worker
 from models.db import make_engine
@@ -31,7 +32,7 @@ def last_text(engine, phone: str, kind: str) -> str:
     with Session(engine) as session:
         message = session.exec(
             select(Message)
-            .where(Message.recipient == phone, Message.kind == kind)
+            .where(Message.recipient_key == lookup_key("phone", phone), Message.kind == kind)
             .order_by(Message.id.desc())
         ).first()
         assert message is not None, f"no {kind} message to {phone}"

@@ -79,8 +79,10 @@ STRUCTURED = {
     "period_report": {"scope_kind", "scope_code"},
     # The online services: codes, links' tokens and keys are never shown; phones only masked.
     "one_time_code": {"purpose", "subject", "phone_key", "code_hash"},
-    "online_application": {"token", "reference", "status", "phone", "remote_addr"},
-    "message": {"kind", "channel", "status", "dedupe_key", "recipient"},
+    # (an application's data and a message's values are JSON: what they hold is shown, escaped,
+    # on the case the application became and in the message's text)
+    "online_application": {"token", "reference", "status", "phone", "remote_addr", "data"},
+    "message": {"kind", "channel", "status", "dedupe_key", "recipient", "recipient_key", "params"},
     "employer_reply": {"token", "phone"},
     "document_service": {"doc_code", "token", "phone"},
     "rating": {"token"},

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from conftest import csrf_from, resident_id, text_of
 from mediation.dates import today
+from mediation.identifiers import lookup_key
 from models import Case, Message, OneTimeCode, OnlineApplication, Worker, utcnow
 from views.extensions import limiter
 
@@ -53,7 +54,9 @@ def post_application(client, url="/apply/NH-LS", **overrides):
 
 def latest_code(db, phone=PHONE) -> str:
     message = db.exec(
-        select(Message).where(Message.recipient == phone).order_by(Message.id.desc())
+        select(Message)
+        .where(Message.recipient_key == lookup_key("phone", phone))
+        .order_by(Message.id.desc())
     ).first()
     assert message is not None, "no message to the phone"
     return re.search(r"验证码为(\d{6})", message.text).group(1)

@@ -10,6 +10,7 @@ from sqlmodel import select
 from conftest import csrf_from, text_of
 from mediation.cases import lifecycle
 from mediation.dates import now as local_now
+from mediation.identifiers import lookup_key
 from models import Employer, EmployerReply, Message, Worker
 from views.extensions import limiter
 
@@ -42,7 +43,9 @@ def send_link(client, case) -> str:
 
 def link_in_sms(db) -> str:
     message = db.exec(
-        select(Message).where(Message.recipient == EMPLOYER_MOBILE).order_by(Message.id.desc())
+        select(Message)
+        .where(Message.recipient_key == lookup_key("phone", EMPLOYER_MOBILE))
+        .order_by(Message.id.desc())
     ).first()
     return re.search(r"http://localhost(/respond/\S+)", message.text).group(1)
 

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from conftest import csrf_from, succeed
 from mediation.cases import lifecycle
+from mediation.identifiers import lookup_key
 from models import Message, Rating, Worker
 from views.extensions import limiter
 
@@ -33,7 +34,9 @@ def consent_all(db, case) -> list[Worker]:
 
 def rating_link(db, phone: str) -> str:
     message = db.exec(
-        select(Message).where(Message.recipient == phone, Message.kind == "closed")
+        select(Message).where(
+            Message.recipient_key == lookup_key("phone", phone), Message.kind == "closed"
+        )
     ).one()
     return re.search(r"http://127\.0\.0\.1:5000(/rate/\S+)", message.text).group(1)
 

@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import select
 
 from conftest import csrf_from, succeed
+from mediation.identifiers import lookup_key
 from models import DocumentService, Message, Worker
 from views.extensions import limiter
 
@@ -43,7 +44,7 @@ def serve_agreement(client, case, workers):
 def link_and_code(db, phone: str, kind: str) -> str:
     message = db.exec(
         select(Message)
-        .where(Message.recipient == phone, Message.kind == kind)
+        .where(Message.recipient_key == lookup_key("phone", phone), Message.kind == kind)
         .order_by(Message.id.desc())
     ).first()
     return message.text

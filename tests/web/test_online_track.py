@@ -8,6 +8,7 @@ import pytest
 from sqlmodel import select
 
 from conftest import csrf_from, succeed, text_of
+from mediation.identifiers import lookup_key
 from models import Message, Worker
 from views.extensions import limiter
 
@@ -38,7 +39,9 @@ def ask(client, number: str, id_number: str):
 
 def code_sent_to(db, phone: str) -> str | None:
     message = db.exec(
-        select(Message).where(Message.recipient == phone).order_by(Message.id.desc())
+        select(Message)
+        .where(Message.recipient_key == lookup_key("phone", phone))
+        .order_by(Message.id.desc())
     ).first()
     return re.search(r"验证码为(\d{6})", message.text).group(1) if message else None
 
