@@ -23,6 +23,7 @@ from models.case import (
     Worker,
 )
 from models.employer import Employer, EmployerCounsel
+from models.job import DueItem, DueKind, Job, JobState, StoredFile
 from models.legal import (
     COUNTED_SERVICES,
     LegalCase,
@@ -68,6 +69,11 @@ __all__ = [
     "FailureReason",
     "FileType",
     "Instalment",
+    "DueItem",
+    "DueKind",
+    "Job",
+    "JobState",
+    "StoredFile",
     "LabelledEnum",
     "Lawyer",
     "LawyerCentre",
