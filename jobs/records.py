@@ -177,6 +177,22 @@ def reap(session: Session, stale_after: timedelta, max_attempts: int) -> Reaped:
     return Reaped(list(requeued), list(failed))
 
 
+def expire_files(session: Session, finished_before: datetime) -> int:
+    """Delete the files of jobs finished before the cutoff (their page then says the file has
+    expired); how many. Commits."""
+    from mediation import storage
+
+    expired = session.exec(
+        select(Job).where(Job.result_key.is_not(None), Job.finished_at < finished_before)
+    ).all()
+    for job in expired:
+        storage.store.delete(session, job.result_key)
+        job.result_key = None
+        session.add(job)
+    session.commit()
+    return len(expired)
+
+
 def jobs_of(session: Session, user: User, limit: int = 50) -> list[Job]:
     """The user's own jobs, newest first; an admin sees everyone's."""
     statement = select(Job).order_by(Job.created_at.desc(), Job.id).limit(limit)

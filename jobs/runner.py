@@ -15,6 +15,7 @@ from sqlmodel import Session
 from jobs import records
 from jobs.kinds import KINDS, Context, JobFailure
 from models import Job, JobState
+from models.base import utcnow
 from views.db import database
 
 log = logging.getLogger(__name__)
@@ -105,12 +106,14 @@ def _end(job_id: str, token: str, state: JobState, error: str = "") -> None:
 
 
 def reap(send: Callable[[str], None]) -> records.Reaped:
-    """Requeue the jobs of workers that stopped sending heartbeats, and send them again."""
+    """Requeue the jobs of workers that stopped sending heartbeats, and send them again; and
+    delete the files of jobs finished more than JOB_KEEP_DAYS ago."""
     config = current_app.config
     with _session(write=True) as session:
         reaped = records.reap(
             session, timedelta(seconds=config["JOB_STALE_SECONDS"]), config["JOB_MAX_ATTEMPTS"]
         )
+        records.expire_files(session, utcnow() - timedelta(days=config["JOB_KEEP_DAYS"]))
     for job_id in reaped.requeued:
         send(job_id)
     if reaped.requeued or reaped.failed:

@@ -254,3 +254,24 @@ def test_a_centre_outside_scope_is_not_offered(client, login_as):
         "/jobs/agreements", data={"csrf_token": token, "centre": "NH-LS", "month": "2024-05"}
     )
     assert response.status_code == 422
+
+
+def test_a_built_file_is_deleted_after_the_keeping_period(
+    app, db, client, login_as, three_cases, small_threshold, monkeypatch
+):
+    login_as("mediator", "NH-LS")
+    job_id = _start_export(client)
+    queue.drain(app)
+    with app.app_context():
+        runner.reap(queue.engine(app).send)
+    assert client.get(f"/jobs/{job_id}/download").status_code == 200  # within JOB_KEEP_DAYS
+    db.expire_all()
+    job = db.get(Job, job_id)
+    job.finished_at -= timedelta(days=8)  # JOB_KEEP_DAYS is 7
+    db.add(job)
+    db.commit()
+    with app.app_context():
+        runner.reap(queue.engine(app).send)
+    assert client.get(f"/jobs/{job_id}/download").status_code == 404
+    assert db.get(StoredFile, storage.job_key(job_id)) is None
+    assert "超过保留期限" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
