@@ -60,3 +60,4 @@ class Config:
     JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", 120))  # no heartbeat: requeue
     JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 3))
     JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", 7))  # a built file is kept this long
+    JOB_PROGRESS_SECONDS = 0.5  # progress (and the heartbeat) written at most this often

@@ -73,7 +73,7 @@ def run(job_id: str) -> None:
         job = session.get(Job, job_id)
         kind, params, owner_id, attempts = job.kind, dict(job.params), job.owner_id, job.attempts
     config = current_app.config
-    beat = Beat(job_id, token, config.get("JOB_PROGRESS_SECONDS", 0.5))
+    beat = Beat(job_id, token, config["JOB_PROGRESS_SECONDS"])
     context = Context(job_id, params, owner_id, beat)
     outcome = None
     try:
