@@ -55,12 +55,12 @@ instance/secret_key:
 	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
 	chmod 600 $@
 
+# The job worker runs beside the web server and stops with it (no REDIS_URL: its queue is an
+# SQLite file under instance/, nothing else to install).
 run: $(STAMP) instance/secret_key fonts
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app demo-data
 	@echo "打开 http://$(HOST):$(PORT)/ 用上面的演示账户登录（Ctrl+C 停止）"
-	@# The job worker runs beside the web server and stops with it (no REDIS_URL: its queue is
-	@# an SQLite file under instance/, nothing else to install).
 	$(BIN)/flask --app app worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
