@@ -1,4 +1,5 @@
-# `make run`: install, migrate, load demo data, serve on SQLite at http://127.0.0.1:5000
+# `make run`: install, migrate, load demo data, serve on SQLite at http://127.0.0.1:5000 and run
+#             the job worker beside it
 # `make test`: install the test tools, lint, run every test (PostgreSQL too with TEST_DATABASE_URL)
 VENV    ?= .venv
 PYTHON  ?= python3
@@ -7,7 +8,7 @@ STAMP   := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run test lint serve clean-instance
+.PHONY: run test lint serve worker clean-instance
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,14 +55,22 @@ instance/secret_key:
 	$(PYTHON) -c 'import secrets; print(secrets.token_hex(32))' > $@
 	chmod 600 $@
 
+# The job worker runs beside the web server and stops with it (no REDIS_URL: its queue is an
+# SQLite file under instance/, nothing else to install).
 run: $(STAMP) instance/secret_key fonts
 	$(BIN)/flask --app app init-db
 	$(BIN)/flask --app app demo-data
 	@echo "打开 http://$(HOST):$(PORT)/ 用上面的演示账户登录（Ctrl+C 停止）"
+	$(BIN)/flask --app app worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 serve: $(STAMP)
 	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) 'app:create_app()'
+
+# Production's job worker (beside `make serve`): REDIS_URL set on every node and worker.
+worker: $(STAMP)
+	$(BIN)/flask --app app worker
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_security_headers(app)
     register_template_helpers(app)
     register_cli(app)
+    register_jobs(app)
     return app
 
 
@@ -131,6 +132,7 @@ def register_blueprints(app: Flask) -> None:
         calendar,
         cases,
         employers,
+        jobs,
         ledger,
         legal,
         main,
@@ -159,6 +161,7 @@ def register_blueprints(app: Flask) -> None:
         reports,
         warnings,
         online,
+        jobs,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.api_bp)
@@ -226,6 +229,13 @@ def register_template_helpers(app: Flask) -> None:
         from flask_login import current_user
 
         return {"can": lambda name: can(current_user, Permission(name)), "Permission": Permission}
+
+
+def register_jobs(app: Flask) -> None:
+    """The job engine (jobs/queue.py): its broker, tasks and schedules."""
+    from jobs import queue
+
+    queue.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

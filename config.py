@@ -75,7 +75,18 @@ class Config:
     WARN_REPEAT_CLAIMS = int(os.environ.get("WARN_REPEAT_CLAIMS", 3))
     SQL_ECHO = _flag("SQL_ECHO")
 
-    # Scans attached to cases (signed agreements, returned 送达回证, evidence) are stored outside
-    # the database, under random names. None means instance/uploads.
+    # Scans attached to cases are stored in the database (mediation.storage). This is where they
+    # lived before: `flask --app app migrate-uploads` copies them in. None means instance/uploads.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # per file; MAX_CONTENT_LENGTH bounds the whole request
+
+    # Background jobs (jobs/): Huey over Redis when REDIS_URL is set (production, many nodes),
+    # otherwise over an SQLite file under instance/ (one machine: `make run`).
+    REDIS_URL = os.environ.get("REDIS_URL")
+    JOBS_QUEUE_FILE = os.environ.get("JOBS_QUEUE_FILE")  # None means instance/jobs-queue.sqlite3
+    JOB_EXPORT_ROWS = int(os.environ.get("JOB_EXPORT_ROWS", 20_000))  # larger exports: a job
+    JOB_DUE_HOUR = int(os.environ.get("JOB_DUE_HOUR", 6))  # local hour of the daily due job
+    JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", 120))  # no heartbeat: requeue
+    JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 3))
+    JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", 7))  # a built file is kept this long
+    JOB_PROGRESS_SECONDS = 0.5  # progress (and the heartbeat) written at most this often

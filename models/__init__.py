@@ -24,6 +24,7 @@ from models.case import (
 )
 from models.crypto import DataKeyCheck
 from models.employer import Employer, EmployerCounsel
+from models.job import DueItem, DueKind, Job, JobState, StoredFile
 from models.legal import (
     COUNTED_SERVICES,
     LegalCase,
@@ -85,6 +86,11 @@ __all__ = [
     "FailureReason",
     "FileType",
     "Instalment",
+    "DueItem",
+    "DueKind",
+    "Job",
+    "JobState",
+    "StoredFile",
     "LabelledEnum",
     "Lawyer",
     "LawyerCentre",

@@ -1,4 +1,5 @@
-"""Scans of signed paper attached to a case: the file lives on disk, the row describes it."""
+"""Scans of signed paper attached to a case: the bytes live in mediation.storage, the row
+describes them."""
 
 from datetime import datetime
 
@@ -39,7 +40,7 @@ class Attachment(SQLModel, table=True):
     case_id: int = Field(foreign_key="mediation_case.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=32)
     original_name: str = Field(max_length=200)  # as the user's computer named it, for display
-    stored_name: str = Field(max_length=64, unique=True)  # random; the file under UPLOAD_FOLDER
+    stored_name: str = Field(max_length=64, unique=True)  # random; its key in mediation.storage
     content_type: str = Field(max_length=32)
     size_bytes: int
     sha256: str = Field(max_length=64)

@@ -7,7 +7,6 @@ GET  /cases/<id>/attachments/<n>   download, as an attachment under a safe name,
 """
 
 import io
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -64,11 +63,6 @@ def upload_limits() -> str:
     return f"每个扫描件不超过{per_file}，每次上传合计不超过{per_request}"
 
 
-def upload_folder() -> Path:
-    folder = current_app.config.get("UPLOAD_FOLDER")
-    return Path(folder) if folder else Path(current_app.instance_path) / "uploads"
-
-
 def _max_bytes() -> int:
     return current_app.config.get("UPLOAD_MAX_BYTES") or attachments.MAX_BYTES
 
@@ -78,7 +72,7 @@ def _max_bytes() -> int:
 def upload(case_id: int):
     case = load_case(case_id)
     form = AttachmentForm()
-    folder, stored, read = upload_folder(), [], []
+    read = []
 
     def add():
         data = form.file.data.stream.read(_max_bytes() + 1)
@@ -86,7 +80,6 @@ def upload(case_id: int):
         file_type = attachments.check_upload(
             data, form.kind.data, form.note.data or "", _max_bytes()
         )
-        stored.append(attachments.save_file(folder, data, file_type))
         attachments.add_attachment(
             get_db(),
             case,
@@ -95,15 +88,10 @@ def upload(case_id: int):
             original_name=form.file.data.filename,
             file_type=file_type,
             data=data,
-            stored_name=stored[0],
             note=form.note.data or "",
         )
 
-    def discard():  # the scan written to disk before the transaction failed
-        for name in stored:
-            attachments.remove_file(folder, name)
-
-    if submit(form, add, cleanup=discard):
+    if submit(form, add):
         flash("附件已上传", "success")
         return redirect(url_for("cases.detail", case_id=case.id, _anchor="attachments"))
     if form.is_submitted() and form.file.data and not read:
@@ -136,10 +124,9 @@ def download(case_id: int, attachment_id: int):
         abort(404)
     if not shows_personal_data(db, current_user, case):
         abort(403)  # a scan carries ID numbers, phones and signatures in clear
-    path = attachments.stored_path(upload_folder(), attachment.stored_name)
-    if not path.is_file():
-        abort(404)
-    data = path.read_bytes()
+    data = attachments.scan_of(db, attachment)
+    if data is None:
+        abort(404)  # an old scan not yet copied in by `flask --app app migrate-uploads`
     name = attachments.download_name(case, attachment)
     record_read(case, "download", attachments.download_summary(attachment))
     response = send_file(

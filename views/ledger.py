@@ -33,6 +33,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from forms.admin import EmptyForm
 from forms.ledger import LedgerConfirmForm, LedgerUploadForm
 from mediation.cases.listing import filter_conditions
 from mediation.dates import today
@@ -40,6 +41,7 @@ from mediation.ledger.checking import check_ledger, clean_filename
 from mediation.ledger.columns import LEGAL_COLUMNS, OUTCOMES, SHEET_LEGAL_SERVICE, LedgerReport
 from mediation.ledger.exporting import (
     csv_chunks,
+    ledger_count,
     ledger_filename,
     ledger_rows,
     legal_ledger_rows,
@@ -264,6 +266,13 @@ def export(kind: str):
         filename = ledger_filename(kind, today(), SHEET_LEGAL_SERVICE)
         chunks = csv_chunks(legal_ledger_rows(db, legal_conditions), columns=LEGAL_COLUMNS)
         return _attachment(_streamed(db, chunks), filename)
+    limit = current_app.config["JOB_EXPORT_ROWS"]
+    if ledger_count(db, conditions, limit) > limit:  # too long for one request: a job builds it
+        args = {name: value for name, value in request.args.items() if value}
+        form = EmptyForm()
+        return render_template(
+            "jobs/export_confirm.html", kind=kind, args=args, limit=limit, form=form
+        )
     rows = ledger_rows(db, conditions, personal_data_access(db, current_user))
     filename = ledger_filename(kind, today())
     if kind == "csv":

@@ -11,7 +11,7 @@
 - case_worker.notices_consent: the worker agreed to notices by SMS and electronic service.
 
 Revision ID: 0020
-Revises: 0015
+Revises: 0018
 Create Date: 2026-11-27 21:00:00+08:00
 """
 
@@ -22,7 +22,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | Sequence[str] | None = "0015"
+down_revision: str | Sequence[str] | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,19 +1,21 @@
 """Scans attached to a case (signed agreements, returned 送达回证, evidence).
 
-The type is read from the file's first bytes, never from its name; files are stored outside the
-database under random names in the upload folder; every upload and download is audited.
+The type is read from the file's first bytes, never from its name; the bytes go to
+mediation.storage under a random name, in the same transaction as the attachment row (so every
+app node serves them and backups carry them); every upload and download is audited. Scans from
+before that lived under instance/uploads/: `migrate_uploads` copies them in.
 """
 
 import hashlib
-import os
 import re
 import secrets
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import Session, select
 
-from mediation import audit
+from mediation import audit, storage
 from mediation.errors import RuleViolation
 from models import Attachment, AttachmentKind, Case, FileType, User
 
@@ -83,27 +85,44 @@ def download_name(case: Case, attachment: Attachment) -> str:
 
 
 def stored_path(folder: Path, stored_name: str) -> Path:
-    """Where a stored file lives; refuses anything but the names `save_file` makes."""
+    """Where a scan lived on disk before scans moved into storage; refuses any other name."""
     if not _STORED_NAME.fullmatch(stored_name):
         raise ValueError(f"not a stored file name: {stored_name!r}")
     return Path(folder) / stored_name
 
 
-def save_file(folder: Path, data: bytes, file_type: FileType) -> str:
-    """Write the file under a new random name (never overwriting) and return that name."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = secrets.token_hex(16) + file_type.extension
-    descriptor = os.open(stored_path(folder, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:  # scans carry ID numbers: the owner's only
-        handle.write(data)
-    return name
+def scan_of(session: Session, attachment: Attachment) -> bytes | None:
+    """The scan's bytes, or None when they were never migrated from an old upload folder."""
+    return storage.store.get(session, storage.scan_key(attachment.stored_name))
 
 
-def remove_file(folder: Path, stored_name: str | None) -> None:
-    """Undo `save_file` when the transaction that records it fails."""
-    if stored_name:
-        stored_path(folder, stored_name).unlink(missing_ok=True)
+@dataclass(frozen=True)
+class Migration:
+    copied: int
+    already: int
+    stored: list[str]  # the stored names whose scan is now in storage (copied or already)
+    missing: list[str]  # stored names with no file on disk, or a file whose hash differs
+
+
+def migrate_uploads(session: Session, folder: Path) -> Migration:
+    """Copy the scans of attachment rows from the old upload folder into storage, checking each
+    against the SHA-256 recorded at upload. Idempotent: scans already stored are skipped."""
+    copied, already, stored, missing = 0, 0, [], []
+    for attachment in session.exec(select(Attachment).order_by(Attachment.id)):
+        key = storage.scan_key(attachment.stored_name)
+        if storage.store.exists(session, key):
+            already += 1
+            stored.append(attachment.stored_name)
+            continue
+        path = stored_path(folder, attachment.stored_name)
+        data = path.read_bytes() if path.is_file() else None
+        if data is None or hashlib.sha256(data).hexdigest() != attachment.sha256:
+            missing.append(attachment.stored_name)
+            continue
+        storage.store.put(session, key, data, attachment.content_type)
+        copied += 1
+        stored.append(attachment.stored_name)
+    return Migration(copied, already, stored, missing)
 
 
 def add_attachment(
@@ -115,9 +134,11 @@ def add_attachment(
     original_name: str,
     file_type: FileType,
     data: bytes,
-    stored_name: str,
     note: str = "",
 ) -> Attachment:
+    """Record the scan and store its bytes under a new random name, in the caller's transaction."""
+    stored_name = secrets.token_hex(16) + file_type.extension
+    storage.store.put(session, storage.scan_key(stored_name), data, file_type.value)
     attachment = Attachment(
         case_id=case.id,
         kind=kind,

@@ -39,7 +39,7 @@ def _with_employer(statement):
     return statement.join(Employer, Employer.id == Case.employer_id)
 
 
-def _overdue_agreements(today: date):
+def overdue_agreements(today: date):
     """(case, employer, fen overdue) of succeeded cases where some worker's instalments due
     before today add up to more than that worker received (per worker: one worker's
     overpayment does not pay what another is owed)."""
@@ -106,7 +106,7 @@ def workload(session: Session, scope: Scope, today: date) -> Workload:
         .limit(LIST_LIMIT)
     ).all()
     overdue = session.exec(
-        scope.apply(_overdue_agreements(today), Case.centre_id).order_by(Case.id).limit(LIST_LIMIT)
+        scope.apply(overdue_agreements(today), Case.centre_id).order_by(Case.id).limit(LIST_LIMIT)
     ).all()
     return Workload(
         sessions_today=[tuple(r) for r in sessions],

@@ -16,7 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from mediation.dates import today as local_today
 from mediation.ledger.columns import (
@@ -68,6 +69,7 @@ from mediation.ledger.stored import (
 )
 from mediation.money import fen_to_decimal
 from mediation.privacy import PersonalDataAccess, shown
+from models import Case
 
 
 def _cells(row, record: LedgerRecord, show_names: bool) -> list[Any]:
@@ -99,6 +101,19 @@ def _cells(row, record: LedgerRecord, show_names: bool) -> list[Any]:
         EXTENSION_CONSENT: record.extension_consent_on,
     }
     return [escape_cell(values[column]) for column in COLUMNS]
+
+
+def ledger_count(session: Session, conditions: list, limit: int | None = None) -> int:
+    """How many rows `ledger_rows` gives for these conditions; with `limit`, counting stops at
+    limit + 1 (enough to tell whether an export is larger than that)."""
+    statement = (
+        case_statement(export_conditions(conditions))
+        .order_by(None)
+        .with_only_columns(Case.id, maintain_column_froms=True)
+    )
+    if limit is not None:
+        statement = statement.limit(limit + 1)
+    return session.exec(select(func.count()).select_from(statement.subquery())).one()
 
 
 def ledger_rows(

@@ -70,9 +70,10 @@ def browser():
 class LiveServer(str):
     """The server's base URL, which also knows its database URL (for seeding data)."""
 
-    def __new__(cls, base: str, database_url: str):
+    def __new__(cls, base: str, database_url: str, app=None):
         live = super().__new__(cls, base)
         live.database_url = database_url
+        live.app = app  # for working its job queue (jobs.queue.drain)
         return live
 
 
@@ -99,12 +100,13 @@ def live_server(request, tmp_path_factory):
                 "SECRET_KEY": "browser",
                 "DATABASE_URL": url,
                 "UPLOAD_FOLDER": str(tmp_path_factory.mktemp("uploads")),
+                "JOBS_QUEUE_FILE": str(tmp_path_factory.mktemp("jobs") / "queue.sqlite3"),
             }
         )
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", url)
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", url, app)
         server.shutdown()
         app.extensions["database"].engine.dispose()
 

@@ -367,17 +367,13 @@ def test_a_bad_new_key_changes_nothing(database_url, tmp_path, db):
 # -- files the app writes -------------------------------------------------------------------------
 
 
-def test_backups_scans_and_exports_are_readable_by_their_owner_only(app, db, make_case, tmp_path):
-    from mediation.cases.attachments import save_file
-    from models import FileType
-
+def test_backups_and_exports_are_readable_by_their_owner_only(app, db, make_case, tmp_path):
+    """(Scans live in the database: mediation/storage.py.)"""
     old_umask = os.umask(0o022)  # as a shell or a service manager commonly leaves it
     try:
         if db.get_bind().dialect.name == "sqlite":
             copy = backup(app.config["DATABASE_URL"], str(tmp_path / "backups" / "copy.sqlite3"))
             assert _mode(copy) == 0o600
-        scan = save_file(tmp_path / "uploads", b"%PDF-1.4\n", FileType.PDF)
-        assert _mode(tmp_path / "uploads" / scan) == 0o600
         make_case("NH-LS")
         for name in ("ledger.csv", "ledger.xlsx"):
             result = app.test_cli_runner().invoke(args=["export-ledger", str(tmp_path / name)])

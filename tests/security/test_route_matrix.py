@@ -112,6 +112,14 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "legal.convert": (P.CASE_WORK, "case"),
     "legal.stage_new": (P.CASE_RECORD_SESSION, "case"),
     "legal.result": (P.CASE_WORK, "case"),
+    "jobs.index": (LOGIN_ONLY, None),
+    "jobs.detail": (LOGIN_ONLY, None),  # their own jobs only (an admin: all); others 404
+    "jobs.progress": (LOGIN_ONLY, None),
+    "jobs.cancel": (LOGIN_ONLY, None),
+    "jobs.download": (LOGIN_ONLY, None),
+    "jobs.export_ledger": (P.CASE_READ, None),
+    "jobs.print_case": (P.CASE_READ, "case"),
+    "jobs.print_agreements": (P.CASE_READ, None),
 }
 # Roles, with the centre or district they belong to. The case under test is at NH-LS.
 ROLES = {
@@ -171,6 +179,7 @@ def world(db, make_case, make_user, centres):
         "warning": "stale",
         "code": "NH-LS",
         "worker_id": db.exec(select(Worker.id).where(Worker.case_id == case.id)).first(),
+        "job_id": "nothing",
     }
 
 

@@ -98,11 +98,12 @@ def applied_drill_down(db, f: CaseFilter, form: CaseFilterForm) -> list[tuple[st
     return shown
 
 
-def requested_filter(db, scope: Scope) -> tuple[CaseFilterForm, CaseFilter]:
-    """The case list's filter form read from the query string, and the filter it asks for. The
-    list and its ledger export both read it here, so an export holds the cases listed."""
+def requested_filter(db, scope: Scope, args=None) -> tuple[CaseFilterForm, CaseFilter]:
+    """The case list's filter form read from the query string (or `args`, the same filters kept
+    by an export job), and the filter it asks for. The list and its ledger export both read it
+    here, so an export holds the cases listed."""
     centres = visible_centres(db, scope)
-    form = CaseFilterForm(request.args)
+    form = CaseFilterForm(request.args if args is None else args)
     form.centre.choices = select_choices(((c.code, c.name) for c in centres), blank="全部中心")
     form.validate()
     districts = {d.code: d for d in db.exec(select(District))} if form.district.data else {}

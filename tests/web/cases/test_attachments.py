@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import select
 
 from conftest import PDF, csrf_from, upload
+from mediation import storage
 from models import Attachment, AuditEvent
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
@@ -28,6 +29,7 @@ def png_bytes() -> bytes:
 
 @pytest.fixture
 def folder(app, tmp_path, monkeypatch):
+    """The old upload folder: scans no longer go there."""
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
     return tmp_path / "uploads"
 
@@ -70,8 +72,8 @@ def test_a_real_pdf_is_stored_listed_and_downloadable(db, client, login_as, case
     [attachment] = rows(db, case)
     assert attachment.content_type == "application/pdf"
     assert attachment.original_name == "协议 扫描件.pdf"
-    stored = folder / attachment.stored_name
-    assert stored.read_bytes() == PDF
+    assert storage.store.get(db, storage.scan_key(attachment.stored_name)) == PDF
+    assert not folder.exists()  # in the database with the case, not on this node's disk
     assert "协议" not in attachment.stored_name  # a random name, not the user's
     assert audit(db, case, "upload")
 
