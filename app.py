@@ -102,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
         warnings,
     ):
         app.register_blueprint(module.bp)
+    app.request_class = ledger.LedgerRequest  # the ledger upload's own size limit
     app.register_blueprint(reports.api_bp)
     app.register_blueprint(warnings.api_bp)
 

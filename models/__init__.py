@@ -23,6 +23,7 @@ from models.case import (
     Worker,
 )
 from models.employer import Employer, EmployerCounsel
+from models.ledger import LedgerUpload, LedgerUploadStatus
 from models.legal import (
     COUNTED_SERVICES,
     LegalCase,
@@ -71,6 +72,8 @@ __all__ = [
     "LabelledEnum",
     "Lawyer",
     "LawyerCentre",
+    "LedgerUpload",
+    "LedgerUploadStatus",
     "LegalCase",
     "LegalOutcome",
     "LegalStage",

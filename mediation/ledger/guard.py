@@ -1,0 +1,187 @@
+"""Refusing what is not a ledger before it is parsed, and reading what is one within bounds.
+
+A file is looked at before any parser sees it: a .csv must be text (a NUL or many control
+bytes say it is not), an .xlsx must be a zip holding a workbook whose parts, by the zip's own
+directory, are each at most MAX_PART_BYTES uncompressed (zipfile never returns more than a
+part declares, so the directory is a real bound), and whose shared strings each fit an Excel
+cell (32,767 characters; checked by streaming, so a 200 MB string is never held). Workbooks are
+read ignoring the dimension a sheet declares (A1:XFD1048576 would make openpyxl pad a million
+rows of 16,384 cells), and the rows are counted as they are read: a sheet beyond MAX_ROWS rows
+or MAX_COLUMNS columns raises LedgerRefused, and the whole file is refused, never a part of it.
+
+A preview runs under time_limit(seconds): reading checks the deadline as it goes and raises
+PreviewTimeout past it. The limits live here (not in config) so that the domain reads them
+without Flask; the app sets LEDGER_PREVIEW_SECONDS through time_limit.
+"""
+
+import time
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+from xml.parsers import expat
+
+MAX_ROWS = 250_000  # data rows of one sheet (the header row aside)
+MAX_COLUMNS = 100
+MAX_PART_BYTES = 100 * 1024 * 1024  # one part of an .xlsx, uncompressed
+MAX_CELL_CHARS = 32_767  # Excel's own limit on the text of a cell
+SNIFF_BYTES = 64 * 1024  # bytes looked at in each of three places of a .csv
+DEADLINE_EVERY = 1_000  # rows read between two looks at the clock
+TIMEOUT_MESSAGE = "预览超时：文件过大或格式异常"
+NOT_A_WORKBOOK = "无法读取文件：不是有效的 .xlsx 文件"
+NOT_TEXT = "文件内容不是文本（含有二进制数据），不是 CSV 台账；请上传 .xlsx 或 .csv 格式的台账文件"
+# Bytes a text file never holds: C0 controls other than tab, line feed, form feed, carriage
+# return and the old end-of-file mark 0x1A; DEL.
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26)) + b"\x7f"
+_deadline: ContextVar[float | None] = ContextVar("ledger_deadline", default=None)
+
+
+class LedgerRefused(Exception):
+    """The file as a whole is not read: the message says why, in Chinese."""
+
+
+class PreviewTimeout(LedgerRefused):
+    def __init__(self) -> None:
+        super().__init__(TIMEOUT_MESSAGE)
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Within this block, reading a ledger raises PreviewTimeout once `seconds` have passed."""
+    token = _deadline.set(None if seconds is None else time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def check_deadline() -> None:
+    deadline = _deadline.get()
+    if deadline is not None and time.monotonic() > deadline:
+        raise PreviewTimeout()
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):,.0f} MB"
+
+
+def csv_refusal(path: Path) -> str | None:
+    """Why a .csv is not a text file, looked at in its beginning, middle and end: a NUL byte,
+    or more than one control byte in a hundred (GBK and UTF-8 text holds none)."""
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        for offset in sorted({0, max(size // 2 - SNIFF_BYTES // 2, 0), max(size - SNIFF_BYTES, 0)}):
+            handle.seek(offset)
+            sample = handle.read(SNIFF_BYTES)
+            controls = len(sample) - len(sample.translate(None, _CONTROL))
+            if b"\0" in sample or controls * 100 > len(sample):
+                return NOT_TEXT
+    return None
+
+
+def xlsx_refusal(path: Path) -> str | None:
+    """Why an .xlsx is not opened: not a zip, no workbook in it, a part larger than
+    MAX_PART_BYTES uncompressed (from the zip's directory, before anything is decompressed),
+    or a shared string longer than a cell may hold."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return NOT_A_WORKBOOK
+    with archive:
+        infos = archive.infolist()
+        names = {info.filename for info in infos}
+        if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+            return NOT_A_WORKBOOK
+        for info in infos:
+            if info.file_size > MAX_PART_BYTES:
+                return (
+                    f"文件中的「{info.filename}」解压后为 {_megabytes(info.file_size)}，"
+                    f"超过每部分 {_megabytes(MAX_PART_BYTES)} 的上限，未读取"
+                )
+        for info in infos:
+            if "sharedstrings" in info.filename.lower():
+                try:
+                    with archive.open(info) as part:
+                        longest = longest_text(part)
+                except (zipfile.BadZipFile, expat.ExpatError, OSError, EOFError, ValueError):
+                    return NOT_A_WORKBOOK
+                if longest > MAX_CELL_CHARS:
+                    return (
+                        f"文件中有超过 {MAX_CELL_CHARS:,} 个字符的文字（Excel 单元格的上限），"
+                        "不是正常的台账，未读取"
+                    )
+    return None
+
+
+def longest_text(stream, chunk: int = 1 << 16) -> int:
+    """The longest run of text between two tags of an XML stream, stopping as soon as it passes
+    MAX_CELL_CHARS; the text is counted, never kept."""
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    state = {"run": 0, "longest": 0}
+
+    def boundary(*_args) -> None:
+        state["run"] = 0
+
+    def text(data: str) -> None:
+        state["run"] += len(data)
+        state["longest"] = max(state["longest"], state["run"])
+
+    parser.StartElementHandler = boundary
+    parser.EndElementHandler = boundary
+    parser.CharacterDataHandler = text
+    while data := stream.read(chunk):
+        parser.Parse(data, False)
+        if state["longest"] > MAX_CELL_CHARS:
+            return state["longest"]
+        check_deadline()
+    parser.Parse(b"", True)
+    return state["longest"]
+
+
+def ignore_dimensions(workbook) -> None:
+    """Make every sheet of a read-only workbook read only the cells present, whatever range
+    its <dimension> declares."""
+    for worksheet in workbook.worksheets:
+        if hasattr(worksheet, "reset_dimensions"):
+            worksheet.reset_dimensions()
+
+
+def bounded_rows(
+    rows: Iterable[Sequence[Any]], sheet: str = ""
+) -> Iterator[tuple[int, Sequence[Any]]]:
+    """(row number, cells) of the first row (the header) and of every later row with content,
+    raising LedgerRefused at the first row with content past row MAX_ROWS + 1 or a cell with
+    content past column MAX_COLUMNS, and PreviewTimeout past the deadline. Row numbers count
+    the empty rows (openpyxl yields one for each missing row), which are passed over here, at
+    the source: a sheet with one cell in its millionth row costs a million empty lists, not a
+    million rows through the checks. sheet: its name, "" for a CSV."""
+    where = f"工作表「{sheet}」" if sheet else "文件"
+    for number, row in enumerate(rows, start=1):
+        if number % DEADLINE_EVERY == 0:
+            check_deadline()
+        if number > 1 and (not row or all(_blank(value) for value in row)):
+            continue
+        if len(row) > MAX_COLUMNS and any(not _blank(value) for value in row[MAX_COLUMNS:]):
+            raise LedgerRefused(f"{where}第{number}行超过 {MAX_COLUMNS} 列的上限，未导入任何行")
+        if number > MAX_ROWS + 1:
+            raise LedgerRefused(
+                f"{where}超过 {MAX_ROWS:,} 行数据的上限，未导入任何行；请分成几个文件导入"
+            )
+        yield number, row
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def refuse(report, message: str) -> None:
+    """Make the report that of a refused file: this one problem, nothing to import."""
+    report.problems.clear()
+    report.new.clear()
+    report.legal_new.clear()
+    report.rows = 0
+    report.reading_legal, report.reading_sheet = False, ""
+    report.add(None, None, message)
