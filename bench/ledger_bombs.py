@@ -17,6 +17,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -78,12 +79,13 @@ def column_letter(index: int) -> str:
 
 
 def sheet_rows(rows: list[list[str]]) -> str:
-    """<row> elements of inline-string cells."""
+    """<row> elements of inline-string cells (empty ones left out, as Excel does)."""
     return "".join(
         f'<row r="{r}">'
         + "".join(
-            f'<c r="{column_letter(c)}{r}" t="inlineStr"><is><t>{value}</t></is></c>'
+            f'<c r="{column_letter(c)}{r}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
             for c, value in enumerate(cells, start=1)
+            if value
         )
         + "</row>"
         for r, cells in enumerate(rows, start=1)

@@ -32,6 +32,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from forms.ledger import LedgerConfirmForm, LedgerUploadForm
+from mediation.cases.attachments import format_size
 from mediation.cases.listing import filter_conditions
 from mediation.dates import today
 from mediation.ledger import guard
@@ -75,10 +76,6 @@ class LedgerRequest(Request):
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
         self._max_content_length = value
-
-
-def max_upload_text() -> str:
-    return f"{current_app.config['LEDGER_MAX_BYTES'] / (1024 * 1024):,.0f} MB"
 
 
 def _load(token: str) -> LedgerUpload:
@@ -139,7 +136,7 @@ def index():
             channels=[c.value for c in Channel],
             categories=[c.value for c in Category],
             outcomes=OUTCOMES,
-            max_upload=max_upload_text(),
+            max_upload=format_size(current_app.config["LEDGER_MAX_BYTES"]),
             max_rows=guard.MAX_ROWS,
             max_columns=guard.MAX_COLUMNS,
         ),

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from xml.parsers import expat
 
+from mediation.cases.attachments import format_size
+
 MAX_ROWS = 250_000  # data rows of one sheet (the header row aside)
 MAX_COLUMNS = 100
 MAX_PART_BYTES = 100 * 1024 * 1024  # one part of an .xlsx, uncompressed
@@ -63,10 +65,6 @@ def check_deadline() -> None:
         raise PreviewTimeout()
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):,.0f} MB"
-
-
 def csv_refusal(path: Path) -> str | None:
     """Why a .csv is not a text file, looked at in its beginning, middle and end: a NUL byte,
     or more than one control byte in a hundred (GBK and UTF-8 text holds none)."""
@@ -97,8 +95,8 @@ def xlsx_refusal(path: Path) -> str | None:
         for info in infos:
             if info.file_size > MAX_PART_BYTES:
                 return (
-                    f"文件中的「{info.filename}」解压后为 {_megabytes(info.file_size)}，"
-                    f"超过每部分 {_megabytes(MAX_PART_BYTES)} 的上限，未读取"
+                    f"文件中的「{info.filename}」解压后为 {format_size(info.file_size)}，"
+                    f"超过每部分 {format_size(MAX_PART_BYTES)} 的上限，未读取"
                 )
         for info in infos:
             if "sharedstrings" in info.filename.lower():
@@ -160,7 +158,9 @@ def bounded_rows(
     million rows through the checks. sheet: its name, "" for a CSV."""
     where = f"工作表「{sheet}」" if sheet else "文件"
     for number, row in enumerate(rows, start=1):
-        if number % DEADLINE_EVERY == 0:
+        # Not at the header: it is read while the file is opened, before the caller holds the
+        # handle it closes.
+        if number > 1 and number % DEADLINE_EVERY == 0:
             check_deadline()
         if number > 1 and (not row or all(_blank(value) for value in row)):
             continue

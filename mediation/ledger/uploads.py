@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
+from mediation.cases.attachments import format_size
 from mediation.dates import TZ
 from mediation.errors import RuleViolation
 from mediation.ledger.checking import check_ledger
@@ -132,7 +133,7 @@ def upload_ledger(
     file: over `max_bytes`, imported before, or a check running out of time (nothing kept).
     Flushes; sweeps the stale uploads."""
     if len(content) > max_bytes:
-        limit = f"{max_bytes / (1024 * 1024):,.0f} MB"
+        limit = format_size(max_bytes)
         raise RuleViolation([(FIELD, f"文件超过 {limit} 的上限，请分成几个文件导入")])
     sha256 = content_hash(content)
     refuse_if_imported(session, sha256)
