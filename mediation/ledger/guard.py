@@ -1,13 +1,15 @@
 """Refusing what is not a ledger before it is parsed, and reading what is one within bounds.
 
 A file is looked at before any parser sees it: a .csv must be text (a NUL or many control
-bytes say it is not), an .xlsx must be a zip holding a workbook whose parts, by the zip's own
-directory, are each at most MAX_PART_BYTES uncompressed (zipfile never returns more than a
-part declares, so the directory is a real bound), and whose shared strings each fit an Excel
-cell (32,767 characters; checked by streaming, so a 200 MB string is never held). Workbooks are
-read ignoring the dimension a sheet declares (A1:XFD1048576 would make openpyxl pad a million
-rows of 16,384 cells), and the rows are counted as they are read: a sheet beyond MAX_ROWS rows
-or MAX_COLUMNS columns raises LedgerRefused, and the whole file is refused, never a part of it.
+bytes say it is not); an .xlsx must be a zip holding a workbook whose parts, by the zip's own
+directory, are within their limits uncompressed (zipfile never returns more than a part
+declares, so the directory is a real bound): MAX_PART_BYTES for a part read whole (shared
+strings, styles), MAX_SHEET_PART_BYTES for a worksheet, read row by row. Every XML part is then
+streamed once for a run of text longer than an Excel cell holds, so that a 200 MB string is
+refused without being held. Workbooks are read ignoring the dimension a sheet declares
+(A1:XFD1048576 would make openpyxl pad each row to 16,384 cells and a million rows), and the
+rows are counted as they are read: a sheet beyond MAX_ROWS rows or MAX_COLUMNS columns raises
+LedgerRefused, and the whole file is refused, never a part of it.
 
 A preview runs under time_limit(seconds): reading checks the deadline as it goes and raises
 PreviewTimeout past it. The limits live here (not in config) so that the domain reads them
@@ -21,14 +23,19 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
-from xml.parsers import expat
 
 from mediation.cases.attachments import format_size
 
 MAX_ROWS = 250_000  # data rows of one sheet (the header row aside)
 MAX_COLUMNS = 100
-MAX_PART_BYTES = 100 * 1024 * 1024  # one part of an .xlsx, uncompressed
+MAX_PART_BYTES = 100 * 1024 * 1024  # one part of an .xlsx read whole, uncompressed
+# A worksheet part is read row by row: its bound is the largest sheet within the row and column
+# limits (about 45 bytes of XML a cell), not MAX_PART_BYTES, which a 200,000-row ledger passes.
+MAX_SHEET_PART_BYTES = 1024 * 1024 * 1024
 MAX_CELL_CHARS = 32_767  # Excel's own limit on the text of a cell
+# A run of XML bytes without a "<" this long holds more than MAX_CELL_CHARS characters (a
+# character takes at most 6 bytes, as &quot;).
+MAX_RUN_BYTES = 6 * MAX_CELL_CHARS
 SNIFF_BYTES = 64 * 1024  # bytes looked at in each of three places of a .csv
 DEADLINE_EVERY = 1_000  # rows read between two looks at the clock
 TIMEOUT_MESSAGE = "预览超时：文件过大或格式异常"
@@ -80,9 +87,9 @@ def csv_refusal(path: Path) -> str | None:
 
 
 def xlsx_refusal(path: Path) -> str | None:
-    """Why an .xlsx is not opened: not a zip, no workbook in it, a part larger than
-    MAX_PART_BYTES uncompressed (from the zip's directory, before anything is decompressed),
-    or a shared string longer than a cell may hold."""
+    """Why an .xlsx is not opened: not a zip, no workbook in it, a part larger than its limit
+    uncompressed (from the zip's directory, before anything is decompressed), or a run of text
+    longer than a cell may hold in any of its XML parts."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -93,19 +100,20 @@ def xlsx_refusal(path: Path) -> str | None:
         if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
             return NOT_A_WORKBOOK
         for info in infos:
-            if info.file_size > MAX_PART_BYTES:
+            limit = part_limit(info.filename)
+            if info.file_size > limit:
                 return (
                     f"文件中的「{info.filename}」解压后为 {format_size(info.file_size)}，"
-                    f"超过每部分 {format_size(MAX_PART_BYTES)} 的上限，未读取"
+                    f"超过 {format_size(limit)} 的上限，未读取"
                 )
         for info in infos:
-            if "sharedstrings" in info.filename.lower():
+            if info.filename.lower().endswith((".xml", ".rels")):
                 try:
                     with archive.open(info) as part:
-                        longest = longest_text(part)
-                except (zipfile.BadZipFile, expat.ExpatError, OSError, EOFError, ValueError):
+                        too_long = has_long_run(part)
+                except (zipfile.BadZipFile, OSError, EOFError, ValueError):
                     return NOT_A_WORKBOOK
-                if longest > MAX_CELL_CHARS:
+                if too_long:
                     return (
                         f"文件中有超过 {MAX_CELL_CHARS:,} 个字符的文字（Excel 单元格的上限），"
                         "不是正常的台账，未读取"
@@ -113,30 +121,24 @@ def xlsx_refusal(path: Path) -> str | None:
     return None
 
 
-def longest_text(stream, chunk: int = 1 << 16) -> int:
-    """The longest run of text between two tags of an XML stream, stopping as soon as it passes
-    MAX_CELL_CHARS; the text is counted, never kept."""
-    parser = expat.ParserCreate()
-    parser.buffer_text = True
-    state = {"run": 0, "longest": 0}
+def part_limit(name: str) -> int:
+    """The largest a part may be uncompressed: a worksheet is read row by row (the rows and
+    columns are counted as they come), any other part is read whole."""
+    is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+    return MAX_SHEET_PART_BYTES if is_sheet else MAX_PART_BYTES
 
-    def boundary(*_args) -> None:
-        state["run"] = 0
 
-    def text(data: str) -> None:
-        state["run"] += len(data)
-        state["longest"] = max(state["longest"], state["run"])
-
-    parser.StartElementHandler = boundary
-    parser.EndElementHandler = boundary
-    parser.CharacterDataHandler = text
-    while data := stream.read(chunk):
-        parser.Parse(data, False)
-        if state["longest"] > MAX_CELL_CHARS:
-            return state["longest"]
+def has_long_run(stream) -> bool:
+    """Whether an XML stream holds a run of MAX_RUN_BYTES bytes without a "<" (a text longer
+    than a cell holds), looked for in consecutive windows of that size: any run twice as long
+    fills one of them, and a window without a "<" is such a run. One memchr a window, so a
+    200 MB worksheet costs its decompression; a 200 MB string is given up at its first window,
+    never held."""
+    while window := stream.read(MAX_RUN_BYTES):
+        if len(window) == MAX_RUN_BYTES and b"<" not in window:
+            return True
         check_deadline()
-    parser.Parse(b"", True)
-    return state["longest"]
+    return False
 
 
 def ignore_dimensions(workbook) -> None:

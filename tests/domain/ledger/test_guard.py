@@ -16,6 +16,7 @@ from bench.ledger_bombs import (
     string_bomb,
     write_workbook,
 )
+from mediation.cases.attachments import format_size
 from mediation.ledger import guard
 from mediation.ledger.checking import check_ledger
 from mediation.ledger.columns import COLUMNS
@@ -66,14 +67,36 @@ def test_a_part_over_the_limit_is_refused_from_the_zip_directory(db, tmp_path, m
     assert path.stat().st_size < 20_000
     report = check(db, path)
     assert messages(report) == [
-        "文件中的「xl/sharedStrings.xml」解压后为 3 MB，超过每部分 1 MB 的上限，未读取"
+        "文件中的「xl/sharedStrings.xml」解压后为 3 MB，超过 1 MB 的上限，未读取"
     ]
 
 
-def test_a_shared_string_longer_than_a_cell_is_refused_without_being_held(db, tmp_path):
-    report = check(db, string_bomb(tmp_path / "台账.xlsx", size=guard.MAX_CELL_CHARS + 1))
+def test_a_string_longer_than_a_cell_is_refused_without_being_held(db, tmp_path):
+    report = check(db, string_bomb(tmp_path / "台账.xlsx", size=2 * guard.MAX_RUN_BYTES))
     assert messages(report) == [
         "文件中有超过 32,767 个字符的文字（Excel 单元格的上限），不是正常的台账，未读取"
+    ]
+
+
+def test_a_long_string_inside_a_worksheet_is_refused_too(db, tmp_path):
+    rows = f'<row r="1"><c r="A1" t="inlineStr"><is><t>{"字" * 140_000}</t></is></c></row>'
+    report = check(db, write_workbook(tmp_path / "台账.xlsx", rows))
+    assert messages(report) == [
+        "文件中有超过 32,767 个字符的文字（Excel 单元格的上限），不是正常的台账，未读取"
+    ]
+
+
+def test_a_worksheet_is_bounded_by_the_sheet_limit_not_the_part_limit(
+    db, centres, tmp_path, monkeypatch
+):
+    path = write_xlsx(tmp_path / "台账.xlsx", rows_of(centres, 50))
+    sheet = zipfile.ZipFile(path).getinfo("xl/worksheets/sheet1.xml").file_size
+    monkeypatch.setattr(guard, "MAX_PART_BYTES", sheet // 2)  # as a 200,000-row ledger's
+    assert check(db, path).ok
+    monkeypatch.setattr(guard, "MAX_SHEET_PART_BYTES", sheet // 2)
+    assert messages(check(db, path)) == [
+        f"文件中的「xl/worksheets/sheet1.xml」解压后为 {format_size(sheet)}，"
+        f"超过 {format_size(sheet // 2)} 的上限，未读取"
     ]
 
 
