@@ -5,7 +5,7 @@ the same file is never imported twice."""
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, LargeBinary
+from sqlalchemy import JSON, CheckConstraint, Index, LargeBinary, text
 from sqlmodel import Field, SQLModel
 
 from models.base import LabelledEnum, utcnow
@@ -21,6 +21,14 @@ class LedgerUpload(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(f"status IN ({LedgerUploadStatus.sql_in()})", name="status"),
         CheckConstraint("size_bytes >= 0", name="size_not_negative"),
+        # A content is imported once: of two confirmations racing, the second fails here.
+        Index(
+            "uq_ledger_upload_imported_sha256",
+            "sha256",
+            unique=True,
+            sqlite_where=text("status = 'imported'"),
+            postgresql_where=text("status = 'imported'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -29,7 +37,7 @@ class LedgerUpload(SQLModel, table=True):
     centre_id: int | None = Field(default=None, foreign_key="centre.id")  # the uploader's
     filename: str = Field(max_length=200)
     size_bytes: int
-    sha256: str = Field(max_length=64, index=True)
+    sha256: str = Field(max_length=64)
     content: bytes = Field(default=b"", sa_type=LargeBinary)  # emptied once imported
     preview: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # StoredPreview
     status: str = Field(default=LedgerUploadStatus.PREVIEWED, max_length=16)

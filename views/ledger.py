@@ -29,6 +29,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.orm import defer
 from sqlmodel import select
 
 from forms.ledger import LedgerConfirmForm, LedgerUploadForm
@@ -81,7 +82,9 @@ class LedgerRequest(Request):
 def _load(token: str) -> LedgerUpload:
     """The upload awaiting confirmation with this token, if the current user made it (404
     otherwise)."""
-    upload = get_db().exec(select(LedgerUpload).where(LedgerUpload.token == token)).first()
+    query = select(LedgerUpload).where(LedgerUpload.token == token)
+    # The bytes (up to LEDGER_MAX_BYTES) are read only when confirmed, not for each preview.
+    upload = get_db().exec(query.options(defer(LedgerUpload.content))).first()
     if (
         upload is None
         or upload.user_id != current_user.id
@@ -160,7 +163,7 @@ def confirm(token: str):
     db = get_db()
     done = submit(form, lambda: import_upload(db, upload, current_user, current_scope()))
     if done is None:  # imported meanwhile (another tab): say when
-        flash("；".join(form.form_errors), "error")
+        flash("；".join(form.form_errors), "warning")
         return redirect(url_for("ledger.index"))
     report = done.value
     if not report.ok:  # the data changed since the preview: nothing written, the new report

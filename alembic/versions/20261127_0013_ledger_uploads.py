@@ -21,6 +21,8 @@ down_revision: str | Sequence[str] | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+IMPORTED = sa.text("status = 'imported'")
+
 
 def upgrade() -> None:
     op.create_table('ledger_upload',
@@ -45,7 +47,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('ledger_upload', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ledger_upload_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ledger_upload_sha256'), ['sha256'], unique=False)
+        batch_op.create_index(
+            'uq_ledger_upload_imported_sha256',
+            ['sha256'],
+            unique=True,
+            sqlite_where=IMPORTED,
+            postgresql_where=IMPORTED,
+        )
         batch_op.create_index(batch_op.f('ix_ledger_upload_user_id'), ['user_id'], unique=False)
 
 
@@ -53,7 +61,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('ledger_upload', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ledger_upload_user_id'))
-        batch_op.drop_index(batch_op.f('ix_ledger_upload_sha256'))
+        batch_op.drop_index('uq_ledger_upload_imported_sha256')
         batch_op.drop_index(batch_op.f('ix_ledger_upload_created_at'))
 
     op.drop_table('ledger_upload')

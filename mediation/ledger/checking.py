@@ -51,7 +51,9 @@ def check_ledger(
     today: date | None = None,
 ) -> LedgerReport:
     """Read and check a ledger file without writing anything: the report lists the new cases,
-    the rows identical to stored cases (skipped) and every problem."""
+    the rows identical to stored cases (skipped) and every problem. A file refused as a whole
+    (mediation.ledger.guard: not a ledger, too large) has that one problem; past the time limit
+    set by guard.time_limit, PreviewTimeout is raised."""
     today = today or local_today()
     report = LedgerReport(filename=clean_filename(filename))
     ref = Reference.load(session, scope, today)

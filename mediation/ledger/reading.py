@@ -1,6 +1,8 @@
 """Reading a ledger file into the rows of its sheets, and the cell parsers.
 
-An .xlsx is opened with openpyxl in read-only mode; a .csv is read in UTF-8 (with or without BOM)
+A file is first looked at by mediation.ledger.guard, which refuses what is not a ledger before
+any parser sees it and bounds the rows and columns read. An .xlsx is opened with openpyxl in
+read-only mode, reading only the cells present; a .csv is read in UTF-8 (with or without BOM)
 or else GB18030 (a superset of GBK), and is a 法律服务案件 ledger when its header says so. A file
 that cannot be taken as a whole (an .xls, an unknown sheet with content, neither ledger sheet) is
 one problem and none of its rows is read.

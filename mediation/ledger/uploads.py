@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from mediation.cases.attachments import format_size
@@ -178,7 +179,10 @@ def import_upload(
         upload.content = b""
     upload.preview = StoredPreview.of(report).stored()
     session.add(upload)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # another confirmation of the same content won the race
+        raise RuleViolation([(FIELD, "该文件已导入")]) from None
     return report
 
 

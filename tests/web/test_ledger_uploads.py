@@ -6,7 +6,9 @@ import os
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from conftest import csrf_from
@@ -146,3 +148,27 @@ def test_uploads_never_confirmed_are_swept_after_a_day(client, login_as, db):
     db.expire_all()
     assert [u.token for u in db.exec(select(LedgerUpload))] == [fresh_url.rsplit("/", 1)[1]]
     assert stale_token not in fresh_url and client.get(stale_url).status_code == 404
+
+
+def test_of_two_previews_of_one_file_only_the_first_confirmed_imports(client, login_as, db):
+    login_as("centre_supervisor", "NH-LS")
+    first = upload(client, LEDGER).headers["Location"]
+    second = upload(client, LEDGER).headers["Location"]
+    assert confirm(client, first).status_code == 302
+    refused = confirm(client, second)
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/ledger/")
+    assert re.search(r"该文件已于[\d-]+ [\d:]+导入", client.get("/ledger/").get_data(as_text=True))
+    assert count(db, Case) == 2
+
+
+def test_the_database_keeps_one_import_per_content(db):
+    def imported(token: str) -> LedgerUpload:
+        return LedgerUpload(
+            token=token, filename="台账.csv", size_bytes=1, sha256="ab" * 32, status="imported"
+        )
+
+    db.add(imported("one"))
+    db.flush()
+    with pytest.raises(IntegrityError), db.begin_nested():
+        db.add(imported("two"))
+        db.flush()
