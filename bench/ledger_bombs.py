@@ -99,30 +99,40 @@ def write_workbook(
     shared: list[str] = (),
     long_string: int = 0,
     sheet: str = SHEET,
+    long_cell: int = 0,
 ) -> Path:
     """An .xlsx of the fewest parts openpyxl opens: one sheet holding `rows` (XML), declaring
-    `dimension`; shared strings `shared`, then one string of `long_string` letters written in
-    chunks (so that a 200 MB string is never held here either)."""
+    `dimension`, then a cell of `long_cell` letters; shared strings `shared`, then one string
+    of `long_string` letters. Long strings are written in chunks, never held here either."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/workbook.xml", WORKBOOK.format(name=sheet))
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        archive.writestr(
-            "xl/worksheets/sheet1.xml", SHEET_XML.format(dimension=dimension, rows=rows)
-        )
+        head, tail = SHEET_XML.format(dimension=dimension, rows="\0").split("\0")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            part.write((head + rows).encode())
+            if long_cell:
+                part.write(b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>')
+                _write_letters(part, long_cell)
+                part.write(b"</t></is></c></row>")
+            part.write(tail.encode())
         with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
             part.write(STRINGS_HEAD.encode())
             for text in shared:
                 part.write(f"<si><t>{text}</t></si>".encode())
             if long_string:
                 part.write(b"<si><t>")
-                block = b"A" * (1 << 20)
-                for start in range(0, long_string, len(block)):
-                    part.write(block[: min(len(block), long_string - start)])
+                _write_letters(part, long_string)
                 part.write(b"</t></si>")
             part.write(b"</sst>")
     return path
+
+
+def _write_letters(part, count: int) -> None:
+    block = b"A" * (1 << 20)
+    for start in range(0, count, len(block)):
+        part.write(block[: min(len(block), count - start)])
 
 
 def dimension_bomb(path: Path) -> Path:
@@ -138,6 +148,12 @@ def string_bomb(path: Path, size: int = 200 * 1024 * 1024) -> Path:
     """A small workbook (~206 KB for 200 MB) whose one shared string is `size` letters long."""
     rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
     return write_workbook(path, rows, long_string=size)
+
+
+def cell_bomb(path: Path, size: int = 99 * 1024 * 1024) -> Path:
+    """A small workbook whose sheet holds one cell of `size` letters: within every part limit,
+    refused by its text run."""
+    return write_workbook(path, "", long_cell=size)
 
 
 def random_csv(path: Path, size: int = 20_000_000) -> Path:
@@ -199,6 +215,7 @@ def main() -> None:
         files = [
             ("dimension bomb", dimension_bomb(folder / "dimension.xlsx"), "台账.xlsx"),
             ("string bomb", string_bomb(folder / "string.xlsx"), "台账.xlsx"),
+            ("99 MB cell", cell_bomb(folder / "cell.xlsx"), "台账.xlsx"),
             ("random .csv", random_csv(folder / "random.csv"), "台账.csv"),
         ]
         print(f"{'file':<16}{'size':>12}{'seconds':>9}{'peak MB':>9}  answer")
