@@ -172,3 +172,10 @@ def test_the_database_keeps_one_import_per_content(db):
     with pytest.raises(IntegrityError), db.begin_nested():
         db.add(imported("two"))
         db.flush()
+
+
+def test_a_hostile_file_name_is_shown_inert(client, login_as):
+    login_as("admin")
+    name = "<img src=x onerror=alert(1)>.csv"
+    page = client.get(upload(client, LEDGER, name).headers["Location"]).get_data(as_text=True)
+    assert "&lt;img src=x onerror=alert(1)&gt;.csv" in page and "<img src=x" not in page
