@@ -32,6 +32,8 @@ MAX_PART_BYTES = 100 * 1024 * 1024  # one part of an .xlsx read whole, uncompres
 # A worksheet part is read row by row: its bound is the largest sheet within the row and column
 # limits (about 45 bytes of XML a cell), not MAX_PART_BYTES, which a 200,000-row ledger passes.
 MAX_SHEET_PART_BYTES = 1024 * 1024 * 1024
+MAX_PARTS = 10_000  # files in an .xlsx (a ledger's has about ten)
+_EOCD_SEARCH = 22 + 0xFFFF  # the zip's end record and the longest comment after it
 MAX_CELL_CHARS = 32_767  # Excel's own limit on the text of a cell
 # A run of XML bytes without a "<" this long holds more than MAX_CELL_CHARS characters (a
 # character takes at most 6 bytes, as &quot;).
@@ -90,6 +92,10 @@ def xlsx_refusal(path: Path) -> str | None:
     """Why an .xlsx is not opened: not a zip, no workbook in it, a part larger than its limit
     uncompressed (from the zip's directory, before anything is decompressed), or a run of text
     longer than a cell may hold in any of its XML parts."""
+    if (parts := _declared_parts(path)) is None:
+        return NOT_A_WORKBOOK
+    if parts > MAX_PARTS:  # read from the zip's last record, before its directory is loaded
+        return f"文件中有 {parts:,} 个部分，超过 {MAX_PARTS:,} 的上限，不是正常的台账，未读取"
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -119,6 +125,20 @@ def xlsx_refusal(path: Path) -> str | None:
                         "不是正常的台账，未读取"
                     )
     return None
+
+
+def _declared_parts(path: Path) -> int | None:
+    """The number of parts a zip's end record declares (None: no end record, not a zip), so
+    that a directory of millions of entries is refused before zipfile builds an object for
+    each. A zip64 archive declares 0xFFFF here, more than any workbook holds."""
+    size = path.stat().st_size
+    with open(path, "rb") as handle:
+        handle.seek(max(size - _EOCD_SEARCH, 0))
+        tail = handle.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return None
+    return int.from_bytes(tail[at + 10 : at + 12], "little")
 
 
 def part_limit(name: str) -> int:

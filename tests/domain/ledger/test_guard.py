@@ -166,3 +166,14 @@ def _ledger_cells(centres, tmp_path) -> tuple[list[str], list[str]]:
         header, row = list(csv.reader(handle))
     assert header == list(COLUMNS)
     return header, row
+
+
+def test_a_zip_of_too_many_parts_is_refused_before_its_directory_is_read(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(guard, "MAX_PARTS", 100)
+    path = dimension_bomb(tmp_path / "台账.xlsx")
+    with zipfile.ZipFile(path, "a") as archive:
+        for n in range(200):
+            archive.writestr(f"xl/media/{n}.bin", b"")
+    assert messages(check(db, path)) == [
+        "文件中有 206 个部分，超过 100 的上限，不是正常的台账，未读取"
+    ]
