@@ -79,6 +79,12 @@ class LedgerRequest(Request):
         self._max_content_length = value
 
 
+def too_large() -> str:
+    """The message of a ledger upload refused for its size before it was read."""
+    limit = format_size(current_app.config["LEDGER_MAX_BYTES"])
+    return f"上传的文件过大：台账文件不超过 {limit}，请分成几个文件导入。"
+
+
 def _load(token: str) -> LedgerUpload:
     """The upload awaiting confirmation with this token, if the current user made it (404
     otherwise)."""

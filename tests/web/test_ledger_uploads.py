@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+import views.ledger
 from conftest import csrf_from
 from mediation.ledger import guard, uploads
 from models import Case, LedgerUpload
@@ -128,6 +129,12 @@ def test_the_upload_route_alone_takes_files_over_the_request_limit(
     refused = upload(client, large)
     assert refused.status_code == 422
     assert "文件超过 4.9 KB 的上限，请分成几个文件导入" in refused.get_data(as_text=True)
+    # Past the limit and the form's envelope: refused before the body is read. (A smaller
+    # envelope, so that the test client keeps the body in memory.)
+    monkeypatch.setattr(views.ledger, "FORM_OVERHEAD_BYTES", 1024)
+    huge = upload(client, large * 2)
+    assert huge.status_code == 413
+    assert "台账文件不超过 4.9 KB，请分成几个文件导入" in huge.get_data(as_text=True)
 
 
 def test_the_ledger_page_states_the_limits(client, login_as):
