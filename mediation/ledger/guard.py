@@ -180,19 +180,23 @@ def bounded_rows(
     million rows through the checks. sheet: its name, "" for a CSV."""
     where = f"工作表「{sheet}」" if sheet else "文件"
     for number, row in enumerate(rows, start=1):
-        # Not at the header: it is read while the file is opened, before the caller holds the
-        # handle it closes.
-        if number > 1 and number % DEADLINE_EVERY == 0:
-            check_deadline()
-        if number > 1 and (not row or all(_blank(value) for value in row)):
-            continue
+        if number == 1:
+            # The header is handed over at once and checked when the next row is asked for: it
+            # is read while the file is opened, before the caller holds the handle it closes.
+            yield number, row
+        else:
+            if number % DEADLINE_EVERY == 0:
+                check_deadline()
+            if not row or all(_blank(value) for value in row):
+                continue
         if len(row) > MAX_COLUMNS and any(not _blank(value) for value in row[MAX_COLUMNS:]):
             raise LedgerRefused(f"{where}第{number}行超过 {MAX_COLUMNS} 列的上限，未导入任何行")
         if number > MAX_ROWS + 1:
             raise LedgerRefused(
                 f"{where}超过 {MAX_ROWS:,} 行数据的上限，未导入任何行；请分成几个文件导入"
             )
-        yield number, row
+        if number > 1:
+            yield number, row
 
 
 def _blank(value: Any) -> bool:

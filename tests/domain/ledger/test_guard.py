@@ -177,3 +177,13 @@ def test_a_zip_of_too_many_parts_is_refused_before_its_directory_is_read(db, tmp
     assert messages(check(db, path)) == [
         "文件中有 206 个部分，超过 100 的上限，不是正常的台账，未读取"
     ]
+
+
+def test_a_header_over_the_column_limit_is_refused(db, centres, tmp_path):
+    header, good = _ledger_cells(centres, tmp_path)
+    wide = header + [f"列{n}" for n in range(len(header), guard.MAX_COLUMNS + 1)]
+    report = check(db, write_workbook(tmp_path / "台账.xlsx", sheet_rows([wide, good])))
+    assert messages(report) == ["工作表「调解案件」第1行超过 100 列的上限，未导入任何行"]
+    path = tmp_path / "宽.csv"
+    path.write_text(",".join(wide) + "\n", encoding="utf-8")
+    assert messages(check(db, path)) == ["文件第1行超过 100 列的上限，未导入任何行"]
