@@ -66,7 +66,7 @@ run: $(STAMP) instance/secret_key fonts
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 serve: $(STAMP)
-	$(BIN)/gunicorn --workers 4 --bind $(HOST):$(PORT) 'app:create_app()'
+	$(BIN)/gunicorn --workers 4 --timeout 90 --bind $(HOST):$(PORT) 'app:create_app()'
 
 # Production's job worker (beside `make serve`): REDIS_URL set on every node and worker.
 worker: $(STAMP)

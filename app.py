@@ -164,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
         jobs,
     ):
         app.register_blueprint(module.bp)
+    app.request_class = ledger.LedgerRequest  # the ledger upload's own size limit
     app.register_blueprint(reports.api_bp)
     app.register_blueprint(warnings.api_bp)
 
@@ -185,7 +186,11 @@ def register_errorhandlers(app: Flask) -> None:
     def render_error(error):
         code = getattr(error, "code", 500) or 500
         message = messages.get(code, "请求无法处理")
-        if code == 413:
+        if code == 413 and request.endpoint == "ledger.index":
+            from views.ledger import too_large
+
+            message = too_large()
+        elif code == 413:
             from views.attachments import upload_limits
 
             message = f"{message}：{upload_limits()}。请压缩或分开上传。"

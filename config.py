@@ -34,6 +34,10 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # The ledger upload alone may be larger (views.ledger.LedgerRequest); a preview that takes
+    # longer than this is stopped (mediation.ledger.guard).
+    LEDGER_MAX_BYTES = int(os.environ.get("LEDGER_MAX_BYTES") or 100 * 1024 * 1024)
+    LEDGER_PREVIEW_SECONDS = float(os.environ.get("LEDGER_PREVIEW_SECONDS") or 60)
 
     # Five failures within the window lock the account for the same period.
     LOGIN_MAX_FAILURES = 5

@@ -6,6 +6,8 @@ and its audit events name the command line ("命令行 import-ledger"). The expo
 operator's: every case of the period (or centre), worker names unmasked. An .xlsx holds both
 sheets (调解案件 and 法律服务案件); a .csv holds the mediation cases, or with --kind legal the
 legal-service cases.
+
+A file imported before (the same bytes, on the web or here) is refused: 「该文件已于…导入」.
 """
 
 from pathlib import Path
@@ -16,10 +18,12 @@ from sqlmodel import select
 
 from mediation.cases.listing import CaseFilter, filter_conditions
 from mediation.dates import InvalidDate, parse_date_text, today
+from mediation.errors import RuleViolation
 from mediation.ledger.columns import LEGAL_COLUMNS, LedgerReport
 from mediation.ledger.exporting import csv_chunks, ledger_rows, legal_ledger_rows, write_xlsx
 from mediation.ledger.importing import CLI_ACTOR, import_ledger
 from mediation.ledger.stored import legal_export_conditions
+from mediation.ledger.uploads import file_hash, record_import, refuse_if_imported
 from mediation.permissions import Permission, can
 from mediation.privacy import FULL_ACCESS
 from mediation.scope import Scope, scope_of
@@ -61,6 +65,10 @@ def import_ledger_command(file: Path, dry_run: bool, username: str | None):
             if not can(actor, Permission.LEDGER_IMPORT):
                 raise click.ClickException(f"用户「{username}」无权导入台账")
             scope = scope_of(session, actor)
+        try:
+            refuse_if_imported(session, file_hash(file))
+        except RuleViolation as refusal:
+            raise click.ClickException(str(refusal)) from None
         report = import_ledger(
             session,
             file,
@@ -90,6 +98,8 @@ def import_ledger_command(file: Path, dry_run: bool, username: str | None):
                 f"可新增 {len(report.new)} 件，与已登记案件相同而跳过 {report.skipped} 件。" + legal
             )
             return
+        if report.imported or report.legal_imported:
+            record_import(session, file, file.name, actor)
         session.commit()
         click.echo(import_summary(report))
 

@@ -25,6 +25,7 @@ from models.case import (
 from models.crypto import DataKeyCheck
 from models.employer import Employer, EmployerCounsel
 from models.job import DueItem, DueKind, Job, JobState, StoredFile
+from models.ledger import LedgerUpload, LedgerUploadStatus
 from models.legal import (
     COUNTED_SERVICES,
     LegalCase,
@@ -94,6 +95,8 @@ __all__ = [
     "LabelledEnum",
     "Lawyer",
     "LawyerCentre",
+    "LedgerUpload",
+    "LedgerUploadStatus",
     "LegalCase",
     "LegalOutcome",
     "LegalStage",

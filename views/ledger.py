@@ -3,23 +3,20 @@ admins; and the streamed export of the case list's cases in the ledger format. T
 export holds a second sheet 法律服务案件 (the legal-service cases of the same centres and period
 of acceptance); as CSV those are exported on their own with ?kind=legal.
 
-An uploaded file is kept under the instance folder (ledger_uploads/<random token>), never in
-the session cookie, beside a small JSON note of who uploaded it and its original name. It is
-deleted once imported or discarded; files older than a day are swept away at each upload.
+An uploaded file is checked once and kept in the database with its preview
+(mediation.ledger.uploads), never in the session cookie nor on disk; the preview page shows the
+stored preview. The upload route alone accepts requests up to LEDGER_MAX_BYTES (see
+LedgerRequest); every other route keeps MAX_CONTENT_LENGTH.
 """
 
-import json
-import re
-import secrets
 import tempfile
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 from flask import (
     Blueprint,
+    Request,
     Response,
     abort,
     current_app,
@@ -32,12 +29,16 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.orm import defer
+from sqlmodel import select
 
 from forms.admin import EmptyForm
 from forms.ledger import LedgerConfirmForm, LedgerUploadForm
+from mediation.cases.attachments import format_size
 from mediation.cases.listing import filter_conditions
 from mediation.dates import today
-from mediation.ledger.checking import check_ledger, clean_filename
+from mediation.ledger import guard
+from mediation.ledger.checking import clean_filename
 from mediation.ledger.columns import LEGAL_COLUMNS, OUTCOMES, SHEET_LEGAL_SERVICE, LedgerReport
 from mediation.ledger.exporting import (
     csv_chunks,
@@ -47,91 +48,72 @@ from mediation.ledger.exporting import (
     legal_ledger_rows,
     write_xlsx,
 )
-from mediation.ledger.importing import import_ledger
 from mediation.ledger.stored import legal_export_conditions
+from mediation.ledger.uploads import StoredPreview, import_upload, upload_ledger
 from mediation.permissions import Permission
 from mediation.privacy import personal_data_access
 from mediation.scope import visible_centres
-from models import Category, Channel
+from models import Category, Channel, LedgerUpload, LedgerUploadStatus
 from views.cases.listing import requested_filter
 from views.db import get_db
-from views.helpers import current_scope, require
+from views.helpers import current_scope, form_status, require, submit
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
-UPLOAD_FOLDER = "ledger_uploads"
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32}$")
-STALE_SECONDS = 24 * 3600
-PREVIEW_ROWS = 20
-PROBLEMS_SHOWN = 1000
+UPLOAD_ENDPOINT = "ledger.index"
+FORM_OVERHEAD_BYTES = 1024 * 1024  # the multipart envelope and the CSRF token around the file
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@dataclass(frozen=True)
-class Upload:
-    token: str
-    path: Path
-    note: Path
-    filename: str
+class LedgerRequest(Request):
+    """The app's request: the ledger upload may be as large as LEDGER_MAX_BYTES (and its form
+    envelope); every other request keeps MAX_CONTENT_LENGTH. Decided by the matched endpoint,
+    which is known before anything (CSRF protection included) reads the body."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is None and self.endpoint == UPLOAD_ENDPOINT:
+            return current_app.config["LEDGER_MAX_BYTES"] + FORM_OVERHEAD_BYTES
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
 
 
-def _folder() -> Path:
-    folder = Path(current_app.instance_path) / UPLOAD_FOLDER
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
+def too_large() -> str:
+    """The message of a ledger upload refused for its size before it was read."""
+    limit = format_size(current_app.config["LEDGER_MAX_BYTES"])
+    return f"上传的文件过大：台账文件不超过 {limit}，请分成几个文件导入。"
 
 
-def _sweep(folder: Path) -> None:
-    cutoff = time.time() - STALE_SECONDS
-    for path in folder.iterdir():
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
-def _save(storage) -> str:
-    folder = _folder()
-    _sweep(folder)
-    token = secrets.token_urlsafe(24)
-    filename = clean_filename(storage.filename or "台账")
-    suffix = Path(filename).suffix.lower()
-    storage.save(folder / f"{token}{suffix}")
-    note = {"user_id": current_user.id, "filename": filename, "suffix": suffix}
-    (folder / f"{token}.json").write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
-    return token
-
-
-def _load(token: str) -> Upload:
-    """The upload with this token, if the current user made it (404 otherwise)."""
-    if not TOKEN_RE.fullmatch(token):
+def _load(token: str) -> LedgerUpload:
+    """The upload awaiting confirmation with this token, if the current user made it (404
+    otherwise)."""
+    query = select(LedgerUpload).where(LedgerUpload.token == token)
+    # The bytes (up to LEDGER_MAX_BYTES) are read only when confirmed, not for each preview.
+    upload = get_db().exec(query.options(defer(LedgerUpload.content))).first()
+    if (
+        upload is None
+        or upload.user_id != current_user.id
+        or upload.status != LedgerUploadStatus.PREVIEWED
+    ):
         abort(404)
-    folder = _folder()
-    note_path = folder / f"{token}.json"
-    try:
-        note = json.loads(note_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        abort(404)
-    path = folder / f"{token}{note.get('suffix', '')}"
-    if note.get("user_id") != current_user.id or not path.is_file():
-        abort(404)
-    return Upload(token, path, note_path, note["filename"])
+    return upload
 
 
-def _discard(upload: Upload) -> None:
-    upload.path.unlink(missing_ok=True)
-    upload.note.unlink(missing_ok=True)
-
-
-def _render_preview(upload: Upload, report: LedgerReport, status: int = 200):
+def _render_preview(upload: LedgerUpload, status: int = 200):
     centres = {c.id: c for c in visible_centres(get_db(), current_scope())}
+    report = StoredPreview.loaded(upload.preview)
     return (
         render_template(
             "ledger/preview.html",
             upload=upload,
             report=report,
             form=LedgerConfirmForm(),
-            rows=report.new[:PREVIEW_ROWS],
-            problems=report.problems[:PROBLEMS_SHOWN],
-            hidden_problems=max(len(report.problems) - PROBLEMS_SHOWN, 0),
+            rows=report.new_rows,
+            problems=report.problems,
+            hidden_problems=max(report.problem_count - len(report.problems), 0),
             centres=centres,
         ),
         status,
@@ -142,10 +124,22 @@ def _render_preview(upload: Upload, report: LedgerReport, status: int = 200):
 @require(Permission.LEDGER_IMPORT)
 def index():
     form = LedgerUploadForm()
-    if form.validate_on_submit():
-        token = _save(form.file.data)
-        return redirect(url_for("ledger.preview", token=token))
-    status = 422 if request.method == "POST" else 200
+
+    def operation() -> LedgerUpload:
+        storage = form.file.data
+        limit = current_app.config["LEDGER_MAX_BYTES"]
+        return upload_ledger(
+            get_db(),
+            current_user,
+            clean_filename(storage.filename or "台账"),
+            storage.read(limit + 1),
+            current_scope(),
+            max_bytes=limit,
+            seconds=current_app.config["LEDGER_PREVIEW_SECONDS"],
+        )
+
+    if done := submit(form, operation):
+        return redirect(url_for("ledger.preview", token=done.value.token))
     return (
         render_template(
             "ledger/index.html",
@@ -153,17 +147,18 @@ def index():
             channels=[c.value for c in Channel],
             categories=[c.value for c in Category],
             outcomes=OUTCOMES,
+            max_upload=format_size(current_app.config["LEDGER_MAX_BYTES"]),
+            max_rows=guard.MAX_ROWS,
+            max_columns=guard.MAX_COLUMNS,
         ),
-        status,
+        form_status(),
     )
 
 
 @bp.route("/<token>")
 @require(Permission.LEDGER_IMPORT)
 def preview(token: str):
-    upload = _load(token)
-    report = check_ledger(get_db(), upload.path, upload.filename, current_scope())
-    return _render_preview(upload, report)
+    return _render_preview(_load(token))
 
 
 @bp.route("/<token>/confirm", methods=["POST"])
@@ -174,14 +169,13 @@ def confirm(token: str):
     if not form.validate_on_submit():
         abort(400)
     db = get_db()
-    report = import_ledger(
-        db, upload.path, upload.filename, actor=current_user, scope=current_scope()
-    )
-    if not report.ok:  # the data changed since the preview
-        db.rollback()
-        return _render_preview(upload, report, 422)
-    db.commit()
-    _discard(upload)
+    done = submit(form, lambda: import_upload(db, upload, current_user, current_scope()))
+    if done is None:  # imported meanwhile (another tab): say when
+        flash("；".join(form.form_errors), "warning")
+        return redirect(url_for("ledger.index"))
+    report = done.value
+    if not report.ok:  # the data changed since the preview: nothing written, the new report
+        return _render_preview(upload, 422)
     flash(import_summary(report), "success")
     return redirect(url_for("cases.index"))
 
@@ -192,7 +186,9 @@ def discard(token: str):
     upload = _load(token)
     if not LedgerConfirmForm().validate_on_submit():
         abort(400)
-    _discard(upload)
+    db = get_db()
+    db.delete(upload)
+    db.commit()
     flash("已放弃导入，上传的文件已删除。", "info")
     return redirect(url_for("ledger.index"))
 

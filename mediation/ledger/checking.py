@@ -31,6 +31,7 @@ from mediation.ledger.columns import (
     LedgerReport,
     LegalRecord,
 )
+from mediation.ledger.guard import LedgerRefused, PreviewTimeout, check_deadline, refuse
 from mediation.ledger.reading import open_sheets, sheet_rows
 from mediation.ledger.rows import Reference, parse_legal_row, parse_row
 from mediation.ledger.stored import case_statement, read_legal_records, record_of, with_worker_names
@@ -50,7 +51,9 @@ def check_ledger(
     today: date | None = None,
 ) -> LedgerReport:
     """Read and check a ledger file without writing anything: the report lists the new cases,
-    the rows identical to stored cases (skipped) and every problem."""
+    the rows identical to stored cases (skipped) and every problem. A file refused as a whole
+    (mediation.ledger.guard: not a ledger, too large) has that one problem; past the time limit
+    set by guard.time_limit, PreviewTimeout is raised."""
     today = today or local_today()
     report = LedgerReport(filename=clean_filename(filename))
     ref = Reference.load(session, scope, today)
@@ -72,6 +75,12 @@ def check_ledger(
             report.reading_sheet = legal_label
             rows = sheet_rows(sheets[SHEET_LEGAL_SERVICE], report, legal=True)
             legal_records = _parsed(rows, parse_legal_row, ref, report)
+        check_deadline()
+    except PreviewTimeout:  # the caller's to answer: it set the limit
+        raise
+    except LedgerRefused as refusal:  # too large, too slow: the whole file, never a part
+        refuse(report, str(refusal))
+        return _finish_report(report)
     finally:
         report.reading_legal, report.reading_sheet = False, ""
         if source is not None:

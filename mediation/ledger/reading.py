@@ -1,6 +1,8 @@
 """Reading a ledger file into the rows of its sheets, and the cell parsers.
 
-An .xlsx is opened with openpyxl in read-only mode; a .csv is read in UTF-8 (with or without BOM)
+A file is first looked at by mediation.ledger.guard, which refuses what is not a ledger before
+any parser sees it and bounds the rows and columns read. An .xlsx is opened with openpyxl in
+read-only mode, reading only the cells present; a .csv is read in UTF-8 (with or without BOM)
 or else GB18030 (a superset of GBK), and is a 法律服务案件 ledger when its header says so. A file
 that cannot be taken as a whole (an .xls, an unknown sheet with content, neither ledger sheet) is
 one problem and none of its rows is read.
@@ -14,7 +16,6 @@ import codecs
 import csv
 import unicodedata
 import warnings
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +24,7 @@ from typing import IO, Any
 
 from mediation.dates import InvalidDate, parse_date_text
 from mediation.identifiers import InvalidIdentifier, normalize_credit_code
+from mediation.ledger import guard
 from mediation.ledger.columns import (
     COLUMNS,
     LEGAL_COLUMNS,
@@ -93,9 +95,8 @@ def damaged_utf8_line(path: Path) -> int | None:
 
 def _csv_sheet(path: Path) -> tuple[RawSheet, IO[str]]:
     handle = open(path, encoding=csv_encoding(path), errors="replace", newline="")  # noqa: SIM115
-    reader = csv.reader(handle)
-    header = next(reader, [])
-    rows = ((n, row) for n, row in enumerate(reader, start=2))
+    rows = guard.bounded_rows(csv.reader(handle))
+    _, header = next(rows, (1, []))
     return RawSheet(header=list(header), rows=rows), handle
 
 
@@ -105,6 +106,9 @@ def open_sheets(path: Path, filename: str, report: LedgerReport) -> tuple[dict[s
     have been read."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
+        if refusal := guard.csv_refusal(path):
+            report.add(None, None, refusal)
+            return {}, None
         if (line := damaged_utf8_line(path)) is not None:
             report.add(
                 None,
@@ -127,13 +131,17 @@ def open_sheets(path: Path, filename: str, report: LedgerReport) -> tuple[dict[s
         return {}, None
     import openpyxl
 
+    if refusal := guard.xlsx_refusal(path):
+        report.add(None, None, refusal)
+        return {}, None
     try:
         with warnings.catch_warnings():  # openpyxl warns about styles other tools write
             warnings.simplefilter("ignore")
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        report.add(None, None, "无法读取文件：不是有效的 .xlsx 文件")
+    except Exception:  # noqa: BLE001 (openpyxl raises many kinds on a malformed workbook)
+        report.add(None, None, guard.NOT_A_WORKBOOK)
         return {}, None
+    guard.ignore_dimensions(workbook)
     names = workbook.sheetnames
     for name in names:
         if name not in (SHEET_MEDIATION, SHEET_LEGAL_SERVICE) and _has_content(workbook[name]):
@@ -155,9 +163,9 @@ def open_sheets(path: Path, filename: str, report: LedgerReport) -> tuple[dict[s
     sheets: dict[str, RawSheet] = {}
     for kind in (SHEET_MEDIATION, SHEET_LEGAL_SERVICE):
         if kind in names:
-            rows = workbook[kind].iter_rows(values_only=True)
-            header = list(next(rows, ()))
-            sheets[kind] = RawSheet(header=header, rows=enumerate((list(r) for r in rows), start=2))
+            rows = guard.bounded_rows(workbook[kind].iter_rows(values_only=True), kind)
+            _, header = next(rows, (1, ()))
+            sheets[kind] = RawSheet(header=list(header), rows=((n, list(r)) for n, r in rows))
     report.kind = "、".join(sheets)
     return sheets, workbook
 

@@ -96,6 +96,13 @@ STRUCTURED = {
 # Free text the product keeps without showing it on any page, document or export.
 NOT_SHOWN: dict[str, str] = {
     "message.error": "the provider's refusal, for operators reading the message table",
+    "ledger_upload": {"token", "sha256", "status"},
+}
+# Free text the product keeps without showing it on any page, document or export.
+NOT_SHOWN: dict[str, str] = {
+    # The preview shows the name from the stored preview (its own test escapes it); the column
+    # itself is never rendered.
+    "ledger_upload.filename": "kept to name an imported file",
 }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func
 from sqlmodel import select
 
 from conftest import csrf_from
-from models import AuditEvent, Case, LegalCase, LegalWorker, Worker
+from models import AuditEvent, Case, LedgerUpload, LegalCase, LegalWorker, Worker
 
 HEADER = (
     "案件编号,调解组织,收到申请日期,受理日期,案件来源,争议类别,申请人数,申请人,被申请单位,"
@@ -32,7 +32,7 @@ OTHER_CENTRE_ROW = (
 
 @pytest.fixture(autouse=True)
 def instance_folder(app, tmp_path, monkeypatch):
-    """Uploads go to a temporary instance folder, not the repository's."""
+    """A temporary instance folder: the ledger must write nothing there."""
     monkeypatch.setattr(app, "instance_path", str(tmp_path / "instance"))
     return tmp_path / "instance" / "ledger_uploads"
 
@@ -59,7 +59,9 @@ def test_upload_preview_confirm(client, login_as, db, instance_folder):
     response = upload(client, (HEADER + GOOD_ROWS).encode("utf-8-sig"), "里水2021台账.csv")
     assert response.status_code == 302
     preview_url = response.headers["Location"]
-    assert len(list(instance_folder.iterdir())) == 2  # the file and its note, not the cookie
+    stored = db.exec(select(LedgerUpload)).one()  # in the database, not the cookie nor instance/
+    assert stored.filename == "里水2021台账.csv" and stored.user_id == supervisor.id
+    assert not instance_folder.exists()
 
     page = client.get(preview_url).get_data(as_text=True)
     assert '<strong id="ledger-new">2</strong>' in page
@@ -71,7 +73,8 @@ def test_upload_preview_confirm(client, login_as, db, instance_folder):
     assert confirmed.status_code == 302 and confirmed.headers["Location"].endswith("/cases/")
     assert "已从「里水2021台账.csv」导入 2 件案件" in client.get("/cases/").get_data(as_text=True)
     assert case_count(db) == 2
-    assert list(instance_folder.iterdir()) == []  # deleted after the import
+    db.refresh(stored)  # imported: its bytes dropped, its hash kept
+    assert (stored.status, stored.content) == ("imported", b"") and stored.imported_at
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "import")).first()
     assert event.user_id == supervisor.id and "梁主任" in event.summary
     assert "里水2021台账.csv" in event.summary
@@ -257,6 +260,9 @@ def test_cli_import_names_the_command_line_or_the_user(app, db, tmp_path, make_u
     actors = set(db.exec(select(AuditEvent.actor).where(AuditEvent.action == "import")))
     assert actors == {"命令行 import-ledger"}
     again = runner.invoke(args=["import-ledger", str(_write(tmp_path, GOOD_ROWS))])
+    assert again.exit_code != 0 and "该文件已于" in again.output and case_count(db) == 2
+    # The same cases in another file: each row identical to a stored case is skipped.
+    again = runner.invoke(args=["import-ledger", str(_write(tmp_path, GOOD_ROWS + "\n"))])
     assert "跳过 2 件" in again.output and case_count(db) == 2
 
     make_user("centre_supervisor", "NH-LS", username="liang", display_name="梁敏")
@@ -352,7 +358,7 @@ def test_a_workbook_with_both_sheets_imports_and_the_statistics_agree(client, lo
     assert (case_count(db), legal_count(db)) == (2, 3)
     assert _legal_totals(client) == LEGAL_TOTALS
 
-    again = upload(client, _both_sheets(), "再次.xlsx").headers["Location"]
+    again = upload(client, _both_sheets(LEGAL_ROWS[::-1]), "再次.xlsx").headers["Location"]
     page = client.get(again).get_data(as_text=True)
     assert '<span id="ledger-legal-skipped">3</span>' in page and "均已登记，无需导入" in page
 

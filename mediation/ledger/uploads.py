@@ -1,0 +1,227 @@
+"""Uploaded ledger files, kept in the database (table ledger_upload) from upload to import.
+
+A file is checked once, when it is uploaded: the preview (counts, the first rows to import, the
+problems) is stored with the file's bytes, and showing it again reads it back instead of checking
+the file again. Confirming imports the stored bytes (the check runs again inside the import, as
+the cases may have changed since). An imported upload keeps its content hash and time, not its
+bytes: the same file (by SHA-256) is refused afterwards, on the web and on the command line, so
+that a re-import never doubles cases. Uploads never confirmed are deleted a day after, at the
+next upload (sweep_stale).
+"""
+
+import hashlib
+import secrets
+import tempfile
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from mediation.cases.attachments import format_size
+from mediation.dates import TZ
+from mediation.errors import RuleViolation
+from mediation.ledger.checking import check_ledger
+from mediation.ledger.columns import LedgerReport
+from mediation.ledger.guard import PreviewTimeout, time_limit
+from mediation.ledger.importing import import_ledger
+from mediation.scope import Scope
+from models import LedgerUpload, LedgerUploadStatus, User
+from models.base import utcnow
+
+STALE_AFTER = timedelta(days=1)
+ROWS_KEPT = 20  # rows shown in the preview
+PROBLEMS_KEPT = 1000  # problems listed in the preview (all are counted)
+FIELD = "file"  # the upload form's field, where refusals are shown
+
+
+@dataclass
+class StoredPreview:
+    """What the preview page shows of a checked file, as stored with the upload."""
+
+    filename: str
+    kind: str
+    rows: int
+    new_count: int
+    skipped: int
+    legal_new_count: int
+    legal_skipped: int
+    problem_count: int
+    problems: list[str] = field(default_factory=list)  # the first PROBLEMS_KEPT
+    new_rows: list[dict[str, Any]] = field(default_factory=list)  # the first ROWS_KEPT
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem_count
+
+    @property
+    def has_legal(self) -> bool:
+        return bool(self.legal_new_count or self.legal_skipped)
+
+    @classmethod
+    def of(cls, report: LedgerReport) -> "StoredPreview":
+        return cls(
+            filename=report.filename,
+            kind=report.kind,
+            rows=report.rows,
+            new_count=len(report.new),
+            skipped=report.skipped,
+            legal_new_count=len(report.legal_new),
+            legal_skipped=report.legal_skipped,
+            problem_count=len(report.problems),
+            problems=[str(problem) for problem in report.problems[:PROBLEMS_KEPT]],
+            new_rows=[
+                {
+                    "row": record.row,
+                    "number": record.number,
+                    "centre_id": record.centre_id,
+                    "accepted_on": record.accepted_on.isoformat() if record.accepted_on else "",
+                    "outcome": record.outcome,
+                    "worker_count": record.worker_count,
+                    "employer_name": record.employer_name,
+                    "claimed_fen": record.claimed_fen,
+                    "agreed_fen": record.agreed_fen,
+                }
+                for record in report.new[:ROWS_KEPT]
+            ],
+        )
+
+    @classmethod
+    def loaded(cls, data: dict[str, Any]) -> "StoredPreview":
+        return cls(**data)
+
+    def stored(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def content_hash(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def refuse_if_imported(session: Session, sha256: str) -> None:
+    """RuleViolation naming when, if a file with this content was imported before."""
+    earlier = session.exec(
+        select(LedgerUpload.imported_at)
+        .where(LedgerUpload.sha256 == sha256, LedgerUpload.status == LedgerUploadStatus.IMPORTED)
+        .order_by(LedgerUpload.imported_at)
+    ).first()
+    if earlier is not None:
+        raise RuleViolation([(FIELD, f"该文件已于{earlier.astimezone(TZ):%Y-%m-%d %H:%M}导入")])
+
+
+def upload_ledger(
+    session: Session,
+    user: User,
+    filename: str,
+    content: bytes,
+    scope: Scope,
+    *,
+    max_bytes: int,
+    seconds: float | None,
+) -> LedgerUpload:
+    """Check the file once (within `seconds`) and keep it with its preview. Refused, at the
+    file: over `max_bytes`, imported before, or a check running out of time (nothing kept).
+    Flushes; sweeps the stale uploads."""
+    if len(content) > max_bytes:
+        limit = format_size(max_bytes)
+        raise RuleViolation([(FIELD, f"文件超过 {limit} 的上限，请分成几个文件导入")])
+    sha256 = content_hash(content)
+    refuse_if_imported(session, sha256)
+    try:
+        with time_limit(seconds):
+            report = _checked(
+                content, filename, lambda path: check_ledger(session, path, filename, scope)
+            )
+    except PreviewTimeout as timeout:
+        raise RuleViolation([(FIELD, str(timeout))]) from None
+    sweep_stale(session)
+    upload = LedgerUpload(
+        token=secrets.token_urlsafe(24),
+        user_id=user.id,
+        centre_id=user.centre_id,
+        filename=report.filename,
+        size_bytes=len(content),
+        sha256=sha256,
+        content=content,
+        preview=StoredPreview.of(report).stored(),
+    )
+    session.add(upload)
+    session.flush()
+    return upload
+
+
+def import_upload(
+    session: Session, upload: LedgerUpload, actor: User, scope: Scope
+) -> LedgerReport:
+    """Import a stored upload (all or nothing) and mark it imported, its bytes dropped. When the
+    import finds problems (the cases changed since the preview) nothing is written and the
+    preview is replaced by the new report. Flushes."""
+    refuse_if_imported(session, upload.sha256)
+    report = _checked(
+        upload.content,
+        upload.filename,
+        lambda path: import_ledger(session, path, upload.filename, actor=actor, scope=scope),
+    )
+    if report.ok:
+        upload.status = LedgerUploadStatus.IMPORTED
+        upload.imported_at = utcnow()
+        upload.content = b""
+    upload.preview = StoredPreview.of(report).stored()
+    session.add(upload)
+    try:
+        session.flush()
+    except IntegrityError:  # another confirmation of the same content won the race
+        raise RuleViolation([(FIELD, "该文件已导入")]) from None
+    return report
+
+
+def record_import(session: Session, path: Path, filename: str, actor: User | None) -> None:
+    """Keep the hash of a file imported from the command line, so that it is refused again.
+    Flushes."""
+    now = utcnow()
+    session.add(
+        LedgerUpload(
+            token=secrets.token_urlsafe(24),
+            user_id=actor.id if actor else None,
+            centre_id=actor.centre_id if actor else None,
+            filename=filename[:200],
+            size_bytes=path.stat().st_size,
+            sha256=file_hash(path),
+            status=LedgerUploadStatus.IMPORTED,
+            created_at=now,
+            imported_at=now,
+        )
+    )
+    session.flush()
+
+
+def sweep_stale(session: Session, now: datetime | None = None) -> None:
+    """Delete the uploads never confirmed that are older than STALE_AFTER. Flushes."""
+    cutoff = (now or utcnow()) - STALE_AFTER
+    session.exec(
+        delete(LedgerUpload).where(
+            LedgerUpload.status == LedgerUploadStatus.PREVIEWED, LedgerUpload.created_at < cutoff
+        )
+    )
+    session.flush()
+
+
+def _checked(content: bytes, filename: str, check) -> LedgerReport:
+    """check(path) on the bytes written to a temporary file named with the upload's suffix (the
+    readers open files by path), removed afterwards."""
+    suffix = Path(filename).suffix.lower()
+    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+        handle.write(content)
+        handle.flush()
+        return check(Path(handle.name))

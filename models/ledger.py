@@ -1,0 +1,45 @@
+"""Ledger files uploaded for import: the bytes and their checked preview, kept in the database
+until imported or discarded, and the content hash of every imported file, kept for good so that
+the same file is never imported twice."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Index, LargeBinary, text
+from sqlmodel import Field, SQLModel
+
+from models.base import LabelledEnum, utcnow
+
+
+class LedgerUploadStatus(LabelledEnum):
+    PREVIEWED = ("previewed", "待确认")
+    IMPORTED = ("imported", "已导入")
+
+
+class LedgerUpload(SQLModel, table=True):
+    __tablename__ = "ledger_upload"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({LedgerUploadStatus.sql_in()})", name="status"),
+        CheckConstraint("size_bytes >= 0", name="size_not_negative"),
+        # A content is imported once: of two confirmations racing, the second fails here.
+        Index(
+            "uq_ledger_upload_imported_sha256",
+            "sha256",
+            unique=True,
+            sqlite_where=text("status = 'imported'"),
+            postgresql_where=text("status = 'imported'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(max_length=64, unique=True)  # random: the preview's address
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)  # None: CLI
+    centre_id: int | None = Field(default=None, foreign_key="centre.id")  # the uploader's
+    filename: str = Field(max_length=200)
+    size_bytes: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(default=b"", sa_type=LargeBinary)  # emptied once imported
+    preview: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # StoredPreview
+    status: str = Field(default=LedgerUploadStatus.PREVIEWED, max_length=16)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    imported_at: datetime | None = None
