@@ -32,6 +32,7 @@ from mediation.ledger.exporting import (
     legal_ledger_rows,
     write_xlsx,
 )
+from mediation.notices.daily import send_due_notices
 from mediation.privacy import personal_data_access
 from mediation.scope import scope_of
 from models import Agreement, Case, Centre, User
@@ -207,11 +208,17 @@ def print_agreements(ctx: Context, session: Session) -> Outcome:
 
 
 def compute_due(ctx: Context, session: Session) -> Outcome:
-    """What is due as seen on the job's day, stored for the notices (one set per day)."""
+    """What is due as seen on the job's day, stored (one set per day), and the day's reminders
+    to the workers, sent once each (mediation.notices.daily), in the same transaction."""
     day = date.fromisoformat(ctx.params["day"])
     items = due_items(session, day)
     ctx.progress(len(items), len(items))
-    return Outcome(lambda s: replace_due_items(s, day, items, ctx.job_id))
+
+    def apply(writing: Session) -> None:
+        replace_due_items(writing, day, items, ctx.job_id)
+        send_due_notices(writing, day)
+
+    return Outcome(apply)
 
 
 KINDS: dict[str, Callable[[Context, Session], Outcome]] = {

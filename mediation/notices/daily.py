@@ -1,4 +1,5 @@
-"""The daily run of reminders to workers (`flask --app app notices-due`, or the scheduler):
+"""The daily run of reminders to workers (the daily due job, jobs/kinds.py; or by hand,
+`flask --app app notices-due`):
 an instalment falling due tomorrow, and one left unpaid the day after it fell due. Each is sent
 once per worker and date however often the run repeats (notify_worker_once)."""
 

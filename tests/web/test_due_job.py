@@ -11,7 +11,7 @@ from jobs import queue
 from mediation.cases import lifecycle
 from mediation.cases.agreements import claim_lines, save_agreement
 from mediation.dates import TZ
-from models import DueItem, DueKind, Job, MediationSession
+from models import DueItem, DueKind, Job, MediationSession, Message, Worker
 
 DAY = date(2024, 5, 10)
 
@@ -49,8 +49,14 @@ def _items(db) -> list[tuple[str, int, int | None]]:
     return [(item.kind, item.case_id, item.amount_fen) for item in rows]
 
 
+def _reminders(db) -> int:
+    return len(db.exec(select(Message).where(Message.kind == "instalment_due")).all())
+
+
 def test_the_daily_job_stores_what_is_due_once_per_day(app, db, due_world, monkeypatch):
     monkeypatch.setitem(app.config, "JOB_DUE_HOUR", 6)
+    paying = due_world["paying"]
+    db.exec(update(Worker).where(Worker.case_id == paying.id).values(notices_consent=True))
     with app.app_context():
         assert queue.due_job(datetime(2024, 5, 10, 5, 50, tzinfo=TZ)) is None  # not yet
         job_id = queue.due_job(datetime(2024, 5, 10, 6, 0, tzinfo=TZ))
@@ -71,6 +77,7 @@ def test_the_daily_job_stores_what_is_due_once_per_day(app, db, due_world, monke
     db.expire_all()
     job = db.get(Job, job_id)
     assert job.state == "done" and job.owner_id is None and job.rows_total == 4
+    assert _reminders(db) == paying.worker_count  # the workers owed tomorrow are reminded
 
     # A retry of the same day's job (a killed worker's rerun) leaves one set, not two.
     db.exec(update(Job).where(Job.id == job_id).values(state="queued"))
@@ -78,6 +85,7 @@ def test_the_daily_job_stores_what_is_due_once_per_day(app, db, due_world, monke
     queue.engine(app).send(job_id)
     queue.drain(app)
     assert _items(db) == expected
+    assert _reminders(db) == paying.worker_count  # and only once
 
 
 def test_the_reaper_runs_every_minute_and_the_due_check_every_ten(app):
