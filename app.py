@@ -15,6 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_defaults(app)
+    register_proxy(app)
     register_extensions(app)
     register_converters(app)
     register_blueprints(app)
@@ -39,6 +40,16 @@ def configure_defaults(app: Flask) -> None:
                 f"{key_file} (`make run` does this once)."
             )
         app.config["SECRET_KEY"] = os.urandom(32).hex()
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from the
+    headers they set (and only from as many of them as there are proxies)."""
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def register_converters(app: Flask) -> None:
@@ -76,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
         employers,
         ledger,
         legal,
+        logs,
         main,
         reports,
         roster,
@@ -100,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
         legal,
         reports,
         warnings,
+        logs,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.api_bp)

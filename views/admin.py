@@ -86,6 +86,7 @@ def edit_user(user_id: int | None = None):
             centre_code=form.centre.data or None,
             district_code=form.district.data or None,
             display_name=form.display_name.data or "",
+            actor=current_user,
         )
         created.active = form.active.data
         return created
@@ -105,8 +106,7 @@ def reset_password(user_id: int):
     form = ResetPasswordForm()
 
     def reset():
-        accounts.set_password(db, user, form.password.data)
-        accounts.unlock(db, user)
+        accounts.reset_password(db, user, form.password.data, actor=current_user)
 
     if submit(form, reset):
         flash(f"已重置「{user.username}」的密码，该用户需用新密码重新登录", "success")
@@ -120,7 +120,7 @@ def unlock_user(user_id: int):
     db = get_db()
     user = _get_or_404(User, user_id)
     if EmptyForm().validate_on_submit():
-        accounts.unlock(db, user)
+        accounts.unlock(db, user, actor=current_user)
         db.commit()
         flash(f"已解锁「{user.username}」", "success")
     return redirect(url_for("admin.users"))

@@ -11,8 +11,11 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
 from mediation.errors import RuleViolation, StaleEdit, check_version
+from mediation.logs import access
 from mediation.permissions import Permission, can
+from mediation.privacy import shows_personal_data
 from mediation.scope import Scope, scope_of
+from models import AccessKind
 from views.db import get_db
 
 
@@ -105,3 +108,29 @@ def carried_args(form) -> dict[str, str]:
     fields that are set. Anything else in the query string is dropped, so that it can neither
     collide with url_for's own arguments (`endpoint`, `kind`, `_external`...) nor ride along."""
     return {name: value for name, value in request.args.items() if name in form and value}
+
+
+def write_after_read(write: Callable[[], Any]) -> None:
+    """Run `write` (an access-log record of what this request showed) in a transaction of its
+    own, and commit.
+
+    A GET reads in a deferred SQLite transaction; upgrading it to a write fails at once if
+    another request wrote meanwhile. So end the read (roll back: nothing was written) and write
+    in a transaction that takes the write lock when it begins (waiting on the busy timeout, as
+    POST requests do). Call it once the answer is built: the rollback expires what the request
+    loaded."""
+    db = get_db()
+    db.rollback()
+    if db.get_bind().dialect.name == "sqlite":
+        db.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    write()
+    db.commit()
+
+
+def log_read(case, kind: AccessKind, detail: str = "") -> None:
+    """Record in the access log that the signed-in user read this case (noting when they saw
+    its personal data masked), and commit. Call it once the answer is built."""
+    db = get_db()
+    if not shows_personal_data(db, current_user, case):
+        detail += access.MASKED
+    write_after_read(lambda: access.record_read(db, current_user, kind, case, detail))

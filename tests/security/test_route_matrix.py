@@ -90,6 +90,10 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "legal.convert": (P.CASE_WORK, "case"),
     "legal.stage_new": (P.CASE_RECORD_SESSION, "case"),
     "legal.result": (P.CASE_WORK, "case"),
+    "logs.access": (P.LOGS_READ, None),
+    "logs.access_csv": (P.LOGS_READ, None),
+    "logs.security": (P.LOGS_READ, None),
+    "logs.security_csv": (P.LOGS_READ, None),
 }
 # Roles, with the centre or district they belong to. The case under test is at NH-LS.
 ROLES = {

@@ -8,16 +8,17 @@ from forms import select_choices
 from forms.cases import CaseFilterForm
 from mediation.bounds import parse_id
 from mediation.cases.listing import CaseFilter, list_cases
-from mediation.cases.search import matched_workers, search_legal
+from mediation.cases.search import found_by_identifier, matched_workers, search_legal
 from mediation.dates import today
+from mediation.logs import access
 from mediation.permissions import Permission
 from mediation.privacy import personal_data_access
 from mediation.reference.districts import CITY_LEVEL_CODE, CITY_LEVEL_NAME
 from mediation.scope import Scope, visible_centres
-from models import OPEN_STATUSES, CaseStatus, District, Employer, Lawyer
+from models import OPEN_STATUSES, AccessKind, CaseStatus, District, Employer, Lawyer
 from views.cases import bp
 from views.db import get_db
-from views.helpers import carried_args, current_scope, require
+from views.helpers import carried_args, current_scope, require, write_after_read
 
 DRILL_DOWN_ARGS = ("period_from", "period_to", "statuses", "district", "lawyer", "employer")
 
@@ -120,7 +121,7 @@ def index():
         db, scope, case_filter, today(), cursor=cursor, limit=current_app.config["PAGE_SIZE"]
     )
     args = carried_args(form)
-    return render_template(
+    html = render_template(
         "cases/index.html",
         form=form,
         page=page,
@@ -134,3 +135,14 @@ def index():
         access=personal_data_access(db, current_user),
         more_filters=any(v for k, v in args.items() if k != "q"),
     )
+    log_search(db, case_filter.text, page.rows)
+    return html
+
+
+def log_search(db, text: str, rows) -> None:
+    """A search by ID number or phone reads whose cases a person has: one access-log record per
+    case it found among the rows shown, in one INSERT."""
+    found = set(found_by_identifier(db, text, [row.id for row in rows]))
+    if found:
+        read = [row for row in rows if row.id in found]
+        write_after_read(lambda: access.record_reads(db, current_user, AccessKind.SEARCH, read))
