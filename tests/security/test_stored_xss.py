@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import String, Text, update
+from sqlalchemy import String, Text, insert, update
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel, select
 
@@ -38,6 +38,7 @@ from models import (
     MediationSession,
     PeriodReport,
     User,
+    utcnow,
 )
 
 PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(1)>"
@@ -71,7 +72,12 @@ STRUCTURED = {
     "legal_worker": {"id_type", "id_number"},
     "case_reopening": {"outcome"},
     "period_report": {"scope_kind", "scope_code"},
+    "access_log": {"kind"},
+    "security_event": {"kind"},
 }
+# Append-only tables (the database refuses UPDATE): poisoned by a row inserted with every
+# free-text column set, and the other columns as given here.
+APPEND_ONLY = {"access_log": {"kind": "case_page"}, "security_event": {"kind": "login_failed"}}
 # Free text the product keeps without showing it on any page, document or export.
 NOT_SHOWN: dict[str, str] = {}
 
@@ -97,15 +103,20 @@ def poison(db) -> None:
     """Overwrite every free-text column of every row with the payload and the column's marker
     (unique columns get the row id too), cut to the column's length."""
     tables = SQLModel.metadata.tables
+    inserted = {name: {**columns, "at": utcnow()} for name, columns in APPEND_ONLY.items()}
     for n, (table_name, column_name, length) in enumerate(COLUMNS):
         table = tables[table_name]
         column = table.c[column_name]
-        if column.unique:
+        if table_name in inserted:
+            inserted[table_name][column_name] = f"x{n}x{PAYLOAD}"[: length or None]
+        elif column.unique:
             for row_id in db.exec(select(table.c.id)).all():
                 value = f"x{n}x{row_id}{PAYLOAD}"[:length]
                 db.exec(update(table).where(table.c.id == row_id).values({column_name: value}))
         else:
             db.exec(update(table).values({column_name: f"x{n}x{PAYLOAD}"[: length or None]}))
+    for table_name, values in inserted.items():
+        db.exec(insert(tables[table_name]).values(values))
     db.expire_all()
 
 
