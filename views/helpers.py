@@ -10,6 +10,7 @@ from flask import abort, g, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
+from mediation.cases.search import found_by_identifier
 from mediation.errors import RuleViolation, StaleEdit, check_version
 from mediation.logs import access
 from mediation.permissions import Permission, can
@@ -134,3 +135,12 @@ def log_read(case, kind: AccessKind, detail: str = "") -> None:
     if not shows_personal_data(db, current_user, case):
         detail += access.MASKED
     write_after_read(lambda: access.record_read(db, current_user, kind, case, detail))
+
+
+def log_search(db, text: str, rows) -> None:
+    """A search by ID number or phone reads whose cases a person has: one access-log record per
+    case it found among the rows shown, in one INSERT."""
+    found = set(found_by_identifier(db, text, [row.id for row in rows]))
+    if found:
+        read = [row for row in rows if row.id in found]
+        write_after_read(lambda: access.record_reads(db, current_user, AccessKind.SEARCH, read))

@@ -8,17 +8,16 @@ from forms import select_choices
 from forms.cases import CaseFilterForm
 from mediation.bounds import parse_id
 from mediation.cases.listing import CaseFilter, list_cases
-from mediation.cases.search import found_by_identifier, matched_workers, search_legal
+from mediation.cases.search import matched_workers, search_legal
 from mediation.dates import today
-from mediation.logs import access
 from mediation.permissions import Permission
 from mediation.privacy import personal_data_access
 from mediation.reference.districts import CITY_LEVEL_CODE, CITY_LEVEL_NAME
 from mediation.scope import Scope, visible_centres
-from models import OPEN_STATUSES, AccessKind, CaseStatus, District, Employer, Lawyer
+from models import OPEN_STATUSES, CaseStatus, District, Employer, Lawyer
 from views.cases import bp
 from views.db import get_db
-from views.helpers import carried_args, current_scope, require, write_after_read
+from views.helpers import carried_args, current_scope, log_search, require
 
 DRILL_DOWN_ARGS = ("period_from", "period_to", "statuses", "district", "lawyer", "employer")
 
@@ -137,12 +136,3 @@ def index():
     )
     log_search(db, case_filter.text, page.rows)
     return html
-
-
-def log_search(db, text: str, rows) -> None:
-    """A search by ID number or phone reads whose cases a person has: one access-log record per
-    case it found among the rows shown, in one INSERT."""
-    found = set(found_by_identifier(db, text, [row.id for row in rows]))
-    if found:
-        read = [row for row in rows if row.id in found]
-        write_after_read(lambda: access.record_reads(db, current_user, AccessKind.SEARCH, read))
