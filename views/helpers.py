@@ -111,20 +111,22 @@ def carried_args(form) -> dict[str, str]:
     return {name: value for name, value in request.args.items() if name in form and value}
 
 
-def write_after_read(write: Callable[[], Any]) -> None:
-    """Run `write` (an access-log record of what this request showed) in a transaction of its
-    own, and commit.
+def log_access(rows: access.Rows) -> None:
+    """Append access-log records of what this request showed, in a transaction of their own,
+    and commit.
 
     A GET reads in a deferred SQLite transaction; upgrading it to a write fails at once if
     another request wrote meanwhile. So end the read (roll back: nothing was written) and write
     in a transaction that takes the write lock when it begins (waiting on the busy timeout, as
-    POST requests do). Call it once the answer is built: the rollback expires what the request
-    loaded."""
+    POST requests do). The records are built beforehand (mediation.logs.access), so nothing the
+    rollback expired is loaded again; call it once the answer is built."""
+    if not rows:
+        return
     db = get_db()
     db.rollback()
     if db.get_bind().dialect.name == "sqlite":
         db.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-    write()
+    access.append(db, rows)
     db.commit()
 
 
@@ -134,13 +136,12 @@ def log_read(case, kind: AccessKind, detail: str = "") -> None:
     db = get_db()
     if not shows_personal_data(db, current_user, case):
         detail += access.MASKED
-    write_after_read(lambda: access.record_read(db, current_user, kind, case, detail))
+    log_access(access.reads(db, current_user, kind, [case], detail))
 
 
 def log_search(db, text: str, rows) -> None:
     """A search by ID number or phone reads whose cases a person has: one access-log record per
     case it found among the rows shown, in one INSERT."""
     found = set(found_by_identifier(db, text, [row.id for row in rows]))
-    if found:
-        read = [row for row in rows if row.id in found]
-        write_after_read(lambda: access.record_reads(db, current_user, AccessKind.SEARCH, read))
+    read = [row for row in rows if row.id in found]
+    log_access(access.reads(db, current_user, AccessKind.SEARCH, read))

@@ -55,7 +55,7 @@ from mediation.scope import visible_centres
 from models import Category, Channel
 from views.cases.listing import requested_filter
 from views.db import get_db
-from views.helpers import carried_args, current_scope, require, write_after_read
+from views.helpers import carried_args, current_scope, log_access, require
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
@@ -280,7 +280,7 @@ def export(kind: str):
     legal_conditions = _legal_conditions(case_filter, scope)
     legal_only = kind == "csv" and request.args.get("kind") == "legal"
     what = export_description(kind, legal_only, carried_args(form))
-    write_after_read(lambda: access.record_export(db, current_user, what))
+    log_access(access.export(db, current_user, what))
     if legal_only:
         filename = ledger_filename(kind, today(), SHEET_LEGAL_SERVICE)
         chunks = csv_chunks(legal_ledger_rows(db, legal_conditions), columns=LEGAL_COLUMNS)

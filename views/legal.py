@@ -26,7 +26,7 @@ from mediation.reference.roster import lawyer_of
 from models import Case, Centre, Employer, Lawyer, LegalCase, Role
 from views.cases import load_case
 from views.db import get_db
-from views.helpers import current_scope, form_status, require, submit, write_after_read
+from views.helpers import current_scope, form_status, log_access, require, submit
 
 bp = Blueprint("legal", __name__)
 
@@ -169,7 +169,7 @@ def detail(legal_id: int):
             for key in ("claimed_fen", "awarded_fen", "recovered_fen")
         },
     )
-    write_after_read(lambda: access.record_legal_read(db, current_user, legal, masked=not show))
+    log_access(access.legal_read(db, current_user, legal, masked=not show))
     return page
 
 

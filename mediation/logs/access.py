@@ -5,8 +5,8 @@ document, a scan, the repeat-claim warning at intake naming other cases, a legal
 and a search by ID number or phone (one record per case it found on the page shown). An export
 is one record naming what was exported, never one per row.
 
-Reads of many cases at once go in one INSERT of many rows (`record_reads`), so that a search
-page costs one statement however many cases it shows."""
+Reads of many cases at once go in one INSERT of many rows (`append`), so that a search page
+costs one statement however many cases it shows."""
 
 from collections.abc import Iterable
 from typing import NamedTuple, Protocol
@@ -37,6 +37,9 @@ class CaseRef(NamedTuple):
     number: str
 
 
+Rows = list[dict]
+
+
 def _row(session: Session, user: User, kind: AccessKind, detail: str) -> dict:
     origin = origin_of(session)
     return {
@@ -53,34 +56,30 @@ def _row(session: Session, user: User, kind: AccessKind, detail: str) -> dict:
     }
 
 
-def record_read(
-    session: Session, user: User, kind: AccessKind, case: Numbered, detail: str = ""
-) -> None:
-    """One read of a mediation case's personal data."""
-    record_reads(session, user, kind, [case], detail)
-
-
-def record_reads(
+def reads(
     session: Session, user: User, kind: AccessKind, cases: Iterable[Numbered], detail: str = ""
-) -> int:
-    """One record per mediation case read, all in one INSERT; how many were written."""
-    rows = [
+) -> Rows:
+    """One record per mediation case read. Records are built first and appended after
+    (`append`), so that a view can build them from what it loaded and then write them in a
+    transaction of their own without loading anything again."""
+    return [
         _row(session, user, kind, detail) | {"case_id": case.id, "case_number": case.number}
         for case in cases
     ]
-    if rows:
-        session.execute(insert(AccessRecord), rows)
-    return len(rows)
 
 
-def record_legal_read(session: Session, user: User, legal: Numbered, masked: bool) -> None:
+def legal_read(session: Session, user: User, legal: Numbered, masked: bool) -> Rows:
     """One read of a legal-service case's page (`masked`: its workers were shown masked)."""
     row = _row(session, user, AccessKind.LEGAL_CASE, MASKED if masked else "")
-    session.execute(
-        insert(AccessRecord), [row | {"legal_case_id": legal.id, "case_number": legal.number}]
-    )
+    return [row | {"legal_case_id": legal.id, "case_number": legal.number}]
 
 
-def record_export(session: Session, user: User, detail: str) -> None:
+def export(session: Session, user: User, detail: str) -> Rows:
     """One export, `detail` naming what it held (its kind and filters)."""
-    session.execute(insert(AccessRecord), [_row(session, user, AccessKind.EXPORT, detail)])
+    return [_row(session, user, AccessKind.EXPORT, detail)]
+
+
+def append(session: Session, rows: Rows) -> None:
+    """Write the records in one INSERT, however many (a search that finds a page of cases)."""
+    if rows:
+        session.execute(insert(AccessRecord), rows)

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, literal
 from sqlmodel import Session, select
 
 from mediation.dates import TZ
 from mediation.ledger.columns import escape_cell
 from mediation.numbering import number_key
-from models import AccessKind, AccessRecord, Case, LegalCase, SecurityEvent, SecurityKind
+from models import AccessKind, AccessRecord, Case, LegalCase, SecurityEvent, SecurityKind, User
 
 BATCH = 1_000
 
@@ -43,7 +43,7 @@ def _day_start(day: date) -> datetime:
 def _conditions(model, f: LogFilter) -> list:
     conditions = []
     if f.username.strip():
-        conditions.append(func.lower(model.username) == f.username.strip().lower())
+        conditions.append(model.username.in_(_spellings(f.username.strip())))
     if f.kind:
         conditions.append(model.kind == f.kind)
     if f.date_from:
@@ -55,6 +55,13 @@ def _conditions(model, f: LogFilter) -> list:
     if model is AccessRecord and f.case_number.strip():
         conditions.append(_same_number(f.case_number))
     return conditions
+
+
+def _spellings(typed: str):
+    """The username as typed, and as the account spells it (usernames are matched without
+    regard to case, as at login): compared as stored, so that the index on the column serves."""
+    account = select(User.username).where(func.lower(User.username) == typed.lower())
+    return select(literal(typed)).union(account)
 
 
 def _same_number(typed: str):
@@ -121,8 +128,10 @@ SECURITY_COLUMNS = (
 
 
 def _rows(session: Session, model, f: LogFilter) -> Iterator[Any]:
-    statement = select(model).where(*_conditions(model, f)).order_by(model.id.desc())
-    result = session.exec(statement, execution_options={"yield_per": BATCH})
+    """The matching records as plain rows (no ORM objects: an export may hold millions),
+    read in batches from a server-side cursor."""
+    statement = select(model.__table__).where(*_conditions(model, f)).order_by(model.id.desc())
+    result = session.execute(statement, execution_options={"yield_per": BATCH})
     for partition in result.partitions():
         yield from partition
 

@@ -298,11 +298,7 @@ def update_user(
     session.flush()
     changes = audit.changes_between(before, audit.snapshot(user, _ACCOUNT_FIELDS))
     if changes:
-        kind = (
-            SecurityKind.USER_DEACTIVATED
-            if deactivated
-            else SecurityKind.ROLE_CHANGE
-            if scope_changed
-            else SecurityKind.USER_EDITED
-        )
+        kind = SecurityKind.ROLE_CHANGE if scope_changed else SecurityKind.USER_EDITED
+        if deactivated:
+            kind = SecurityKind.USER_DEACTIVATED
         record_security(session, kind, actor, target_user=user, changes=changes)

@@ -40,7 +40,7 @@ from mediation.privacy import shows_personal_data
 from models import AccessKind, Centre, ClaimKind, Role
 from views.cases import bp
 from views.db import get_db
-from views.helpers import apply_violation, require, submit, write_after_read
+from views.helpers import apply_violation, log_access, require, submit
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -187,13 +187,10 @@ def _render_repeats(form: IntakeForm, context: dict, claims: list[RepeatClaim]):
     """The form again (422) with its repeat-claim warning, which names other cases and their
     workers: one access-log record per case named."""
     page = _render(form, context, 422)
-    if claims:
-        cases = {claim.case_id: CaseRef(claim.case_id, claim.case_number) for claim in claims}
-        write_after_read(
-            lambda: access.record_reads(
-                get_db(), current_user, AccessKind.REPEAT_CLAIM, cases.values(), "登记时提示"
-            )
-        )
+    cases = {claim.case_id: CaseRef(claim.case_id, claim.case_number) for claim in claims}
+    log_access(
+        access.reads(get_db(), current_user, AccessKind.REPEAT_CLAIM, cases.values(), "登记时提示")
+    )
     return page
 
 
