@@ -438,3 +438,32 @@ def test_the_logs_are_append_only_in_the_database(db, make_case, client, login_a
             db.execute(text("TRUNCATE access_log"))
         savepoint.rollback()
     assert records(db, case_id=case.id)[0].username != "someone-else"
+
+
+HOSTILE = {
+    "cursor": ["99999999999999999999", "²", "-1"],
+    "from": ["9999-12-31", "0001-01-01", "2026-02-30"],
+    "to": ["9999-12-31", "0001-01-01"],
+    "user": ["x" * 500, "a\r\nX-Test: 1"],
+    "case": ["（", "x" * 500, "\u202efdp.exe"],
+    "ip": ["::ffff:" + "1" * 100],
+    "kind": ["nothing-such"],
+}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/access-log",
+        "/admin/access-log.csv",
+        "/admin/security-log",
+        "/admin/security-log.csv",
+    ],
+)
+def test_hostile_filters_never_answer_500(client, login_as, url):
+    login_as("admin")
+    for name, values in HOSTILE.items():
+        for value in values:
+            response = client.get(url, query_string={name: value})
+            assert response.status_code == 200, (url, name, value)
+            response.get_data()
