@@ -78,7 +78,7 @@ def edit_user(user_id: int | None = None):
                 actor=current_user,
             )
             return user
-        created = accounts.create_user(
+        return accounts.create_user(
             db,
             form.username.data,
             form.password.data or "",
@@ -87,9 +87,8 @@ def edit_user(user_id: int | None = None):
             district_code=form.district.data or None,
             display_name=form.display_name.data or "",
             actor=current_user,
+            active=form.active.data,
         )
-        created.active = form.active.data
-        return created
 
     if saved := submit(form, save):
         verb = "保存" if user is not None else "创建"

@@ -242,6 +242,7 @@ def create_user(
     district_code: str | None = None,
     display_name: str = "",
     actor: User | None = None,
+    active: bool = True,
 ) -> User:
     """A new account; recorded as created by `actor` (None: the command line)."""
     username = username.strip()
@@ -258,6 +259,7 @@ def create_user(
         role=role,
         centre_id=centre_id,
         district_id=district_id,
+        active=active,
     )
     session.add(user)
     session.flush()

@@ -467,3 +467,25 @@ def test_hostile_filters_never_answer_500(client, login_as, url):
             response = client.get(url, query_string={name: value})
             assert response.status_code == 200, (url, name, value)
             response.get_data()
+
+
+def test_an_account_created_by_an_admin_or_the_command_line_is_an_event(db, client, login_as):
+    admin = login_as("admin")
+    url = "/admin/users/new"
+    data = {
+        "csrf_token": csrf_from(client, url),
+        "username": "new-mediator",
+        "display_name": "新调解员",
+        "role": "mediator",
+        "centre": "NH-LS",
+        "district": "",
+        "password": "Brand-new-2026-pass",
+        "confirm": "Brand-new-2026-pass",
+    }  # "active" left unticked: created inactive
+    assert client.post(url, data=data).status_code == 302
+    created = [e for e in events(db, SecurityKind.USER_CREATED) if e.user_id == admin.id]
+    assert [(e.target, e.changes["active"]) for e in created] == [
+        ("用户「new-mediator」", [None, False])
+    ]
+    by_cli = [e for e in events(db, SecurityKind.USER_CREATED) if e.target_user_id == admin.id]
+    assert [(e.user_id, e.username, e.user_agent) for e in by_cli] == [(None, "", "命令行")]
