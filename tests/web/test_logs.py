@@ -154,8 +154,7 @@ def test_a_repeat_claim_warning_is_a_read_of_the_cases_it_names(db, client, logi
 
 
 def test_a_ledger_export_is_one_record_naming_what_was_exported(db, client, login_as, make_case):
-    for _ in range(3):
-        make_case("NH-LS")
+    case = [make_case("NH-LS") for _ in range(3)][0]
     login_as("centre_supervisor", "NH-LS")
     response = client.get("/ledger/export.csv?status=open")
     assert response.status_code == 200
@@ -165,6 +164,9 @@ def test_a_ledger_export_is_one_record_naming_what_was_exported(db, client, logi
     assert record.detail == "调解案件台账（CSV）；筛选：status=open"
     client.get("/ledger/export.xlsx", buffered=True)  # closes the spooled file
     assert records(db, kind="export")[1].detail == "调解案件及法律服务案件台账（Excel）；筛选：无"
+    number = first_worker(db, case).id_number
+    client.get("/ledger/export.csv", query_string={"q": number}).get_data()
+    assert records(db, kind="export")[2].detail == "调解案件台账（CSV）；筛选：q=（证件号或电话）"
 
 
 def test_a_legal_case_page_is_a_read(db, client, login_as, make_case, make_user, centres):
