@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from mediation.dates import TZ
@@ -40,10 +40,12 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=TZ)
 
 
-def _conditions(model, f: LogFilter) -> list:
+def _conditions(session: Session, model, f: LogFilter) -> list:
+    """The filter as conditions on the log's own indexed columns: a username or a case number
+    is first looked up (two small queries), so that the log is searched by plain values."""
     conditions = []
     if f.username.strip():
-        conditions.append(model.username.in_(_spellings(f.username.strip())))
+        conditions.append(model.username.in_(_spellings(session, f.username.strip())))
     if f.kind:
         conditions.append(model.kind == f.kind)
     if f.date_from:
@@ -53,28 +55,28 @@ def _conditions(model, f: LogFilter) -> list:
     if f.ip.strip():
         conditions.append(model.ip == f.ip.strip())
     if model is AccessRecord and f.case_number.strip():
-        conditions.append(_same_number(f.case_number))
+        conditions.append(_same_number(session, f.case_number))
     return conditions
 
 
-def _spellings(typed: str):
+def _spellings(session: Session, typed: str) -> set[str]:
     """The username as typed, and as the account spells it (usernames are matched without
-    regard to case, as at login): compared as stored, so that the index on the column serves."""
+    regard to case, as at login)."""
     account = select(User.username).where(func.lower(User.username) == typed.lower())
-    return select(literal(typed)).union(account)
+    return {typed, *session.exec(account)}
 
 
-def _same_number(typed: str):
+def _same_number(session: Session, typed: str):
     """Records of the case (mediation or legal) with this number, typed in any width of digits
     and brackets, with or without 第/号: found through the cases' indexed `number_key`."""
     key = number_key(typed)
-    return AccessRecord.case_id.in_(
-        select(Case.id).where(Case.number_key == key)
-    ) | AccessRecord.legal_case_id.in_(select(LegalCase.id).where(LegalCase.number_key == key))
+    cases = list(session.exec(select(Case.id).where(Case.number_key == key)))
+    legal = list(session.exec(select(LegalCase.id).where(LegalCase.number_key == key)))
+    return AccessRecord.case_id.in_(cases) | AccessRecord.legal_case_id.in_(legal)
 
 
 def _page(session: Session, model, f: LogFilter, cursor: int | None, size: int) -> LogPage:
-    statement = select(model).where(*_conditions(model, f))
+    statement = select(model).where(*_conditions(session, model, f))
     if cursor is not None:
         statement = statement.where(model.id < cursor)
     rows = list(session.exec(statement.order_by(model.id.desc()).limit(size + 1)))
@@ -130,7 +132,8 @@ SECURITY_COLUMNS = (
 def _rows(session: Session, model, f: LogFilter) -> Iterator[Any]:
     """The matching records as plain rows (no ORM objects: an export may hold millions),
     read in batches from a server-side cursor."""
-    statement = select(model.__table__).where(*_conditions(model, f)).order_by(model.id.desc())
+    conditions = _conditions(session, model, f)
+    statement = select(model.__table__).where(*conditions).order_by(model.id.desc())
     result = session.execute(statement, execution_options={"yield_per": BATCH})
     for partition in result.partitions():
         yield from partition
