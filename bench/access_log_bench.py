@@ -2,21 +2,29 @@
 the log, the statements a search that finds a full page of cases writes, and the admin's
 filtered page and CSV export over many records.
 
-    python -m bench.access_log_bench [--cases 20000] [--records 200000] [--backend both]
+    .venv/bin/python bench/access_log_bench.py [--cases 20000] [--records 200000] [--backend both]
+
+Measured (20,000 cases, 200,000 records; SQLite / PostgreSQL): the case page costs the same
+within noise; a search finding 50 cases writes one INSERT, +13 / +31 ms; the admin's filtered
+pages 18-43 ms; the CSV of every record streams in 11-21 s (20.7 MB).
 """
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
-from sqlalchemy import event, insert, select, update
-from sqlmodel import Session
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import views.helpers
-from bench.common import fresh_database, generate_cases, median_seconds
-from bench.search_bench import generate_workers
-from bench.stats_bench import logged_in_client
-from mediation.identifiers import lookup_key
-from models import AccessRecord, Case, Worker, utcnow
+from sqlalchemy import event, insert, select, update  # noqa: E402
+from sqlmodel import Session  # noqa: E402
+
+import views.helpers  # noqa: E402
+from bench.common import fresh_database, generate_cases, median_seconds  # noqa: E402
+from bench.search_bench import generate_workers  # noqa: E402
+from bench.stats_bench import logged_in_client  # noqa: E402
+from mediation.identifiers import lookup_key  # noqa: E402
+from models import AccessRecord, Case, Worker, utcnow  # noqa: E402
 
 SHARED_ID = "440604199001011234"
 FOUND = 50  # one page of the case list
