@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     os.umask(0o077)  # the database file, scans, backups and keys: readable by their owner only
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_defaults(app)
+    register_proxy(app)
     register_extensions(app)
     configure_data_key(app)
     register_converters(app)
@@ -71,6 +72,16 @@ def configure_data_key(app: Flask) -> None:
     crypto.install(crypto.KeyRing(key) if key else None)
     # The commands that make or replace the key (init-db, rotate-data-key) read where it lives.
     app.extensions["data_key"] = crypto.KeySetting(key, None if text else key_file)
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from the
+    headers they set (and only from as many of them as there are proxies)."""
+    proxies = app.config.get("TRUSTED_PROXIES") or 0
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def register_converters(app: Flask) -> None:
@@ -135,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
         jobs,
         ledger,
         legal,
+        logs,
         main,
         online,
         reports,
@@ -162,6 +174,7 @@ def register_blueprints(app: Flask) -> None:
         warnings,
         online,
         jobs,
+        logs,
     ):
         app.register_blueprint(module.bp)
     app.request_class = ledger.LedgerRequest  # the ledger upload's own size limit

@@ -79,6 +79,11 @@ class Config:
     WARN_REPEAT_CLAIMS = int(os.environ.get("WARN_REPEAT_CLAIMS", 3))
     SQL_ECHO = _flag("SQL_ECHO")
 
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: none). The
+    # access log and security events record the client address they report (werkzeug ProxyFix);
+    # with 0 the header is ignored, since a client could forge it.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
+
     # Scans attached to cases are stored in the database (mediation.storage). This is where they
     # lived before: `flask --app app migrate-uploads` copies them in. None means instance/uploads.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     REPORT_SUBMIT_CITY = "report_submit_city"  # file the city's
     WARNINGS_VIEW = "warnings_view"  # the early-warning lists (supervisors)
     CASELOAD_MOVE = "caseload_move"  # reassign many of a centre's open cases in one step
+    LOGS_READ = "logs_read"  # the access log and security events (admins only)
 
 
 _MEDIATOR = {

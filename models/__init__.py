@@ -1,5 +1,6 @@
 """All tables, imported so that `SQLModel.metadata` knows every one of them."""
 
+from models.access import AccessKind, AccessRecord, SecurityEvent, SecurityKind
 from models.attachment import Attachment, AttachmentKind, FileType
 from models.audit import AuditEvent
 from models.base import LabelledEnum, utcnow
@@ -53,6 +54,10 @@ from models.roster import Lawyer, LawyerCentre
 from models.user import Role, User
 
 __all__ = [
+    "AccessKind",
+    "AccessRecord",
+    "SecurityEvent",
+    "SecurityKind",
     "SCOPE_KINDS",
     "PeriodReport",
     "CLOSED_STATUSES",

@@ -78,7 +78,7 @@ def edit_user(user_id: int | None = None):
                 actor=current_user,
             )
             return user
-        created = accounts.create_user(
+        return accounts.create_user(
             db,
             form.username.data,
             form.password.data or "",
@@ -86,9 +86,9 @@ def edit_user(user_id: int | None = None):
             centre_code=form.centre.data or None,
             district_code=form.district.data or None,
             display_name=form.display_name.data or "",
+            actor=current_user,
+            active=form.active.data,
         )
-        created.active = form.active.data
-        return created
 
     if saved := submit(form, save):
         verb = "保存" if user is not None else "创建"
@@ -105,8 +105,7 @@ def reset_password(user_id: int):
     form = ResetPasswordForm()
 
     def reset():
-        accounts.set_password(db, user, form.password.data)
-        accounts.unlock(db, user)
+        accounts.reset_password(db, user, form.password.data, actor=current_user)
 
     if submit(form, reset):
         flash(f"已重置「{user.username}」的密码，该用户需用新密码重新登录", "success")
@@ -120,7 +119,7 @@ def unlock_user(user_id: int):
     db = get_db()
     user = _get_or_404(User, user_id)
     if EmptyForm().validate_on_submit():
-        accounts.unlock(db, user)
+        accounts.unlock(db, user, actor=current_user)
         db.commit()
         flash(f"已解锁「{user.username}」", "success")
     return redirect(url_for("admin.users"))

@@ -27,9 +27,10 @@ from mediation.scope import OutOfScope, UnknownCode, narrow
 from mediation.statistics.figures import by_district, statistics
 from mediation.statistics.legal import legal_statistics
 from mediation.statistics.period import Period
-from models import CaseStatus, Centre
+from models import AccessKind, CaseStatus, Centre
+from views.cases.listing import log_search
 from views.db import get_db
-from views.helpers import current_scope, require
+from views.helpers import current_scope, log_read, require
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -201,7 +202,7 @@ def cases():
     db = get_db()
     found = matched_workers(db, case_filter.text, [row.id for row in page.rows])
     access = personal_data_access(db, current_user)
-    return jsonify(
+    response = jsonify(
         items=[
             case_json(row, row.centre_code)
             | ({"matched_workers": _matched(found[row.id], access)} if row.id in found else {})
@@ -210,6 +211,8 @@ def cases():
         next=page.next_cursor,
         total=page.total,
     )
+    log_search(db, case_filter.text, page.rows)
+    return response
 
 
 def _matched(workers, access: PersonalDataAccess) -> list[dict]:
@@ -251,4 +254,5 @@ def case_detail(case_id: int):
         payment_state=state.value if state else None,
     )
     response.headers["Cache-Control"] = "no-store"  # ID numbers and phones (issue 15)
+    log_read(case, AccessKind.CASE_API)
     return response

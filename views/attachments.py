@@ -29,11 +29,10 @@ from mediation.cases import attachments
 from mediation.errors import RuleViolation
 from mediation.permissions import Permission, can
 from mediation.privacy import shows_personal_data
-from models import AttachmentKind
+from models import AccessKind, AttachmentKind
 from views.cases import load_case
 from views.db import get_db
-from views.helpers import apply_violation, require, submit
-from views.sheets import record_read
+from views.helpers import apply_violation, log_read, require, submit
 
 bp = Blueprint("attachments", __name__, url_prefix="/cases")
 
@@ -128,7 +127,7 @@ def download(case_id: int, attachment_id: int):
     if data is None:
         abort(404)  # an old scan not yet copied in by `flask --app app migrate-uploads`
     name = attachments.download_name(case, attachment)
-    record_read(case, "download", attachments.download_summary(attachment))
+    log_read(case, AccessKind.SCAN, attachments.download_summary(attachment))
     response = send_file(
         io.BytesIO(data),
         mimetype=attachment.content_type,

@@ -112,7 +112,7 @@ def login():
 @login_required
 def logout():
     db = get_db()
-    accounts.end_sessions(db, current_user)
+    accounts.log_out(db, current_user)
     db.commit()
     logout_user()
     session.pop(MUST_CHANGE, None)

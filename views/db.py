@@ -1,4 +1,8 @@
-"""One engine per process, one SQLModel Session per request (flaskr's get_db/close_db)."""
+"""One engine per process, one SQLModel Session per request (flaskr's get_db/close_db).
+
+A request's session carries where the request came from (mediation.logs.Origin), which the
+access log and the security events record; behind a reverse proxy set TRUSTED_PROXIES so that
+`remote_addr` is the client's address (app.register_proxy)."""
 
 from collections.abc import Callable
 
@@ -6,6 +10,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from mediation.logs import Origin, set_origin
 from models.db import make_engine
 
 
@@ -35,6 +40,8 @@ def database() -> Database:
 def get_db() -> Session:
     if "db" not in g:
         g.db = database().session_factory()
+        if has_request_context():
+            set_origin(g.db, Origin.of(request.remote_addr, request.user_agent.string))
     return g.db
 
 

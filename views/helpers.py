@@ -10,9 +10,13 @@ from flask import abort, g, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
+from mediation.cases.search import found_by_identifier
 from mediation.errors import RuleViolation, StaleEdit, check_version
+from mediation.logs import access
 from mediation.permissions import Permission, can
+from mediation.privacy import shows_personal_data
 from mediation.scope import Scope, scope_of
+from models import AccessKind
 from views.db import get_db
 
 
@@ -105,3 +109,39 @@ def carried_args(form) -> dict[str, str]:
     fields that are set. Anything else in the query string is dropped, so that it can neither
     collide with url_for's own arguments (`endpoint`, `kind`, `_external`...) nor ride along."""
     return {name: value for name, value in request.args.items() if name in form and value}
+
+
+def log_access(rows: access.Rows) -> None:
+    """Append access-log records of what this request showed, in a transaction of their own,
+    and commit.
+
+    A GET reads in a deferred SQLite transaction; upgrading it to a write fails at once if
+    another request wrote meanwhile. So end the read (roll back: nothing was written) and write
+    in a transaction that takes the write lock when it begins (waiting on the busy timeout, as
+    POST requests do). The records are built beforehand (mediation.logs.access), so nothing the
+    rollback expired is loaded again; call it once the answer is built."""
+    if not rows:
+        return
+    db = get_db()
+    db.rollback()
+    if db.get_bind().dialect.name == "sqlite":
+        db.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    access.append(db, rows)
+    db.commit()
+
+
+def log_read(case, kind: AccessKind, detail: str = "") -> None:
+    """Record in the access log that the signed-in user read this case (noting when they saw
+    its personal data masked), and commit. Call it once the answer is built."""
+    db = get_db()
+    if not shows_personal_data(db, current_user, case):
+        detail += access.MASKED
+    log_access(access.reads(db, current_user, kind, [case], detail))
+
+
+def log_search(db, text: str, rows) -> None:
+    """A search by ID number or phone reads whose cases a person has: one access-log record per
+    case it found among the rows shown, in one INSERT."""
+    found = set(found_by_identifier(db, text, [row.id for row in rows]))
+    read = [row for row in rows if row.id in found]
+    log_access(access.reads(db, current_user, AccessKind.SEARCH, read))

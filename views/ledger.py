@@ -36,6 +36,7 @@ from forms.admin import EmptyForm
 from forms.ledger import LedgerConfirmForm, LedgerUploadForm
 from mediation.cases.attachments import format_size
 from mediation.cases.listing import filter_conditions
+from mediation.cases.search import is_identifier_query
 from mediation.dates import today
 from mediation.ledger import guard
 from mediation.ledger.checking import clean_filename
@@ -50,13 +51,14 @@ from mediation.ledger.exporting import (
 )
 from mediation.ledger.stored import legal_export_conditions
 from mediation.ledger.uploads import StoredPreview, import_upload, upload_ledger
+from mediation.logs import access
 from mediation.permissions import Permission
 from mediation.privacy import personal_data_access
 from mediation.scope import visible_centres
 from models import Category, Channel, LedgerUpload, LedgerUploadStatus
 from views.cases.listing import requested_filter
 from views.db import get_db
-from views.helpers import current_scope, form_status, require, submit
+from views.helpers import carried_args, current_scope, form_status, log_access, require, submit
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
@@ -221,6 +223,22 @@ def _legal_conditions(case_filter, scope) -> list:
     )
 
 
+def export_description(kind: str, legal_only: bool, filters: dict[str, str]) -> str:
+    """What an export held, for its access-log record: the sheets and the case list's filters
+    (a search by ID number or phone is named as such, never by the number)."""
+    if legal_only:
+        sheets = "法律服务案件台账（CSV）"
+    elif kind == "csv":
+        sheets = "调解案件台账（CSV）"
+    else:
+        sheets = "调解案件及法律服务案件台账（Excel）"
+    shown = {**filters}
+    if "q" in shown and is_identifier_query(shown["q"]):
+        shown["q"] = "（证件号或电话）"
+    described = "，".join(f"{name}={value}" for name, value in shown.items())
+    return f"{sheets}；筛选：{described or '无'}"
+
+
 def _attachment(response: Response, filename: str) -> Response:
     ascii_name = f"ledger-{today():%Y%m%d}{Path(filename).suffix}"
     response.headers.set(
@@ -255,10 +273,13 @@ def export(kind: str):
     ?kind=legal with .csv: the legal-service cases instead."""
     db = get_db()
     scope = current_scope()
-    _, case_filter = requested_filter(db, scope)
+    form, case_filter = requested_filter(db, scope)
     conditions = filter_conditions(case_filter, scope, today())
     legal_conditions = _legal_conditions(case_filter, scope)
-    if kind == "csv" and request.args.get("kind") == "legal":
+    legal_only = kind == "csv" and request.args.get("kind") == "legal"
+    what = export_description(kind, legal_only, carried_args(form))
+    log_access(access.export(db, current_user, what))
+    if legal_only:
         filename = ledger_filename(kind, today(), SHEET_LEGAL_SERVICE)
         chunks = csv_chunks(legal_ledger_rows(db, legal_conditions), columns=LEGAL_COLUMNS)
         return _attachment(_streamed(db, chunks), filename)

@@ -19,13 +19,14 @@ from mediation.bounds import parse_id
 from mediation.dates import today
 from mediation.legal import cases as legal_domain
 from mediation.legal.listing import list_legal_cases
+from mediation.logs import access
 from mediation.permissions import Permission, can
 from mediation.privacy import MASKS, is_assigned_lawyer, shown, shows_personal_data
 from mediation.reference.roster import lawyer_of
 from models import Case, Centre, Employer, Lawyer, LegalCase, Role
 from views.cases import load_case
 from views.db import get_db
-from views.helpers import current_scope, form_status, require, submit
+from views.helpers import current_scope, form_status, log_access, require, submit
 
 bp = Blueprint("legal", __name__)
 
@@ -151,7 +152,7 @@ def detail(legal_id: int):
     mediation_case = db.get(Case, legal.mediation_case_id) if legal.mediation_case_id else None
     if mediation_case is not None and not current_scope().includes(mediation_case.centre_id):
         mediation_case = None
-    return render_template(
+    page = render_template(
         "legal/detail.html",
         legal=legal,
         workers=workers,
@@ -168,6 +169,8 @@ def detail(legal_id: int):
             for key in ("claimed_fen", "awarded_fen", "recovered_fen")
         },
     )
+    log_access(access.legal_read(db, current_user, legal, masked=not show))
+    return page
 
 
 def _may_stage(legal: LegalCase) -> bool:

@@ -6,6 +6,7 @@ deactivated, so past cases keep their lawyer.
 """
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlmodel import select
 
 from forms import select_choices
@@ -103,7 +104,7 @@ def edit(lawyer_id: int | None = None):
             centre_ids=tuple(sorted((set(form.centres.data or ()) & known) | locked)),
             username=form.username.data or "",
         )
-        if done := submit(form, lambda: save_lawyer(db, lawyer, data, managed)):
+        if done := submit(form, lambda: save_lawyer(db, lawyer, data, managed, current_user)):
             state = "" if done.value.active else "（已停用，不再被指派新案件）"
             flash(f"已保存特约律师「{done.value.name}」{state}", "success")
             return redirect(url_for("roster.index"))

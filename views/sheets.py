@@ -1,7 +1,8 @@
 """Printable documents: GET /cases/<id>/print/<doc> (HTML) and /cases/<id>/print/<doc>.pdf.
 
 Same login and scope as the case page (404 outside scope). A document that does not apply to
-the case answers 404 with the reason in Chinese. Every print or download is audited.
+the case answers 404 with the reason in Chinese. Every print or download is a record in the
+access log (mediation.logs.access).
 """
 
 import threading
@@ -11,13 +12,13 @@ from urllib.parse import quote
 from flask import Blueprint, current_app, make_response, render_template, request, url_for
 from flask_login import current_user
 
-from mediation import audit
 from mediation.bounds import parse_id
 from mediation.documents import case_documents as documents
 from mediation.permissions import Permission
+from models import AccessKind
 from views.cases import load_case
 from views.db import get_db
-from views.helpers import require
+from views.helpers import log_read, require
 
 bp = Blueprint("sheets", __name__, url_prefix="/cases")
 
@@ -54,8 +55,8 @@ def _respond(case_id: int, code: str, pdf: bool):
     body = render_pdf(html) if pdf else html
     label = d.title + (f"（第{d.session_number}次）" if d.session is not None else "")
     label += "（草稿）" if d.draft else ""
-    summary = f"下载{label}PDF" if pdf else f"打印{label}"
-    record_read(case, "print", summary)
+    kind = AccessKind.DOCUMENT_PDF if pdf else AccessKind.DOCUMENT
+    log_read(case, kind, label)
     response = make_response(body)
     response.headers["Cache-Control"] = "no-store"  # personal data: never kept in caches
     if pdf:
@@ -65,20 +66,6 @@ def _respond(case_id: int, code: str, pdf: bool):
             f"attachment; filename=\"{code}.pdf\"; filename*=UTF-8''{quote(name)}"
         )
     return response
-
-
-def record_read(case, action: str, summary: str) -> None:
-    """Audit a print or download made by a GET request, and commit.
-
-    A GET reads in a deferred SQLite transaction; upgrading it to a write fails at once if
-    another request wrote meanwhile. So end the read and write in a transaction that takes
-    the write lock when it begins (waiting on the busy timeout, like POST requests do)."""
-    db = get_db()
-    db.rollback()
-    if db.get_bind().dialect.name == "sqlite":
-        db.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-    audit.record_event(db, case, current_user, action, summary)
-    db.commit()
 
 
 # --- PDF rendering with WeasyPrint ---------------------------------------------------------

@@ -1,7 +1,7 @@
 """encrypt ID numbers and phones at rest; search keys become keyed hashes
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-11-27 14:20:00+08:00
 
 - data_key_check: the id of the data key and a known text encrypted by it (models.crypto), so a
@@ -29,7 +29,7 @@ from models import crypto
 from models.crypto import PERSONAL_CHANGES
 
 revision: str = "0015"
-down_revision: str | Sequence[str] | None = "0013"
+down_revision: str | Sequence[str] | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

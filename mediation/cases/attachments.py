@@ -166,7 +166,7 @@ def add_attachment(
 
 
 def download_summary(attachment: Attachment) -> str:
-    """The audit line of a download (the view records it)."""
+    """The access-log line of a download (the view records it)."""
     return f"下载附件「{attachment.kind_label}」：{attachment.original_name}"
 
 

@@ -132,6 +132,7 @@ class RepeatClaim(NamedTuple):
     id_number: str
     case_number: str
     centre_name: str
+    case_id: int  # the access log records the warning as a read of this case
 
     @property
     def label(self) -> str:
@@ -150,16 +151,17 @@ def repeat_claims(
     if not keys:
         return []
     statement = (
-        select(Worker.name, Worker.id_number, Case.number, Case.centre_id, Centre.name)
+        select(Worker.name, Worker.id_number, Case.number, Case.centre_id, Centre.name, Case.id)
         .join(Case, Case.id == Worker.case_id)
         .join(Centre, Centre.id == Case.centre_id)
         .where(Worker.id_key.in_(keys), Case.status.in_([s.value for s in OPEN_STATUSES]))
     )
     if exclude_case_id is not None:
         statement = statement.where(Case.id != exclude_case_id)
+    rows = session.exec(statement.order_by(Case.id))
     return [
-        RepeatClaim(name if at == centre_id else mask_name(name), number, case_number, centre)
-        for name, number, case_number, at, centre in session.exec(statement.order_by(Case.id))
+        RepeatClaim(name if at == centre_id else mask_name(name), id_number, number, centre, case)
+        for name, id_number, number, at, centre, case in rows
     ]
 
 

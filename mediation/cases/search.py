@@ -167,6 +167,12 @@ def parse_query(raw: str) -> Query | None:
     )
 
 
+def is_identifier_query(raw: str) -> bool:
+    """Whether the text is looked up as an ID number, phone or credit code, never as a name."""
+    query = parse_query(raw)
+    return query is not None and not query.names
+
+
 def _worker_conditions(query: Query) -> list:
     conditions = []
     if query.id_keys:
@@ -254,6 +260,22 @@ def matched_workers(
     for row in session.exec(statement):
         found.setdefault(row.case_id, []).append(MatchedWorker(*row))
     return found
+
+
+def found_by_identifier(session: Session, raw: str, case_ids: Iterable[int]) -> list[int]:
+    """Which of the listed cases the query found by a worker's ID number or phone: a search
+    that reads whose case a person has (the access log records each)."""
+    query = parse_query(raw)
+    ids = list(case_ids)
+    if query is None or not ids or not (query.id_keys or query.phone_key):
+        return []
+    conditions = []
+    if query.id_keys:
+        conditions.append(Worker.id_key.in_(query.id_keys))
+    if query.phone_key:
+        conditions.append(Worker.phone_key == query.phone_key)
+    statement = select(Worker.case_id).where(Worker.case_id.in_(ids), or_(*conditions))
+    return sorted(set(session.exec(statement.distinct())))
 
 
 # -- legal cases -------------------------------------------------------------------------------

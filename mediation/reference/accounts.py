@@ -3,14 +3,17 @@
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import case, or_, update
 from sqlmodel import Session, func, select
 
+from mediation import audit
 from mediation.errors import RuleViolation
-from models import Centre, District, Role, User, utcnow
+from mediation.logs.security import record_security
+from models import Centre, District, Role, SecurityKind, User, utcnow
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
@@ -19,6 +22,8 @@ COMMON_PASSWORDS_FILE = Path(__file__).with_name("data") / "common_passwords.txt
 
 
 LOGIN_FAILED = "用户名或密码错误，或账户已被暂时锁定"
+# What the security log shows of an account's creation and changes.
+_ACCOUNT_FIELDS = ["role", "centre_id", "district_id", "display_name", "active"]
 
 
 class LoginRefused(Exception):
@@ -85,30 +90,50 @@ def authenticate(
     user = find_user(session, username)
     if user is None:
         _hasher.hash(password)  # spend the same time as a real check
-        raise LoginRefused(LOGIN_FAILED)
+        _refuse(session, username, None, "未知用户名")
     correct = verify_password(user, password)
     if user.locked_until and user.locked_until > now:
-        raise LoginRefused(LOGIN_FAILED)
+        _refuse(session, username, user, "账户锁定中")
     if not correct:
-        _count_failure(session, user, max_failures, timedelta(minutes=lock_minutes), now)
-        raise LoginRefused(LOGIN_FAILED)
+        if _count_failure(session, user, max_failures, timedelta(minutes=lock_minutes), now):
+            record_security(
+                session, SecurityKind.LOCKOUT, None, username=username, target_user=user
+            )
+        _refuse(session, username, user, "密码错误")
     if not user.active:
-        raise LoginRefused("该账户已停用，请联系管理员")
+        _refuse(session, username, user, "账户已停用", "该账户已停用，请联系管理员")
     user.failed_logins = 0
     user.first_failed_at = None
     user.locked_until = None
     user.last_login_at = now
     session.add(user)
     session.flush()
+    record_security(session, SecurityKind.LOGIN, user)
     return user
+
+
+def _refuse(
+    session: Session, typed: str, user: User | None, why: str, message: str = LOGIN_FAILED
+) -> NoReturn:
+    """Record a failed login (the username as typed and why it failed; never the password)
+    and refuse it. The reason is for admins reading the security log, not for the page."""
+    record_security(
+        session,
+        SecurityKind.LOGIN_FAILED,
+        None,
+        username=typed,
+        target_user=user,
+        changes={"reason": why},
+    )
+    raise LoginRefused(message)
 
 
 def _count_failure(
     session: Session, user: User, max_failures: int, window: timedelta, now: datetime
-) -> None:
+) -> bool:
     """Count a failed login in one UPDATE (parallel guesses on PostgreSQL each add theirs; a
     read and write-back would lose some) and lock the account at the `max_failures`th failure
-    within `window`."""
+    within `window`: whether this failure locked it."""
     fresh = or_(User.first_failed_at.is_(None), User.first_failed_at < now - window)
     failures = session.exec(
         update(User)
@@ -126,6 +151,7 @@ def _count_failure(
             .values(locked_until=now + window, failed_logins=0, first_failed_at=None)
         )
     session.expire(user)
+    return failures >= max_failures
 
 
 def end_sessions(session: Session, user: User) -> None:
@@ -135,12 +161,22 @@ def end_sessions(session: Session, user: User) -> None:
     session.flush()
 
 
-def unlock(session: Session, user: User) -> None:
+def log_out(session: Session, user: User) -> None:
+    """End every login of this user (the logout button) and record it."""
+    end_sessions(session, user)
+    record_security(session, SecurityKind.LOGOUT, user)
+
+
+def unlock(session: Session, user: User, actor: User | None = None) -> None:
+    """Lift a lockout; recorded when an admin (`actor`) does it by hand."""
+    was_locked = user.locked_until is not None
     user.failed_logins = 0
     user.first_failed_at = None
     user.locked_until = None
     session.add(user)
     session.flush()
+    if actor is not None and was_locked:
+        record_security(session, SecurityKind.UNLOCK, actor, target_user=user)
 
 
 def set_password(session: Session, user: User, password: str, field: str = "password") -> None:
@@ -156,6 +192,14 @@ def change_own_password(session: Session, user: User, current: str, new: str) ->
     if not verify_password(user, current):
         raise RuleViolation([("current_password", "当前密码不正确")])
     set_password(session, user, new, field="new_password")
+    record_security(session, SecurityKind.PASSWORD_CHANGE, user, target_user=user)
+
+
+def reset_password(session: Session, user: User, password: str, actor: User | None) -> None:
+    """An admin sets a user's password (and lifts any lockout); the user logs in again."""
+    set_password(session, user, password)
+    unlock(session, user)
+    record_security(session, SecurityKind.PASSWORD_RESET, actor, target_user=user)
 
 
 def resolve_scope(
@@ -197,7 +241,10 @@ def create_user(
     centre_code: str | None = None,
     district_code: str | None = None,
     display_name: str = "",
+    actor: User | None = None,
+    active: bool = True,
 ) -> User:
+    """A new account; recorded as created by `actor` (None: the command line)."""
     username = username.strip()
     if not username:
         raise RuleViolation([("username", "请填写用户名")])
@@ -212,9 +259,17 @@ def create_user(
         role=role,
         centre_id=centre_id,
         district_id=district_id,
+        active=active,
     )
     session.add(user)
     session.flush()
+    record_security(
+        session,
+        SecurityKind.USER_CREATED,
+        actor,
+        target_user=user,
+        changes=audit.changes_between({}, audit.snapshot(user, _ACCOUNT_FIELDS)),
+    )
     return user
 
 
@@ -235,6 +290,7 @@ def update_user(
     centre_id, district_id = resolve_scope(session, role, centre_code, district_code)
     scope_changed = (user.role, user.centre_id, user.district_id) != (role, centre_id, district_id)
     deactivated = user.active and not active
+    before = audit.snapshot(user, _ACCOUNT_FIELDS)
     user.role, user.centre_id, user.district_id = role, centre_id, district_id
     user.display_name = display_name.strip()
     user.active = active
@@ -242,3 +298,9 @@ def update_user(
     if scope_changed or deactivated:
         end_sessions(session, user)
     session.flush()
+    changes = audit.changes_between(before, audit.snapshot(user, _ACCOUNT_FIELDS))
+    if changes:
+        kind = SecurityKind.ROLE_CHANGE if scope_changed else SecurityKind.USER_EDITED
+        if deactivated:
+            kind = SecurityKind.USER_DEACTIVATED
+        record_security(session, kind, actor, target_user=user, changes=changes)

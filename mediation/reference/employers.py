@@ -11,6 +11,7 @@ from mediation import audit
 from mediation.cases.intake import EmployerData
 from mediation.errors import RuleViolation
 from mediation.identifiers import InvalidIdentifier, normalize_credit_code, normalize_phone
+from mediation.logs.security import record_security
 from mediation.scope import Scope
 from models import (
     OPEN_STATUSES,
@@ -20,6 +21,7 @@ from models import (
     EmployerCounsel,
     Lawyer,
     Role,
+    SecurityKind,
     User,
 )
 
@@ -141,7 +143,11 @@ def may_edit_shared(session: Session, actor: User | None, employer: Employer) ->
 
 
 def _audit(session: Session, actor, employer: Employer, action: str, summary: str, changes):
+    """An audit event (as before), and a security event with the same before and after: an
+    employer's counsel drives conflict checks at every centre with a case against it."""
     audit.record_event(session, None, actor, action, f"被申请单位「{summary}」", changes)
+    target = f"被申请单位「{employer.name}」（{action}）"
+    record_security(session, SecurityKind.EMPLOYER_EDIT, actor, target=target, changes=changes)
 
 
 def update_employer(

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_
 from sqlmodel import Session, delete, select
 
+from mediation import audit
 from mediation.errors import RuleViolation
 from mediation.identifiers import (
     InvalidIdentifier,
@@ -12,7 +13,8 @@ from mediation.identifiers import (
     normalize_phone,
     normalize_practice_certificate,
 )
-from models import OPEN_STATUSES, Case, Centre, Lawyer, LawyerCentre, Role, User
+from mediation.logs.security import record_security
+from models import OPEN_STATUSES, Case, Centre, Lawyer, LawyerCentre, Role, SecurityKind, User
 
 
 @dataclass
@@ -39,10 +41,16 @@ def stationed_centre_ids(session: Session, lawyer: Lawyer) -> set[int]:
 
 
 def save_lawyer(
-    session: Session, lawyer: Lawyer | None, data: LawyerData, allowed_centre_ids: set[int] | None
+    session: Session,
+    lawyer: Lawyer | None,
+    data: LawyerData,
+    allowed_centre_ids: set[int] | None,
+    actor: User | None = None,
 ) -> Lawyer:
     """Create or update a roster entry. `allowed_centre_ids` (None: all) limits which stationings
-    the acting user may add or remove: a centre supervisor manages their own centre only."""
+    the acting user may add or remove: a centre supervisor manages their own centre only. The
+    change is a security event with before and after: the linked account reads the personal
+    data of the lawyer's cases, and stationings decide where the lawyer is assigned."""
     problems = []
     if not data.name.strip():
         problems.append(("name", "请填写律师姓名"))
@@ -90,6 +98,7 @@ def save_lawyer(
         problems.append(("centres", "请至少选择一个派驻的调解中心"))
     if problems:
         raise RuleViolation(problems)
+    before = _roster_snapshot(session, lawyer) if lawyer is not None else {}
     lawyer = lawyer or Lawyer(name="", certificate_no="", firm_name="")
     lawyer.name, lawyer.certificate_no = data.name.strip(), data.certificate_no
     lawyer.firm_name, lawyer.firm_credit_code = data.firm_name.strip(), data.firm_credit_code
@@ -101,7 +110,35 @@ def save_lawyer(
     for centre_id in sorted(wanted):
         session.add(LawyerCentre(lawyer_id=lawyer.id, centre_id=centre_id))
     session.flush()
+    changes = audit.changes_between(before, _roster_snapshot(session, lawyer))
+    if changes:
+        target = f"特约律师「{lawyer.name}」（{lawyer.certificate_no}）"
+        record_security(
+            session,
+            SecurityKind.ROSTER_EDIT,
+            actor,
+            target_user=user,
+            target=target,
+            changes=changes,
+        )
     return lawyer
+
+
+def _roster_snapshot(session: Session, lawyer: Lawyer) -> dict:
+    """What the security log compares of a roster entry: its particulars, the username of the
+    linked account and the codes of the centres it is stationed at."""
+    linked = session.get(User, lawyer.user_id) if lawyer.user_id else None
+    codes = session.exec(
+        select(Centre.code)
+        .join(LawyerCentre, LawyerCentre.centre_id == Centre.id)
+        .where(LawyerCentre.lawyer_id == lawyer.id)
+        .order_by(Centre.code)
+    )
+    return {
+        **audit.snapshot(lawyer, ["name", "certificate_no", "firm_name", "phone", "active"]),
+        "username": linked.username if linked else None,
+        "centres": "、".join(codes),
+    }
 
 
 # --- The roster pages (views/roster.py) ------------------------------------------------------

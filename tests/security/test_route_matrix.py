@@ -120,6 +120,10 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "jobs.export_ledger": (P.CASE_READ, None),
     "jobs.print_case": (P.CASE_READ, "case"),
     "jobs.print_agreements": (P.CASE_READ, None),
+    "logs.access": (P.LOGS_READ, None),
+    "logs.access_csv": (P.LOGS_READ, None),
+    "logs.security": (P.LOGS_READ, None),
+    "logs.security_csv": (P.LOGS_READ, None),
 }
 # Roles, with the centre or district they belong to. The case under test is at NH-LS.
 ROLES = {

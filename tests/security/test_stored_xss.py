@@ -18,7 +18,7 @@ import subprocess
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import String, Text, update
+from sqlalchemy import String, Text, insert, update
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel, select
 
@@ -92,7 +92,12 @@ STRUCTURED = {
     # only on its own page, tested in tests/web/test_jobs.py
     "job": {"id", "kind", "state", "worker_token", "result_key", "title", "error", "result_name"},
     "due_item": {"kind", "job_id"},
+    "access_log": {"kind"},
+    "security_event": {"kind"},
 }
+# Append-only tables (the database refuses UPDATE): poisoned by a row inserted with every
+# free-text column set, and the other columns as given here.
+APPEND_ONLY = {"access_log": {"kind": "case_page"}, "security_event": {"kind": "login_failed"}}
 # Free text the product keeps without showing it on any page, document or export.
 NOT_SHOWN: dict[str, str] = {
     "message.error": "the provider's refusal, for operators reading the message table",
@@ -127,15 +132,20 @@ def poison(db) -> None:
     """Overwrite every free-text column of every row with the payload and the column's marker
     (unique columns get the row id too), cut to the column's length."""
     tables = SQLModel.metadata.tables
+    inserted = {name: {**columns, "at": utcnow()} for name, columns in APPEND_ONLY.items()}
     for n, (table_name, column_name, length) in enumerate(COLUMNS):
         table = tables[table_name]
         column = table.c[column_name]
-        if column.unique:
+        if table_name in inserted:
+            inserted[table_name][column_name] = f"x{n}x{PAYLOAD}"[: length or None]
+        elif column.unique:
             for row_id in db.exec(select(table.c.id)).all():
                 value = f"x{n}x{row_id}{PAYLOAD}"[:length]
                 db.exec(update(table).where(table.c.id == row_id).values({column_name: value}))
         else:
             db.exec(update(table).values({column_name: f"x{n}x{PAYLOAD}"[: length or None]}))
+    for table_name, values in inserted.items():
+        db.exec(insert(tables[table_name]).values(values))
     db.expire_all()
 
 

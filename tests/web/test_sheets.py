@@ -16,7 +16,7 @@ from mediation.cases.payments import pay_outstanding
 from mediation.dates import TZ
 from mediation.dates import now as local_now
 from mediation.identifiers import credit_code_check_char
-from models import AuditEvent, Worker
+from models import AccessKind, AccessRecord, AuditEvent, Worker
 
 ARTICLE_DAY = date(2021, 3, 9)
 ARTICLE_WORKERS = [  # 10 workers, 227,675.00 yuan between them
@@ -134,13 +134,18 @@ def flat(text: str) -> str:
 
 
 def audit_summaries(db, case) -> list[str]:
-    return list(
-        db.exec(
-            select(AuditEvent.summary)
-            .where(AuditEvent.case_id == case.id, AuditEvent.action == "print")
-            .order_by(AuditEvent.id)
+    """The access log's records of the case's documents: kind and what was printed."""
+    return [
+        f"{AccessKind(kind).label}：{detail}"
+        for kind, detail in db.exec(
+            select(AccessRecord.kind, AccessRecord.detail)
+            .where(
+                AccessRecord.case_id == case.id,
+                AccessRecord.kind.in_([AccessKind.DOCUMENT, AccessKind.DOCUMENT_PDF]),
+            )
+            .order_by(AccessRecord.id)
         )
-    )
+    ]
 
 
 @needs_poppler
@@ -335,11 +340,19 @@ def test_a_draft_agreement_is_watermarked(db, client, login_as, make_case, media
     assert "草稿" in client.get(f"/cases/{case.id}").get_data(as_text=True)
 
 
-def test_each_print_and_download_is_audited(db, client, login_as, article):
-    login_as("mediator", "NH-LS")
+def test_each_print_and_download_is_in_the_access_log_not_the_case_history(
+    db, client, login_as, article
+):
+    user = login_as("mediator", "NH-LS")
     client.get(f"/cases/{article.id}/print/agreement")
     client.get(f"/cases/{article.id}/print/roster.pdf")
-    assert audit_summaries(db, article) == ["打印调解协议书", "下载职工名册PDF"]
+    assert audit_summaries(db, article) == ["打印文书：调解协议书", "下载文书PDF：职工名册"]
+    records = db.exec(select(AccessRecord).where(AccessRecord.case_id == article.id)).all()
+    assert {(r.user_id, r.username, r.case_number) for r in records} == {
+        (user.id, user.username, article.number)
+    }
+    events = db.exec(select(AuditEvent.action).where(AuditEvent.case_id == article.id)).all()
+    assert "print" not in events
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from mediation.cases.intake import (
     ClaimData,
     EmployerData,
     IntakeData,
+    RepeatClaim,
     WorkerData,
     find_employer,
     repeat_claims,
@@ -31,13 +32,15 @@ from mediation.identifiers import (
     normalize_credit_code,
     normalize_id_number,
 )
+from mediation.logs import access
+from mediation.logs.access import CaseRef
 from mediation.money import InvalidAmount, parse_yuan
 from mediation.permissions import Permission
 from mediation.privacy import shows_personal_data
-from models import Centre, ClaimKind, Role
+from models import AccessKind, Centre, ClaimKind, Role
 from views.cases import bp
 from views.db import get_db
-from views.helpers import apply_violation, require, submit
+from views.helpers import apply_violation, log_access, require, submit
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -70,14 +73,15 @@ def intake():
         form.centre.errors = [*form.centre.errors, "请选择调解中心"]
         return _render(form, context, 422)
     data, positions = _intake_data(form)
-    context["repeats"] = _repeats(db, data, centre)
-    if context["repeats"] and not form.confirm_repeat.data:
-        return _render(form, context, 422)
+    claims = _repeat_claims(db, data, centre)
+    context["repeats"] = _shown_repeats(db, claims)
+    if claims and not form.confirm_repeat.data:
+        return _render_repeats(form, context, claims)
     place = partial(place_problems, positions=positions)
     if registered := submit(form, lambda: register(db, current_user, centre, data), place=place):
         flash(f"已登记 {registered.value.number}", "success")
         return redirect(url_for("cases.detail", case_id=registered.value.id))
-    return _render(form, context, 422)
+    return _render_repeats(form, context, claims)
 
 
 def _active_centres(db) -> list[Centre]:
@@ -155,23 +159,39 @@ def cell_fen(text: str | None) -> int | None:
         return None
 
 
-def _repeats(db, data: IntakeData, centre: Centre) -> list[tuple[str, str, str]]:
-    """(name, id number as shown, cases) for workers named in open cases already; another
-    centre's case by number and centre, the worker's name masked."""
+def _repeat_claims(db, data: IntakeData, centre: Centre) -> list[RepeatClaim]:
+    """Open cases already naming the workers typed (by ID number)."""
     numbers = []
     for worker in data.workers:
         try:
             numbers.append(normalize_id_number(worker.id_type, worker.id_number))
         except InvalidIdentifier:
             continue  # the domain reports it at the row
+    return repeat_claims(db, numbers, centre_id=centre.id)
+
+
+def _shown_repeats(db, claims: list[RepeatClaim]) -> list[tuple[str, str, str]]:
+    """(name, id number as shown, cases) for workers named in open cases already; another
+    centre's case by number and centre, the worker's name masked."""
     found: dict[tuple[str, str], list[str]] = {}
-    for repeat in repeat_claims(db, numbers, centre_id=centre.id):
+    for repeat in claims:
         found.setdefault((repeat.name, repeat.id_number), []).append(repeat.label)
     unmasked = shows_personal_data(db, current_user)
     return [
         (name, number if unmasked else mask_id_number(number), "、".join(case_numbers))
         for (name, number), case_numbers in found.items()
     ]
+
+
+def _render_repeats(form: IntakeForm, context: dict, claims: list[RepeatClaim]):
+    """The form again (422) with its repeat-claim warning, which names other cases and their
+    workers: one access-log record per case named."""
+    page = _render(form, context, 422)
+    cases = {claim.case_id: CaseRef(claim.case_id, claim.case_number) for claim in claims}
+    log_access(
+        access.reads(get_db(), current_user, AccessKind.REPEAT_CLAIM, cases.values(), "登记时提示")
+    )
+    return page
 
 
 def employer_data(form) -> EmployerData:

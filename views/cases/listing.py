@@ -17,7 +17,7 @@ from mediation.scope import Scope, visible_centres
 from models import OPEN_STATUSES, CaseStatus, District, Employer, Lawyer
 from views.cases import bp
 from views.db import get_db
-from views.helpers import carried_args, current_scope, require
+from views.helpers import carried_args, current_scope, log_search, require
 
 DRILL_DOWN_ARGS = ("period_from", "period_to", "statuses", "district", "lawyer", "employer")
 
@@ -121,7 +121,7 @@ def index():
         db, scope, case_filter, today(), cursor=cursor, limit=current_app.config["PAGE_SIZE"]
     )
     args = carried_args(form)
-    return render_template(
+    html = render_template(
         "cases/index.html",
         form=form,
         page=page,
@@ -135,3 +135,5 @@ def index():
         access=personal_data_access(db, current_user),
         more_filters=any(v for k, v in args.items() if k != "q"),
     )
+    log_search(db, case_filter.text, page.rows)
+    return html

@@ -100,7 +100,9 @@ def test_repeat_claims_find_open_cases_of_the_same_worker(db, make_case, make_us
     existing = make_case()
     worker = db.exec(select(Worker).where(Worker.case_id == existing.id)).first()
     found = repeat_claims(db, [worker.id_number, resident_id(999)], centre_id=existing.centre_id)
-    assert found == [(worker.name, worker.id_number, existing.number, centres["NH-LS"].name)]
+    assert found == [
+        (worker.name, worker.id_number, existing.number, centres["NH-LS"].name, existing.id)
+    ]
     lifecycle.void(db, existing, make_user("mediator", "NH-LS"), "重复登记", today=TODAY)
     assert repeat_claims(db, [worker.id_number]) == []
 
