@@ -30,6 +30,10 @@ class AccessKind(LabelledEnum):
     REPEAT_CLAIM = ("repeat_claim", "重复申请提示")
     LEGAL_CASE = ("legal_case", "查看法律服务案件")
     SEARCH = ("search", "按证件号或电话搜索")
+    # Reads on the public pages, by a party who has no account (the record names the party).
+    PARTY_CASE = ("party_case", "当事人查询进度")
+    PARTY_DOCUMENT = ("party_document", "当事人查阅电子送达文书")
+    EMPLOYER_PAGE = ("employer_page", "用人单位查看答复页")
 
 
 class SecurityKind(LabelledEnum):

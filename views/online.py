@@ -39,11 +39,13 @@ from mediation.dates import TZ, today
 from mediation.documents import case_documents as documents
 from mediation.errors import RuleViolation, check_version
 from mediation.identifiers import mask_phone
+from mediation.logs import access
 from mediation.money import InvalidAmount, parse_yuan
 from mediation.notices import outbox
 from mediation.online import applications, codes, employers, ratings, service, tracking
 from mediation.permissions import Permission
 from models import (
+    AccessKind,
     ApplicationForm,
     ApplicationStatus,
     Case,
@@ -54,7 +56,7 @@ from models import (
 )
 from views.db import get_db
 from views.extensions import limiter
-from views.helpers import current_scope, form_status, require, submit
+from views.helpers import current_scope, form_status, log_access, require, submit
 from views.sheets import render_pdf
 
 bp = Blueprint("online", __name__)
@@ -216,8 +218,10 @@ def track_case():
     if party is None:
         return redirect(url_for("online.track"))
     case, worker = party
-    view = tracking.own_view(get_db(), case, worker, today())
+    db = get_db()
+    view = tracking.own_view(db, case, worker, today())
     response = current_app.make_response(render_template("online/track_case.html", view=view))
+    log_access(access.party_read(db, f"申请人{worker.name}", AccessKind.PARTY_CASE, case))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -259,6 +263,7 @@ def respond(token: str):
     )
     response = current_app.make_response((page, form_status() if not saved else 200))
     response.headers["Cache-Control"] = "no-store"
+    log_access(access.party_read(db, "被申请单位", AccessKind.EMPLOYER_PAGE, case))
     return response
 
 
@@ -355,6 +360,11 @@ def served_document(token: str):
         abort(404)
     html = render_template(f"sheets/{record.doc_code}.html", d=d, pdf=True, pdf_url="")
     response = current_app.make_response(render_pdf(html))
+    worker = db.get(Worker, record.worker_id)
+    rows = access.party_read(
+        db, f"申请人{worker.name}", AccessKind.PARTY_DOCUMENT, case, f"《{record.title}》"
+    )
+    log_access(rows)
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{record.doc_code}.pdf"'
     response.headers["Cache-Control"] = "no-store"

@@ -2,7 +2,9 @@
 
 What counts as a read (AccessKind): the case page and its API answer, a printed or downloaded
 document, a scan, the repeat-claim warning at intake naming other cases, a legal case's page,
-and a search by ID number or phone (one record per case it found on the page shown). An export
+a search by ID number or phone (one record per case it found on the page shown), and every view
+of a case on the public pages (a worker following it or opening a served document, the
+employer's answer page). An export
 is one record naming what was exported, never one per row.
 
 Reads of many cases at once go in one INSERT of many rows (`append`), so that a search page
@@ -40,12 +42,12 @@ class CaseRef(NamedTuple):
 Rows = list[dict]
 
 
-def _row(session: Session, user: User, kind: AccessKind, detail: str) -> dict:
+def _row(session: Session, user: User | None, kind: AccessKind, detail: str, who: str = "") -> dict:
     origin = origin_of(session)
     return {
         "at": utcnow(),
-        "user_id": user.id,
-        "username": user.username,
+        "user_id": user.id if user is not None else None,
+        "username": user.username if user is not None else who[:64],
         "kind": kind.value,
         "detail": detail[:MAX_DETAIL],
         "ip": origin.ip,
@@ -66,6 +68,15 @@ def reads(
         _row(session, user, kind, detail) | {"case_id": case.id, "case_number": case.number}
         for case in cases
     ]
+
+
+def party_read(
+    session: Session, party: str, kind: AccessKind, case: Numbered, detail: str = ""
+) -> Rows:
+    """A read on a public page by a party without an account (a worker at /track or opening a
+    served document, the employer on its answer page): the record names the party."""
+    row = _row(session, None, kind, detail, who=party)
+    return [row | {"case_id": case.id, "case_number": case.number}]
 
 
 def legal_read(session: Session, user: User, legal: Numbered, masked: bool) -> Rows:

@@ -11,7 +11,7 @@ from conftest import csrf_from, text_of
 from mediation.cases import lifecycle
 from mediation.dates import now as local_now
 from mediation.identifiers import lookup_key
-from models import Employer, EmployerReply, Message, Worker
+from models import AccessRecord, Employer, EmployerReply, Message, Worker
 from views.extensions import limiter
 
 EMPLOYER_MOBILE = "13900139000"
@@ -63,6 +63,8 @@ def test_the_employer_agrees_and_the_mediator_sees_it(client, db, received, logi
     assert all(w.name in html for w in workers)
     assert not any(w.id_number in html or w.phone in html for w in workers)
     assert "10,000.00" in text_of(html, "claimants")
+    logged = db.exec(select(AccessRecord).where(AccessRecord.kind == "employer_page")).first()
+    assert logged.case_id == received.id and logged.username == "被申请单位"
 
     when = (local_now() + timedelta(days=3)).strftime("%Y-%m-%dT10:00")
     answered = client.post(

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from conftest import csrf_from, succeed
 from mediation.identifiers import lookup_key
-from models import DocumentService, Message, Worker
+from models import AccessRecord, DocumentService, Message, Worker
 from views.extensions import limiter
 
 
@@ -90,6 +90,8 @@ def test_a_served_agreement_opens_with_the_code_and_the_receipt_shows_when(
     text = pdf_text(document.data)
     assert "调解协议书" in text
     assert not any(w.id_number in text or w.phone in text for w in workers)
+    logged = db.exec(select(AccessRecord).where(AccessRecord.kind == "party_document")).one()
+    assert logged.case_id == case.id and "调解协议书" in logged.detail
 
     login_as("mediator", "NH-LS")
     receipt = client.get(f"/cases/{case.id}/print/service").get_data(as_text=True)

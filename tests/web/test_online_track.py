@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from conftest import csrf_from, succeed, text_of
 from mediation.identifiers import lookup_key
-from models import Message, Worker
+from models import AccessRecord, Message, Worker
 from views.extensions import limiter
 
 
@@ -67,6 +67,9 @@ def test_a_worker_sees_their_own_part_of_the_case(client, db, agreed_case):
     assert text_of(html, "paid") == "10,000.00"
     assert first.name in html
     assert second.name not in html and second.id_number not in html and second.phone not in html
+    logged = db.exec(select(AccessRecord).where(AccessRecord.kind == "party_case")).one()
+    assert logged.case_id == case.id and logged.username == f"申请人{first.name}"
+    assert logged.user_id is None
 
 
 def test_an_unknown_person_gets_the_same_answer_and_no_code(client, db, agreed_case):
