@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
         employers,
         ledger,
         legal,
+        letters,
         main,
         reports,
         roster,
@@ -100,6 +101,7 @@ def register_blueprints(app: Flask) -> None:
         legal,
         reports,
         warnings,
+        letters,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.api_bp)

@@ -26,6 +26,9 @@ class Permission(StrEnum):
     REPORT_SUBMIT_CITY = "report_submit_city"  # file the city's
     WARNINGS_VIEW = "warnings_view"  # the early-warning lists (supervisors)
     CASELOAD_MOVE = "caseload_move"  # reassign many of a centre's open cases in one step
+    LETTER_ISSUE = "letter_issue"  # the union's supervision letters (district and city unions)
+    REGISTRY_VIEW = "registry_view"  # the mediator registry of the centres in scope
+    REGISTRY_MANAGE = "registry_manage"  # edit one's own centre's mediator registry
 
 
 _MEDIATOR = {
@@ -51,6 +54,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REPORT_SUBMIT_CENTRE,
             Permission.WARNINGS_VIEW,
             Permission.CASELOAD_MOVE,
+            Permission.REGISTRY_VIEW,
+            Permission.REGISTRY_MANAGE,
         }
     ),
     Role.DISTRICT_SUPERVISOR: frozenset(
@@ -59,6 +64,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.STATS_VIEW,
             Permission.REPORT_SUBMIT_DISTRICT,
             Permission.WARNINGS_VIEW,
+            Permission.LETTER_ISSUE,
+            Permission.REGISTRY_VIEW,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(
@@ -67,6 +74,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.STATS_VIEW,
             Permission.REPORT_SUBMIT_CITY,
             Permission.WARNINGS_VIEW,
+            Permission.LETTER_ISSUE,
+            Permission.REGISTRY_VIEW,
         }
     ),
     Role.ADMIN: frozenset(Permission),

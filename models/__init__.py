@@ -33,9 +33,17 @@ from models.legal import (
     ServiceType,
 )
 from models.reference import CalendarDay, Centre, DayKind, District
+from models.registry import MediatorProfile, MediatorQualification, MediatorTraining
 from models.report import SCOPE_KINDS, CaseReopening, PeriodReport
 from models.rollup import CaseRollup
 from models.roster import Lawyer, LawyerCentre
+from models.supervision import (
+    LetterCounter,
+    LetterKind,
+    ServiceMethod,
+    SupervisionLetter,
+    SupervisionLetterCase,
+)
 from models.user import Role, User
 
 __all__ = [
@@ -76,10 +84,18 @@ __all__ = [
     "LegalStage",
     "LegalStageKind",
     "LegalWorker",
+    "LetterCounter",
+    "LetterKind",
+    "MediatorProfile",
+    "MediatorQualification",
+    "MediatorTraining",
     "MediationSession",
     "Payment",
     "Role",
+    "ServiceMethod",
     "ServiceType",
+    "SupervisionLetter",
+    "SupervisionLetterCase",
     "User",
     "Worker",
     "utcnow",

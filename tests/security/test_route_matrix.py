@@ -14,7 +14,9 @@ from conftest import csrf_from
 from mediation.cases import lifecycle
 from mediation.legal import cases as legal
 from mediation.permissions import Permission, can
-from models import Centre, User
+from mediation.reports import letters
+from mediation.scope import Scope
+from models import Centre, Employer, User
 
 P = Permission
 PUBLIC = {"static", "auth.login", "main.healthz", "main.favicon"}
@@ -82,6 +84,14 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "employers.edit": (P.CASE_WORK, None),
     "employers.add_counsel": (P.CASE_WORK, None),
     "employers.remove_counsel": (P.CASE_WORK, None),
+    "letters.employer": (P.LETTER_ISSUE, "case"),  # an employer with cases in scope
+    "letters.new": (P.LETTER_ISSUE, "case"),
+    "letters.detail": (P.LETTER_ISSUE, "case"),  # a letter listing a case in scope
+    "letters.service": (P.LETTER_ISSUE, "case"),
+    "letters.reply": (P.LETTER_ISSUE, "case"),
+    "letters.referral": (P.LETTER_ISSUE, "case"),
+    "letters.page": (P.LETTER_ISSUE, "case"),
+    "letters.pdf": (P.LETTER_ISSUE, "case"),
     "calendar.index": (P.CENTRES_MANAGE, None),
     "calendar.delete": (P.CENTRES_MANAGE, None),
     "legal.index": (P.CASE_READ, None),
@@ -131,8 +141,17 @@ def world(db, make_case, make_user, centres):
         today=case.received_on,
     )
     db.flush()
+    letter = letters.issue_letter(
+        db,
+        make_user("admin"),
+        Scope(centre_ids=None),
+        db.get(Employer, case.employer_id),
+        letters.LetterData("notice", case.received_on, [case.id], [], "拖欠工资"),
+        today=case.received_on,
+    )
     return {
         "case_id": case.id,
+        "letter_id": letter.id,
         "legal_id": legal_case.id,
         "session_id": meeting.id,
         "attachment_id": 999_999,
