@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
         legal,
         letters,
         main,
+        registry,
         reports,
         roster,
         sheets,
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
         reports,
         warnings,
         letters,
+        registry,
     ):
         app.register_blueprint(module.bp)
     app.register_blueprint(reports.api_bp)
