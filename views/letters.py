@@ -9,7 +9,16 @@ letter answers 403.
 
 from urllib.parse import quote
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from forms.letters import IssueLetterForm, ReferralForm, ReplyForm, ServiceForm
@@ -71,10 +80,7 @@ def new(employer_id: int):
         form.issued_on.data = today()
         form.case_ids.data = [case.id for case in cases]
         form.provisions.data = letters.default_provisions(cases)
-        if form.kind.data in {k.value for k in LetterKind}:
-            form.addressee.data = letters.default_addressee(
-                letters.issuer_of(db, current_user), LetterKind(form.kind.data), found
-            )
+        form.kind.data = request.args.get("kind", "")  # the button pressed on the employer page
 
     def operation():
         data = letters.LetterData(

@@ -169,7 +169,10 @@ BY_CATEGORY: dict[str, tuple[str, ...]] = {
     "确认劳动关系": ("contract_10",),
     "工作时间/休息休假/福利/培训/劳动保护": ("labour_41",),
 }
-SUBSTANTIVE = tuple(code for code in PROVISIONS if not code.startswith(("rules_",)))
+# What the issuer may tick: every provision that is not a kind's basis (printed anyway).
+SUBSTANTIVE = tuple(
+    code for code in PROVISIONS if not any(code in basis for basis in BASIS.values())
+)
 
 # Working days the addressee has to answer: 十五个工作日 for the employer (办法 art.20, used
 # for the 提示函 too); a department receiving a 建议书 decides within 五个工作日 (art.23).
@@ -281,7 +284,7 @@ def default_due_on(session: Session, kind: LetterKind, issued_on: date) -> date:
     return calendar.add_working_days(issued_on, REPLY_WORKING_DAYS[kind])
 
 
-def default_addressee(issuer: Issuer, kind: LetterKind, employer: Employer) -> str:
+def _default_addressee(issuer: Issuer, kind: LetterKind, employer: Employer) -> str:
     if kind is LetterKind.PROPOSAL:
         place = f"佛山市{issuer.district.name}" if issuer.district else "佛山市"
         return f"{place}人力资源和社会保障局"
@@ -340,14 +343,14 @@ def issue_letter(
         problems.append(("case_ids", "请至少选择一件本单位的案件"))
     elif len(chosen) != len(set(data.case_ids)):
         problems.append(("case_ids", "所选案件不属于本单位或不在您的管辖范围内"))
-    unknown = [code for code in data.provisions if code not in PROVISIONS]
+    unknown = [code for code in data.provisions if code not in SUBSTANTIVE]
     if unknown:
         problems.append(("provisions", "所选法律条文不在条文目录中"))
     findings = _text(problems, "findings", data.findings, "发现的问题", required=True)
     requests = _text(problems, "requests", data.requests, "整改要求或建议", required=False)
     addressee = (data.addressee or "").strip()
     if kind is not None and not addressee:
-        addressee = default_addressee(issuer, kind, employer)
+        addressee = _default_addressee(issuer, kind, employer)
     if len(addressee) > 200:
         problems.append(("addressee", "主送单位不超过200字"))
     due_on = data.response_due_on
@@ -358,7 +361,7 @@ def issue_letter(
     if problems:
         raise RuleViolation(problems)
     seq, number = next_number(session, issuer, kind, issued_on.year)
-    substantive = [code for code in PROVISIONS if code in set(data.provisions)]
+    substantive = [code for code in SUBSTANTIVE if code in set(data.provisions)]
     letter = SupervisionLetter(
         kind=kind.value,
         unit=issuer.unit,
