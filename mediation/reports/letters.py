@@ -185,7 +185,7 @@ MAX_TEXT = 4000
 
 
 class NotIssuer(Exception):
-    """The user may not issue letters (or not for this letter's unit)."""
+    """The user may not issue letters (no Permission.LETTER_ISSUE)."""
 
 
 @dataclass(frozen=True)
