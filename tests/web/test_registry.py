@@ -58,11 +58,12 @@ def test_the_registrys_figures_are_the_statistics(client, login_as, mediator):
     row = cells(page, mediator)
     assert row[1] == "陈调解"
     assert row[5] == "1"  # open now (received in 2026)
-    assert row[6:10] == [str(m["handled"]), str(m["succeeded"]), str(m["failed"]), "0"]
+    closed = m["succeeded"] + m["failed"] + m["withdrawn"]
+    assert row[6:11] == [str(m["handled"]), str(closed), str(m["succeeded"]), str(m["failed"]), "0"]
     rate = f"{m['success_rate_handled'] * 100:.1f}%（{m['succeeded']}/{m['handled']}）"
-    assert row[10] == rate == "66.7%（2/3）"
-    assert row[11] == f"{m['recovered_fen'] / 100:,.2f}"
-    assert row[12] == f"{m['paid_fen'] / 100:,.2f}"
+    assert row[11] == rate == "66.7%（2/3）"
+    assert row[12] == f"{m['recovered_fen'] / 100:,.2f}"
+    assert row[13] == f"{m['paid_fen'] / 100:,.2f}"
 
 
 def test_the_centres_supervisor_records_certificates_training_and_specialties(
