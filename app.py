@@ -146,9 +146,11 @@ def register_blueprints(app: Flask) -> None:
         jobs,
         ledger,
         legal,
+        letters,
         logs,
         main,
         online,
+        registry,
         reports,
         roster,
         sheets,
@@ -175,6 +177,8 @@ def register_blueprints(app: Flask) -> None:
         online,
         jobs,
         logs,
+        letters,
+        registry,
     ):
         app.register_blueprint(module.bp)
     app.request_class = ledger.LedgerRequest  # the ledger upload's own size limit

@@ -27,6 +27,9 @@ class Permission(StrEnum):
     WARNINGS_VIEW = "warnings_view"  # the early-warning lists (supervisors)
     CASELOAD_MOVE = "caseload_move"  # reassign many of a centre's open cases in one step
     LOGS_READ = "logs_read"  # the access log and security events (admins only)
+    LETTER_ISSUE = "letter_issue"  # the union's supervision letters (district and city unions)
+    REGISTRY_VIEW = "registry_view"  # the mediator registry of the centres in scope
+    REGISTRY_MANAGE = "registry_manage"  # edit one's own centre's mediator registry
 
 
 _MEDIATOR = {
@@ -52,6 +55,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REPORT_SUBMIT_CENTRE,
             Permission.WARNINGS_VIEW,
             Permission.CASELOAD_MOVE,
+            Permission.REGISTRY_VIEW,
+            Permission.REGISTRY_MANAGE,
         }
     ),
     Role.DISTRICT_SUPERVISOR: frozenset(
@@ -60,6 +65,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.STATS_VIEW,
             Permission.REPORT_SUBMIT_DISTRICT,
             Permission.WARNINGS_VIEW,
+            Permission.LETTER_ISSUE,
+            Permission.REGISTRY_VIEW,
         }
     ),
     Role.CITY_SUPERVISOR: frozenset(
@@ -68,6 +75,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.STATS_VIEW,
             Permission.REPORT_SUBMIT_CITY,
             Permission.WARNINGS_VIEW,
+            Permission.LETTER_ISSUE,
+            Permission.REGISTRY_VIEW,
         }
     ),
     Role.ADMIN: frozenset(Permission),

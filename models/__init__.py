@@ -48,9 +48,17 @@ from models.online import (
     Rating,
 )
 from models.reference import CalendarDay, Centre, DayKind, District
+from models.registry import MediatorProfile, MediatorQualification, MediatorTraining
 from models.report import SCOPE_KINDS, CaseReopening, PeriodReport
 from models.rollup import CaseRollup
 from models.roster import Lawyer, LawyerCentre
+from models.supervision import (
+    LetterCounter,
+    LetterKind,
+    ServiceMethod,
+    SupervisionLetter,
+    SupervisionLetterCase,
+)
 from models.user import Role, User
 
 __all__ = [
@@ -107,6 +115,11 @@ __all__ = [
     "LegalStage",
     "LegalStageKind",
     "LegalWorker",
+    "LetterCounter",
+    "LetterKind",
+    "MediatorProfile",
+    "MediatorQualification",
+    "MediatorTraining",
     "MediationSession",
     "Message",
     "MessageStatus",
@@ -115,7 +128,10 @@ __all__ = [
     "Payment",
     "Rating",
     "Role",
+    "ServiceMethod",
     "ServiceType",
+    "SupervisionLetter",
+    "SupervisionLetterCase",
     "User",
     "Worker",
     "utcnow",

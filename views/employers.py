@@ -7,9 +7,11 @@ from flask_login import current_user
 
 from forms.roster import CounselForm, EmployerForm, EmployerSearchForm, RemoveCounselForm
 from mediation.cases.intake import EmployerData
+from mediation.dates import today
 from mediation.errors import RuleViolation
 from mediation.permissions import Permission
 from mediation.reference import employers as registry
+from mediation.reports import letters
 from models import Employer
 from views.db import get_db
 from views.helpers import carried_args, current_scope, form_status, require, submit
@@ -52,6 +54,9 @@ def _render_edit(employer: Employer, form, counsel_form, status: int = 200):
         conflicted=registry.conflicted_lawyers(db, employer),
         total_cases=total,
         open_cases=open_cases,
+        history=letters.letters_of(db, current_scope(), employer),
+        status_of=letters.status_of,
+        today=today(),
     ), status
 
 

@@ -8,7 +8,7 @@
 - due_item: what the daily job found due for a day, for the notices to come.
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 Create Date: 2026-11-27 21:53:33.475250+08:00
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision: str = '0018'
-down_revision: str | Sequence[str] | None = "0015"
+down_revision: str | Sequence[str] | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

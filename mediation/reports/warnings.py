@@ -77,6 +77,7 @@ class Flagged:
     employer: str
     mediator: str
     reason: str
+    employer_id: int | None = None  # the employer's page: supervision letters start there
 
 
 @dataclass(frozen=True)
@@ -413,6 +414,7 @@ def _list(ctx: _Context, spec: _Kind, page: int, page_size: int) -> WarningList:
                 employer,
                 mediator.name if mediator else "未指派",
                 spec.reason(ctx, case, reason_extra),
+                case.employer_id,
             )
         )
     return WarningList(

@@ -14,7 +14,9 @@ from conftest import csrf_from
 from mediation.cases import lifecycle
 from mediation.legal import cases as legal
 from mediation.permissions import Permission, can
-from models import Centre, User, Worker
+from mediation.reports import letters
+from mediation.scope import Scope
+from models import Centre, Employer, User, Worker
 
 P = Permission
 # Public pages: no login, their own abuse controls (tests/web/test_online_apply.py).
@@ -104,6 +106,21 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "employers.edit": (P.CASE_WORK, None),
     "employers.add_counsel": (P.CASE_WORK, None),
     "employers.remove_counsel": (P.CASE_WORK, None),
+    "letters.employer": (P.LETTER_ISSUE, "case"),  # an employer with cases in scope
+    "letters.new": (P.LETTER_ISSUE, "case"),
+    "letters.detail": (P.LETTER_ISSUE, "case"),  # a letter listing a case in scope
+    "letters.service": (P.LETTER_ISSUE, "case"),
+    "letters.reply": (P.LETTER_ISSUE, "case"),
+    "letters.referral": (P.LETTER_ISSUE, "case"),
+    "letters.page": (P.LETTER_ISSUE, "case"),
+    "letters.pdf": (P.LETTER_ISSUE, "case"),
+    "registry.index": (P.REGISTRY_VIEW, None),
+    "registry.print_page": (P.REGISTRY_VIEW, None),
+    "registry.pdf": (P.REGISTRY_VIEW, None),
+    "registry.edit": (P.REGISTRY_MANAGE, None),  # a mediator of the user's centre, else 404
+    "registry.add_qualification": (P.REGISTRY_MANAGE, None),
+    "registry.remove_qualification": (P.REGISTRY_MANAGE, None),
+    "registry.training": (P.REGISTRY_MANAGE, None),
     "calendar.index": (P.CENTRES_MANAGE, None),
     "calendar.delete": (P.CENTRES_MANAGE, None),
     "legal.index": (P.CASE_READ, None),
@@ -165,8 +182,17 @@ def world(db, make_case, make_user, centres):
         today=case.received_on,
     )
     db.flush()
+    letter = letters.issue_letter(
+        db,
+        make_user("admin"),
+        Scope(centre_ids=None),
+        db.get(Employer, case.employer_id),
+        letters.LetterData("notice", case.received_on, [case.id], [], "拖欠工资"),
+        today=case.received_on,
+    )
     return {
         "case_id": case.id,
+        "letter_id": letter.id,
         "legal_id": legal_case.id,
         "session_id": meeting.id,
         "attachment_id": 999_999,
@@ -175,6 +201,7 @@ def world(db, make_case, make_user, centres):
         "lawyer_id": 999_999,
         "employer_id": case.employer_id,
         "counsel_id": 999_999,
+        "qualification_id": 999_999,
         "day": "2024-10-01",
         "doc": "sheet",
         "token": "nothing",

@@ -26,13 +26,17 @@ from conftest import PDF, upload
 from mediation.dates import today
 from mediation.documents import case_documents as documents
 from mediation.legal.cases import add_stage
+from mediation.reference import mediators
+from mediation.reports import letters
 from mediation.reports.periodic import period_figures
+from mediation.scope import Scope
 from mediation.statistics.period import period_from_picker
 from models import (
     Attachment,
     Case,
     CaseStatus,
     DocumentService,
+    Employer,
     EmployerCounsel,
     EmployerReply,
     Lawyer,
@@ -102,6 +106,8 @@ APPEND_ONLY = {"access_log": {"kind": "case_page"}, "security_event": {"kind": "
 NOT_SHOWN: dict[str, str] = {
     "message.error": "the provider's refusal, for operators reading the message table",
     "ledger_upload": {"token", "sha256", "status"},
+    "letter_counter": {"unit", "kind"},
+    "supervision_letter": {"kind", "unit", "service_method", "number"},  # number: generated
 }
 # Free text the product keeps without showing it on any page, document or export.
 NOT_SHOWN: dict[str, str] = {
@@ -170,9 +176,24 @@ def world(app, db, client, login_as, tmp_path, monkeypatch):
                         period_end=this_year.end, figures=figures, reason="更正",
                         responsible="负责人", preparer="填表人"))  # fmt: skip
     online_records(db, cases[CaseStatus.RECEIVED], succeeded)
+    letter = letters.issue_letter(
+        db,
+        admin,
+        Scope(centre_ids=None),
+        db.get(Employer, succeeded.employer_id),
+        letters.LetterData("opinion", succeeded.received_on, [succeeded.id], [], "问题", "要求"),
+        today(),
+    )
+    day = succeeded.received_on
+    letters.record_service(db, letter, admin, day, "direct", "签收人", today())
+    letters.record_reply(db, letter, admin, day, "回复", today())
+    letters.record_referral(db, letter, admin, day, "移送", today())
+    mediator = db.exec(select(User).where(User.role == "mediator").order_by(User.id)).first()
+    mediators.save_specialties(db, admin, mediator, "擅长", 0)
+    mediators.add_qualification(db, admin, mediator, "证书", "001", "发证机关", day, today())
     db.flush()
     poison(db)
-    return {"cases": list(cases.values()), "legal": legal, "admin": admin}
+    return {"cases": list(cases.values()), "legal": legal, "admin": admin, "letter": letter}
 
 
 def online_records(db, received: Case, succeeded: Case) -> None:
@@ -217,7 +238,7 @@ def case_urls(app, db, case: Case) -> list[str]:
 def other_urls(app, db, world) -> list[str]:
     """Every GET page that is not a case's, with the ids it needs."""
     legal = world["legal"]
-    some_user = db.exec(select(User).where(User.role == "mediator")).first()
+    some_user = db.exec(select(User).where(User.role == "mediator").order_by(User.id)).first()
     values = {
         "legal_id": legal.id,
         "user_id": some_user.id,
@@ -225,6 +246,7 @@ def other_urls(app, db, world) -> list[str]:
         "employer_id": db.exec(select(EmployerCounsel.employer_id)).first(),
         "lawyer_id": db.exec(select(Lawyer.id)).first(),
         "kind": "csv",
+        "letter_id": world["letter"].id,
     }
     adapter = app.url_map.bind("localhost")
     urls = []

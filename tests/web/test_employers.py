@@ -66,11 +66,13 @@ def test_repeat_respondents_are_counted_within_the_users_scope(client, login_as,
 
 def test_city_users_count_every_centre(client, login_as, make_case):
     for centre in ("NH-LS", "NH-LS", "CC-ZC"):
-        make_case(centre, employer=REPEAT)
+        case = make_case(centre, employer=REPEAT)
     login_as("city_supervisor")
     html = client.get("/employers").get_data(as_text=True)
     assert counts_in(row_of(html, REPEAT)) == [3, 3]
-    assert "/employers/" not in row_of(html, REPEAT)  # reading only: no edit link
+    # no edit link: the name leads to the union's supervision page (letters)
+    assert f'href="/employers/{case.employer_id}"' not in row_of(html, REPEAT)
+    assert f'href="/employers/{case.employer_id}/supervision"' in row_of(html, REPEAT)
 
 
 def test_search_by_credit_code(client, login_as, make_case, db):
