@@ -46,6 +46,14 @@ class Config:
     WARN_REPEAT_CLAIMS = int(os.environ.get("WARN_REPEAT_CLAIMS", 3))
     SQL_ECHO = _flag("SQL_ECHO")
 
+    # Retention (mediation/retention.py, docs/retention.md): a closed case is archived (read-only)
+    # this many days after closure and anonymised this many years after; a centre may override
+    # either.
+    ARCHIVE_AFTER_DAYS = int(os.environ.get("ARCHIVE_AFTER_DAYS", 365))
+    RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", 10))
+    # A form posted after the login expired is kept this long for its author (views/auth.py).
+    SAVED_FORM_HOURS = int(os.environ.get("SAVED_FORM_HOURS", 24))
+
     # Scans attached to cases (signed agreements, returned 送达回证, evidence) are stored outside
     # the database, under random names. None means instance/uploads.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")

@@ -4,8 +4,8 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from cli import calendar, database, ledger, ops
+    from cli import calendar, database, ledger, ops, retention
 
-    for module in (database, ops, ledger, calendar):
+    for module in (database, ops, ledger, calendar, retention):
         for command in module.COMMANDS:
             app.cli.add_command(command)

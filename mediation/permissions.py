@@ -26,6 +26,7 @@ class Permission(StrEnum):
     REPORT_SUBMIT_CITY = "report_submit_city"  # file the city's
     WARNINGS_VIEW = "warnings_view"  # the early-warning lists (supervisors)
     CASELOAD_MOVE = "caseload_move"  # reassign many of a centre's open cases in one step
+    CASE_UNARCHIVE = "case_unarchive"  # make an archived case writable again (mediation.retention)
 
 
 _MEDIATOR = {
@@ -51,6 +52,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REPORT_SUBMIT_CENTRE,
             Permission.WARNINGS_VIEW,
             Permission.CASELOAD_MOVE,
+            Permission.CASE_UNARCHIVE,
         }
     ),
     Role.DISTRICT_SUPERVISOR: frozenset(

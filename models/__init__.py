@@ -36,6 +36,7 @@ from models.reference import CalendarDay, Centre, DayKind, District
 from models.report import SCOPE_KINDS, CaseReopening, PeriodReport
 from models.rollup import CaseRollup
 from models.roster import Lawyer, LawyerCentre
+from models.saved_form import SavedForm
 from models.user import Role, User
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "MediationSession",
     "Payment",
     "Role",
+    "SavedForm",
     "ServiceType",
     "User",
     "Worker",

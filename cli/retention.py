@@ -1,0 +1,45 @@
+"""`flask --app app retention`: archive and anonymise the cases whose time has come."""
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from mediation import retention
+from mediation.cases.attachments import remove_file
+from views.db import database
+
+
+def policy() -> retention.Policy:
+    """The configured defaults (each centre may override them)."""
+    return retention.Policy(
+        archive_after_days=current_app.config["ARCHIVE_AFTER_DAYS"],
+        retention_years=current_app.config["RETENTION_YEARS"],
+    )
+
+
+@click.command("retention")
+@click.option("--dry-run", is_flag=True, help="count what is due, change nothing")
+@with_appcontext
+def retention_command(dry_run):
+    """Archive closed cases past ARCHIVE_AFTER_DAYS and anonymise those past RETENTION_YEARS."""
+    with database().session_factory() as session:
+        outcome = retention.run(session, policy(), dry_run=dry_run)
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+    if not dry_run:  # the rows are gone: now the files (a failed commit keeps both)
+        folder = current_app.config.get("UPLOAD_FOLDER")
+        folder = Path(folder) if folder else Path(current_app.instance_path) / "uploads"
+        for stored_name in outcome.files:
+            remove_file(folder, stored_name)
+    verb = "将" if dry_run else "已"
+    click.echo(
+        f"{verb}归档 {outcome.archived} 件，{verb}匿名化 {outcome.anonymised} 件"
+        f"（删除扫描件 {outcome.scans} 份）" + ("；试运行，未作任何更改" if dry_run else "")
+    )
+
+
+COMMANDS = [retention_command]
