@@ -127,6 +127,10 @@ def register_errorhandlers(app: Flask) -> None:
 
             message = f"{message}：{upload_limits()}。请压缩或分开上传。"
         if isinstance(error, CSRFError):
+            from views.auth import keep_form_of_expired_login
+
+            if (kept := keep_form_of_expired_login()) is not None:
+                return kept
             message = "表单已过期或缺少安全令牌，请刷新页面后重新提交"
         if request.path.startswith("/api/"):
             return jsonify(error=code, message=message), code

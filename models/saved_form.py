@@ -18,5 +18,6 @@ class SavedForm(SQLModel, table=True):
     username: str = Field(max_length=64, index=True)
     path: str = Field(max_length=2000)  # the page the form was posted to, with its query
     fields: list[list[str]] = Field(default_factory=list, sa_type=JSON)  # [name, value] pairs
+    files_dropped: bool = Field(default=False)  # files are never kept: the user chooses again
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime = Field(index=True)

@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("username", sa.String(length=64), nullable=False),
         sa.Column("path", sa.String(length=2000), nullable=False),
         sa.Column("fields", sa.JSON(), nullable=False),
+        sa.Column("files_dropped", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("expires_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("token", name=op.f("pk_saved_form")),
