@@ -11,21 +11,15 @@ from mediation.cases.attachments import remove_file
 from views.db import database
 
 
-def policy() -> retention.Policy:
-    """The configured defaults (each centre may override them)."""
-    return retention.Policy(
-        archive_after_days=current_app.config["ARCHIVE_AFTER_DAYS"],
-        retention_years=current_app.config["RETENTION_YEARS"],
-    )
-
-
 @click.command("retention")
 @click.option("--dry-run", is_flag=True, help="count what is due, change nothing")
 @with_appcontext
 def retention_command(dry_run):
     """Archive closed cases past ARCHIVE_AFTER_DAYS and anonymise those past RETENTION_YEARS."""
     with database().session_factory() as session:
-        outcome = retention.run(session, policy(), dry_run=dry_run)
+        outcome = retention.run(
+            session, retention.Policy.from_config(current_app.config), dry_run=dry_run
+        )
         if dry_run:
             session.rollback()
         else:

@@ -21,7 +21,7 @@ Writes are refused by a flush listener, the one guard every path meets (forms, i
 commands); the case actions (`mediation.cases.actions`) give the same reason up front.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -82,11 +82,32 @@ class Policy:
     archive_after_days: int = 365
     retention_years: int = 10
 
+    @classmethod
+    def from_config(cls, config: Mapping) -> "Policy":
+        """From ARCHIVE_AFTER_DAYS and RETENTION_YEARS (the application's configuration)."""
+        return cls(config["ARCHIVE_AFTER_DAYS"], config["RETENTION_YEARS"])
+
     def archive_days_of(self, centre: Centre) -> int:
         return centre.archive_after_days or self.archive_after_days
 
     def retention_years_of(self, centre: Centre) -> int:
         return centre.retention_years or self.retention_years
+
+
+def set_periods(
+    session: Session, centre: Centre, archive_after_days: int | None, retention_years: int | None
+) -> None:
+    """Set (or, with None, clear back to the defaults) a centre's own periods."""
+    problems = []
+    if archive_after_days is not None and not 1 <= archive_after_days <= 3650:
+        problems.append(("archive_after_days", "归档期限为1至3650天"))
+    if retention_years is not None and not 1 <= retention_years <= 100:
+        problems.append(("retention_years", "保存期限为1至100年"))
+    if problems:
+        raise RuleViolation(problems)
+    centre.archive_after_days, centre.retention_years = archive_after_days, retention_years
+    session.add(centre)
+    session.flush()
 
 
 def years_before(day: date, years: int) -> date:

@@ -129,3 +129,33 @@ def test_every_statistic_stays_unchanged_when_personal_data_is_anonymised(
     db.expire_all()
     assert _figures(client) == before
     assert _rollup(db) == rollup_before
+
+
+def test_an_admin_sets_a_centres_own_periods_and_clears_them_back_to_the_defaults(
+    db, client, centres, login_as
+):
+    login_as("admin")
+    centre = centres["NH-LS"]
+    url = f"/admin/centres/{centre.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "（365天）" in page and "（10年）" in page  # the defaults, beside the fields
+    form = {
+        "code": centre.code,
+        "name": centre.name,
+        "short_name": centre.short_name,
+        "district": "NH",
+        "active": "y",
+        "csrf_token": csrf_from(client, url),
+    }
+    wrong = client.post(url, data={**form, "archive_after_days": "0", "retention_years": "x"})
+    assert wrong.status_code == 422
+    text = wrong.get_data(as_text=True)
+    assert "归档期限为1至3650天" in text and "请填写整数年数" in text
+    saved = client.post(url, data={**form, "archive_after_days": "180", "retention_years": "5"})
+    assert saved.status_code == 302
+    db.refresh(centre)
+    assert (centre.archive_after_days, centre.retention_years) == (180, 5)
+    cleared = {**form, "archive_after_days": "", "retention_years": ""}  # as a browser sends
+    assert client.post(url, data=cleared).status_code == 302
+    db.refresh(centre)
+    assert (centre.archive_after_days, centre.retention_years) == (None, None)
