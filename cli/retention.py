@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 
 from mediation import retention
 from mediation.cases.attachments import remove_file
+from models import utcnow
 from views.db import database
 
 
@@ -16,23 +17,26 @@ from views.db import database
 @with_appcontext
 def retention_command(dry_run):
     """Archive closed cases past ARCHIVE_AFTER_DAYS and anonymise those past RETENTION_YEARS."""
+    policy = retention.Policy.from_config(current_app.config)
     with database().session_factory() as session:
-        outcome = retention.run(
-            session, retention.Policy.from_config(current_app.config), dry_run=dry_run
-        )
+        outcome = retention.run(session, policy, dry_run=dry_run)
         if dry_run:
             session.rollback()
-        else:
-            session.commit()
-    if not dry_run:  # the rows are gone: now the files (a failed commit keeps both)
-        folder = current_app.config.get("UPLOAD_FOLDER")
-        folder = Path(folder) if folder else Path(current_app.instance_path) / "uploads"
-        for stored_name in outcome.files:
-            remove_file(folder, stored_name)
-    verb = "将" if dry_run else "已"
+            click.echo(
+                f"将归档 {outcome.archived} 件，将匿名化 {outcome.anonymised} 件"
+                f"（删除扫描件 {outcome.scans} 份）；试运行，未作任何更改"
+            )
+            return
+        purged = retention.purge_saved_forms(session, utcnow())
+        session.commit()
+    # The rows are gone: now their files (had the commit failed, both would have stayed).
+    folder = current_app.config.get("UPLOAD_FOLDER")
+    folder = Path(folder) if folder else Path(current_app.instance_path) / "uploads"
+    for stored_name in outcome.files:
+        remove_file(folder, stored_name)
     click.echo(
-        f"{verb}归档 {outcome.archived} 件，{verb}匿名化 {outcome.anonymised} 件"
-        f"（删除扫描件 {outcome.scans} 份）" + ("；试运行，未作任何更改" if dry_run else "")
+        f"已归档 {outcome.archived} 件，已匿名化 {outcome.anonymised} 件"
+        f"（删除扫描件 {outcome.scans} 份）；删除过期的暂存表单 {purged} 份"
     )
 
 

@@ -24,7 +24,7 @@ commands); the case actions (`mediation.cases.actions`) give the same reason up 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import event, exists, func, inspect, or_
 from sqlmodel import Session, select
@@ -44,6 +44,7 @@ from models import (
     Instalment,
     MediationSession,
     Payment,
+    SavedForm,
     User,
     Worker,
 )
@@ -367,6 +368,16 @@ def _blot_history(session: Session, case: Case, secrets: list[str]) -> None:
             for key, pair in (event_.changes or {}).items()
         }
         session.add(event_)
+
+
+def purge_saved_forms(session: Session, now: datetime) -> int:
+    """Delete the forms kept across an expired login (views/refill.py) that nobody claimed in
+    time: they hold what a user typed, personal data included."""
+    expired = session.exec(select(SavedForm).where(SavedForm.expires_at < now)).all()
+    for row in expired:
+        session.delete(row)
+    session.flush()
+    return len(expired)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ A mediator who types minutes for an hour and then presses 保存 finds the login
 username that was logged in. After that user logs in again, the page the form came from opens
 with the fields filled in and a notice to check them and submit again: nothing is submitted on
 the user's behalf. Another user logging in on the same browser never sees them; unclaimed rows
-expire after SAVED_FORM_HOURS.
+expire after SAVED_FORM_HOURS (deleted on the next save and by the daily retention command).
 
 Only a page that shows its form on GET and takes it on POST at the same address can be refilled
 (the form views of this application all do); a POST-only button is not kept.
@@ -77,7 +77,7 @@ def _pending() -> SavedForm | None:
     if not isinstance(token, str):
         return None
     row = get_db().get(SavedForm, token)
-    if row is None or row.expires_at.replace(tzinfo=None) < utcnow().replace(tzinfo=None):
+    if row is None or row.expires_at < utcnow():
         session.pop(TOKEN, None)
         return None
     return row
@@ -105,7 +105,9 @@ def _discard(row: SavedForm) -> None:
 def refill_on_get() -> None:
     """Before a GET of the page the kept form came from: hand its fields to the page's forms
     (as `g` data that FlaskForm reads instead of an empty request) and forget them."""
-    if request.method != "GET" or TOKEN not in session or not current_user.is_authenticated:
+    if request.method != "GET" or request.endpoint == "static" or TOKEN not in session:
+        return
+    if not current_user.is_authenticated:
         return
     row = _pending()
     if row is None or request.full_path.rstrip("?") != row.path:

@@ -14,6 +14,7 @@ Create Date: 2026-11-27 14:10:00+08:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "0016"
@@ -57,13 +58,13 @@ def upgrade() -> None:
             op.create_check_constraint(name, table, condition)
     op.create_table(
         "saved_form",
-        sa.Column("token", sa.String(length=64), nullable=False),
-        sa.Column("username", sa.String(length=64), nullable=False),
-        sa.Column("path", sa.String(length=2000), nullable=False),
+        sa.Column("token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("username", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("path", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
         sa.Column("fields", sa.JSON(), nullable=False),
         sa.Column("files_dropped", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("expires_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("token", name=op.f("pk_saved_form")),
     )
     op.create_index("ix_saved_form_username", "saved_form", ["username"])

@@ -2,7 +2,7 @@
 unarchives them with a reason, the retention command archives and anonymises, and no statistic
 moves when personal data goes."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -10,7 +10,7 @@ from sqlmodel import select
 from conftest import PDF, TODAY, csrf_from, login, upload
 from mediation import retention
 from mediation.cases import lifecycle
-from models import AuditEvent, CaseRollup, User, Worker
+from models import AuditEvent, CaseRollup, SavedForm, User, Worker, utcnow
 
 POLICY = retention.Policy()
 
@@ -81,23 +81,37 @@ def test_a_mediator_cannot_unarchive_and_a_supervisor_does_with_a_reason(
     assert client.get(f"/cases/{archived.id}/reopen").status_code == 200
 
 
-def test_the_retention_command_archives_anonymises_and_prints_counts(app, db, archived, make_case):
-    other = make_case("NH-LS", workers=1, received_on=date(2025, 1, 6))
-    mediator = db.get(User, other.created_by_id)
-    lifecycle.accept(db, other, mediator, date(2025, 1, 6), today=TODAY)
-    lifecycle.withdraw(db, other, mediator, date(2025, 1, 8), today=TODAY)
+def test_the_retention_command_archives_anonymises_and_prints_counts(
+    app, db, client, make_case, monkeypatch, tmp_path
+):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    recent = make_case("NH-LS", workers=1, received_on=date(2025, 1, 6))
+    old = make_case("NH-LS", workers=1, received_on=date(2015, 3, 2))  # closed over 10 years
+    for case, day in ((recent, date(2025, 1, 8)), (old, date(2015, 3, 5))):
+        mediator = db.get(User, case.created_by_id)
+        lifecycle.accept(db, case, mediator, case.received_on, today=TODAY)
+        lifecycle.withdraw(db, case, mediator, day, today=TODAY)
+    login(client, db.get(User, old.created_by_id).username)
+    assert upload(client, old, PDF, "申请书.pdf").status_code == 302
+    [scan] = (tmp_path / "uploads").iterdir()
+    stale = SavedForm(token="t" * 20, username="x", path="/", expires_at=utcnow() - timedelta(1))
+    db.add(stale)
     db.flush()
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["retention", "--dry-run"])
     assert dry.exit_code == 0, dry.output
-    assert "将归档 1 件，将匿名化 0 件" in dry.output and "试运行" in dry.output
+    assert "将归档 1 件，将匿名化 1 件（删除扫描件 1 份）；试运行" in dry.output
     db.expire_all()
-    assert other.archived_on is None
+    assert recent.archived_on is None and old.archived_on is None and scan.exists()
     done = runner.invoke(args=["retention"])
     assert done.exit_code == 0, done.output
-    assert "已归档 1 件，已匿名化 0 件" in done.output
+    assert "已归档 1 件，已匿名化 1 件（删除扫描件 1 份）；删除过期的暂存表单 1 份" in done.output
     db.expire_all()
-    assert other.archived_on is not None and archived.anonymised_on is None
+    assert recent.archived_on is not None and recent.anonymised_on is None
+    assert old.anonymised_on is not None and not scan.exists()
+    assert db.exec(select(SavedForm)).all() == []
+    again = runner.invoke(args=["retention"])
+    assert "已归档 0 件，已匿名化 0 件" in again.output
 
 
 def _figures(client) -> dict:
