@@ -1,7 +1,7 @@
 """Forms posted after the login expired: kept, and shown refilled after logging in again.
 
 A mediator who types minutes for an hour and then presses 保存 finds the login expired
-(SESSION_IDLE_MINUTES). The posted fields (never the CSRF token, never files) are kept in
+(SESSION_IDLE_MINUTES). The posted fields (never the CSRF token, files or passwords) are kept in
 `saved_form` under a random token; the browser's session carries only the token and the
 username that was logged in. After that user logs in again, the page the form came from opens
 with the fields filled in and a notice to check them and submit again: nothing is submitted on
@@ -49,7 +49,11 @@ def keep_posted_form(username: str) -> bool:
     if not username or not is_form_page():
         return False
     csrf_field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    fields = [[name, value] for name, value in request.form.items(multi=True) if name != csrf_field]
+    fields = [
+        [name, value]
+        for name, value in request.form.items(multi=True)
+        if name != csrf_field and "password" not in name  # a password is never stored
+    ]
     if sum(len(name) + len(value) for name, value in fields) > MAX_CHARS:
         return False
     db = get_db()

@@ -148,3 +148,15 @@ def test_an_expired_kept_form_is_not_returned(db, client, accepted):
     db.flush()
     assert not login(client, mediator.username).headers["Location"].endswith(url)
     assert REFILLED_NOTICE not in client.get(url).get_data(as_text=True)
+
+
+def test_passwords_are_never_kept(db, client, login_as, make_user):
+    admin = login_as("admin")
+    other = make_user("mediator", "NH-LS")
+    url = f"/admin/users/{other.id}/password"
+    token = csrf_from(client, url)
+    _idle(client)
+    client.post(url, data={"csrf_token": token, "password": "Secret-passw0rd-2026"})
+    [kept] = db.exec(select(SavedForm)).all()
+    assert kept.username == admin.username
+    assert "Secret-passw0rd-2026" not in repr(kept.fields)

@@ -48,6 +48,7 @@ def test_an_archived_case_is_marked_and_every_change_answers_archived(
     assert refused.status_code == 422 and retention.ARCHIVED in refused.get_data(as_text=True)
     db.expire_all()
     assert archived.status == "withdrawn" and archived.archived_on is not None
+    assert client.get(f"/api/cases/{archived.id}").get_json()["archived_on"] == "2022-03-12"
     # still read: its documents print as before
     sheet = client.get(f"/cases/{archived.id}/print/sheet")
     assert sheet.status_code == 200 and archived.number in sheet.get_data(as_text=True)
@@ -120,6 +121,7 @@ def _figures(client) -> dict:
         "stats_year": client.get("/api/stats?from=2021-01-01&to=2021-12-31").get_json(),
         "period": client.get("/api/reports/period?from=2021-03-01&to=2021-03-31").get_json(),
         "quarter": client.get("/api/reports/period?from=2021-01-01&to=2021-06-30").get_json(),
+        "warnings": client.get("/api/warnings").get_json(),
     }
 
 
