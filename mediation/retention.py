@@ -141,9 +141,8 @@ def _archived_case_ids(session: Session) -> set[int]:
     touched: set[int] = set()
     for record in (*session.new, *session.dirty, *session.deleted):
         if isinstance(record, Case):
-            history = inspect(record).attrs.archived_on.history
-            stays_archived = history.unchanged and history.unchanged[0] is not None
-            if stays_archived and session.is_modified(record, include_collections=False):
+            written = record in session.deleted or session.is_modified(record)
+            if written and record not in session.new and _stored_archived(session, record):
                 touched.add(record.id)
         elif isinstance(record, _OWNED) and (
             record in session.deleted or session.is_modified(record, include_collections=False)
@@ -156,6 +155,19 @@ def _archived_case_ids(session: Session) -> set[int]:
             if case is not None and case.archived_on is not None:
                 touched.add(case_id)
     return touched
+
+
+def _stored_archived(session: Session, case: Case) -> bool:
+    """Whether the database holds the case as archived (whatever this flush would set)."""
+    history = inspect(case).attrs.archived_on.history
+    if history.deleted or history.unchanged:
+        return (history.deleted or history.unchanged)[0] is not None
+    if not history.added:  # neither loaded nor set: load it
+        with session.no_autoflush:
+            return case.archived_on is not None
+    # set while its stored value was not loaded (or was empty): ask the database
+    stored = select(Case.archived_on).where(Case.id == case.id)
+    return session.connection().execute(stored).scalar() is not None
 
 
 def _refuse_archived_writes(session: Session, flush_context, instances) -> None:

@@ -212,3 +212,17 @@ def test_run_archives_and_anonymises_what_is_due_and_a_dry_run_changes_nothing(d
     assert case.anonymised_on == date(2031, 3, 12)
     again = retention.run(db, POLICY, date(2031, 3, 13))
     assert (again.archived, again.anonymised) == (0, 0)
+
+
+def test_the_guard_holds_after_a_commit_expired_the_case(db, closed):
+    """A case whose attributes expired (after a commit) is still recognised as archived."""
+    case, mediator = closed
+    retention.archive(db, case, date(2022, 3, 12))
+    db.expire(case)
+    case.note = "补记"
+    with pytest.raises(RuleViolation, match=retention.ARCHIVED):
+        db.flush()
+    db.expire_all()
+    case.archived_on = None  # nor can anyone but retention unarchive by hand
+    with pytest.raises(RuleViolation, match=retention.ARCHIVED):
+        db.flush()
