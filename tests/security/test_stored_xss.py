@@ -71,6 +71,9 @@ STRUCTURED = {
     "legal_worker": {"id_type", "id_number"},
     "case_reopening": {"outcome"},
     "period_report": {"scope_kind", "scope_code"},
+    # a form kept across an expired login: its values go back into the form (escaped by
+    # WTForms, tests/web/test_refill.py); these columns are keys, never shown
+    "saved_form": {"token", "username", "path"},
 }
 # Free text the product keeps without showing it on any page, document or export.
 NOT_SHOWN: dict[str, str] = {}

@@ -160,3 +160,17 @@ def test_passwords_are_never_kept(db, client, login_as, make_user):
     [kept] = db.exec(select(SavedForm)).all()
     assert kept.username == admin.username
     assert "Secret-passw0rd-2026" not in repr(kept.fields)
+
+
+def test_refilled_values_are_escaped(db, client, accepted):
+    case, mediator = accepted
+    login(client, mediator.username)
+    url = f"/cases/{case.id}/sessions/new"
+    token = csrf_from(client, url)
+    _idle(client)
+    hostile = "</textarea><script>alert(1)</script>"
+    client.post(url, data={**_session_form(case, token), "minutes": hostile, "place": '"><b>x'})
+    login(client, mediator.username)
+    page = client.get(url).get_data(as_text=True)
+    assert "<script>alert(1)" not in page and '"><b>x' not in page
+    assert _textarea(page, "minutes") == hostile
