@@ -174,3 +174,25 @@ def test_refilled_values_are_escaped(db, client, accepted):
     page = client.get(url).get_data(as_text=True)
     assert "<script>alert(1)" not in page and '"><b>x' not in page
     assert _textarea(page, "minutes") == hostile
+
+
+def test_a_refilled_form_keeps_the_version_it_was_opened_at(db, client, accepted, make_user):
+    """Someone else saved the case while the login was expired: the refilled form does not
+    silently overwrite it, it says so and keeps the text."""
+    case, mediator = accepted
+    login(client, mediator.username)
+    url = f"/cases/{case.id}/sessions/new"
+    token = csrf_from(client, url)
+    _idle(client)
+    client.post(url, data=_session_form(case, token))
+    colleague = make_user("mediator", "NH-LS")
+    lifecycle.extend(db, case, colleague, date(2024, 5, 7), 10, today=TODAY)
+    db.flush()
+    login(client, mediator.username)
+    page = client.get(url).get_data(as_text=True)
+    opened_at = re.search(r'name="version"[^>]*value="(\d+)"', page).group(1)
+    assert int(opened_at) < case.version
+    form = {**_session_form(case, csrf_from(client, url)), "version": opened_at}
+    stale = client.post(url, data=form)
+    assert stale.status_code == 422 and "该案件已被他人修改" in stale.get_data(as_text=True)
+    assert _textarea(stale.get_data(as_text=True), "minutes") == MINUTES
