@@ -214,6 +214,10 @@ def register_errorhandlers(app: Flask) -> None:
         if code == 429 and getattr(error, "description", None):
             message = error.description  # the limit's own Chinese message
         if isinstance(error, CSRFError):
+            from views.auth import keep_form_of_expired_login
+
+            if (kept := keep_form_of_expired_login()) is not None:
+                return kept
             message = "表单已过期或缺少安全令牌，请刷新页面后重新提交"
         if request.path.startswith("/api/"):
             return jsonify(error=code, message=message), code

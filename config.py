@@ -84,6 +84,14 @@ class Config:
     # with 0 the header is ignored, since a client could forge it.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES") or 0)
 
+    # Retention (mediation/retention.py, docs/retention.md): a closed case is archived (read-only)
+    # this many days after closure and anonymised this many years after; a centre may override
+    # either.
+    ARCHIVE_AFTER_DAYS = int(os.environ.get("ARCHIVE_AFTER_DAYS", 365))
+    RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", 10))
+    # A form posted after the login expired is kept this long for its author (views/auth.py).
+    SAVED_FORM_HOURS = int(os.environ.get("SAVED_FORM_HOURS", 24))
+
     # Scans attached to cases are stored in the database (mediation.storage). This is where they
     # lived before: `flask --app app migrate-uploads` copies them in. None means instance/uploads.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER")

@@ -4,8 +4,8 @@ from flask import Flask
 
 
 def register_commands(app: Flask) -> None:
-    from cli import calendar, database, jobs, ledger, notices, ops
+    from cli import calendar, database, jobs, ledger, notices, ops, retention
 
-    for module in (database, ops, ledger, calendar, jobs, notices):
+    for module in (database, ops, ledger, calendar, jobs, notices, retention):
         for command in module.COMMANDS:
             app.cli.add_command(command)

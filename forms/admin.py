@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from forms import select_choices
 from models import Role
@@ -60,6 +60,19 @@ class CentreForm(FlaskForm):
     address = StringField("地址", validators=[Optional(), Length(max=200)])
     phone = StringField("电话", validators=[Optional(), Length(max=32)])
     active = BooleanField("启用", default=True)
+    # Retention (mediation/retention.py): empty means the configured default.
+    archive_after_days = IntegerField(
+        "结案后归档（天）",
+        validators=[Optional(), NumberRange(min=1, max=3650, message="归档期限为1至3650天")],
+        invalid_value_message="请填写整数天数",
+        description="结案满此天数后案件归档（只读）；留空按系统默认",
+    )
+    retention_years = IntegerField(
+        "个人信息保存期限（年）",
+        validators=[Optional(), NumberRange(min=1, max=100, message="保存期限为1至100年")],
+        invalid_value_message="请填写整数年数",
+        description="结案满此年数后个人信息匿名化；留空按系统默认",
+    )
 
 
 class EmptyForm(FlaskForm):

@@ -128,6 +128,10 @@ class ReopenForm(WorkflowForm):
     reason = TextAreaField("理由", description="如：结案登记有误、当事人申请恢复调解")
 
 
+class UnarchiveForm(WorkflowForm):
+    reason = TextAreaField("理由", description="如：须更正登记信息、当事人申请补充材料")
+
+
 class AssignForm(WorkflowForm):
     mediator_id = SelectField("调解员", choices=[], validate_choice=False)
     lawyer_id = SelectField("特约律师", choices=[], validate_choice=False)

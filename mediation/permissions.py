@@ -30,6 +30,7 @@ class Permission(StrEnum):
     LETTER_ISSUE = "letter_issue"  # the union's supervision letters (district and city unions)
     REGISTRY_VIEW = "registry_view"  # the mediator registry of the centres in scope
     REGISTRY_MANAGE = "registry_manage"  # edit one's own centre's mediator registry
+    CASE_UNARCHIVE = "case_unarchive"  # make an archived case writable again (mediation.retention)
 
 
 _MEDIATOR = {
@@ -57,6 +58,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.CASELOAD_MOVE,
             Permission.REGISTRY_VIEW,
             Permission.REGISTRY_MANAGE,
+            Permission.CASE_UNARCHIVE,
         }
     ),
     Role.DISTRICT_SUPERVISOR: frozenset(

@@ -52,6 +52,7 @@ from models.registry import MediatorProfile, MediatorQualification, MediatorTrai
 from models.report import SCOPE_KINDS, CaseReopening, PeriodReport
 from models.rollup import CaseRollup
 from models.roster import Lawyer, LawyerCentre
+from models.saved_form import SavedForm
 from models.supervision import (
     LetterCounter,
     LetterKind,
@@ -129,6 +130,7 @@ __all__ = [
     "Rating",
     "Role",
     "ServiceMethod",
+    "SavedForm",
     "ServiceType",
     "SupervisionLetter",
     "SupervisionLetterCase",

@@ -160,6 +160,10 @@ class Case(SQLModel, table=True):
         CheckConstraint(
             "extension_days = 0 OR extension_consent_on IS NOT NULL", name="extension_consent"
         ),
+        CheckConstraint("archived_on IS NULL OR closed_on IS NOT NULL", name="archived_closed"),
+        CheckConstraint(
+            "anonymised_on IS NULL OR archived_on IS NOT NULL", name="anonymised_archived"
+        ),
         CheckConstraint(
             "worker_count >= 0 AND claimed_fen >= 0 AND agreed_fen >= 0 AND paid_fen >= 0",
             name="totals_non_negative",
@@ -206,6 +210,11 @@ class Case(SQLModel, table=True):
     extension_consent_on: date | None = None
     arbitration_applied_on: date | None = None  # interrupts the limitation period (art.27)
     imported_from: str = Field(default="", max_length=200)
+    # Retention (mediation/retention.py): archived cases are read-only; anonymised ones have
+    # lost their personal data. `unarchived_on` restarts the archiving clock.
+    archived_on: date | None = Field(default=None, index=True)
+    unarchived_on: date | None = None
+    anonymised_on: date | None = None
     note: str = Field(default="", sa_type=Text)
     # Derived totals, kept equal to the lines by mediation.cases refresh_totals on every write
     # so that lists and statistics never have to sum workers, claims and payments per row.

@@ -17,6 +17,16 @@ class District(SQLModel, table=True):
 class Centre(SQLModel, table=True):
     """A mediation centre. `district_id` is empty for the city-level centres."""
 
+    __table_args__ = (
+        CheckConstraint(
+            "archive_after_days IS NULL OR archive_after_days BETWEEN 1 AND 3650",
+            name="archive_after_days",
+        ),
+        CheckConstraint(
+            "retention_years IS NULL OR retention_years BETWEEN 1 AND 100", name="retention_years"
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=16, unique=True)
     name: str = Field(max_length=100, unique=True)
@@ -25,6 +35,10 @@ class Centre(SQLModel, table=True):
     address: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=32)
     active: bool = Field(default=True)
+    # Retention (mediation/retention.py): empty means the configured default
+    # (ARCHIVE_AFTER_DAYS, RETENTION_YEARS).
+    archive_after_days: int | None = None
+    retention_years: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -1,11 +1,12 @@
 """Administration: users and centres (admins only)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
 from forms import select_choices
 from forms.admin import CentreForm, EmptyForm, ResetPasswordForm, UserForm
+from mediation import retention
 from mediation.permissions import Permission
 from mediation.reference import accounts
 from mediation.reference.centres import save_centre
@@ -147,9 +148,12 @@ def edit_centre(centre_id: int | None = None):
     form.district.choices = _district_choices()
     if centre and request.method == "GET":
         form.district.data = db.get(District, centre.district_id).code if centre.district_id else ""
-    saved = submit(
-        form,
-        lambda: save_centre(
+    defaults = retention.Policy.from_config(current_app.config)
+    form.archive_after_days.description += f"（{defaults.archive_after_days}天）"
+    form.retention_years.description += f"（{defaults.retention_years}年）"
+
+    def save():
+        saved = save_centre(
             db,
             centre,
             code=form.code.data,
@@ -159,8 +163,11 @@ def edit_centre(centre_id: int | None = None):
             address=form.address.data or "",
             phone=form.phone.data or "",
             active=form.active.data,
-        ),
-    )
+        )
+        retention.set_periods(db, saved, form.archive_after_days.data, form.retention_years.data)
+        return saved
+
+    saved = submit(form, save)
     if saved:
         flash(f"已保存「{saved.value.name}」", "success")
         return redirect(url_for("admin.centres"))

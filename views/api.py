@@ -252,6 +252,8 @@ def case_detail(case_id: int):
         mediation_due_on=due.mediation.isoformat() if due.mediation else None,
         worker_list=workers,
         payment_state=state.value if state else None,
+        archived_on=case.archived_on.isoformat() if case.archived_on else None,
+        anonymised_on=case.anonymised_on.isoformat() if case.anonymised_on else None,
     )
     response.headers["Cache-Control"] = "no-store"  # ID numbers and phones (issue 15)
     log_read(case, AccessKind.CASE_API)

@@ -25,7 +25,9 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from forms import select_choices
+from mediation import retention
 from mediation.cases import attachments
+from mediation.cases.actions import Action
 from mediation.errors import RuleViolation
 from mediation.permissions import Permission, can
 from mediation.privacy import shows_personal_data
@@ -35,6 +37,8 @@ from views.db import get_db
 from views.helpers import apply_violation, log_read, require, submit
 
 bp = Blueprint("attachments", __name__, url_prefix="/cases")
+# Uploading is refused on an archived case, with the page every refused case action shows.
+UPLOAD = Action("upload", "上传附件", Permission.CASE_WORK, frozenset())
 
 
 class AttachmentForm(FlaskForm):
@@ -70,6 +74,10 @@ def _max_bytes() -> int:
 @require(Permission.CASE_WORK)
 def upload(case_id: int):
     case = load_case(case_id)
+    if retention.is_archived(case):
+        reason = retention.ARCHIVED_REASON
+        page = render_template("cases/refused.html", case=case, action=UPLOAD, reason=reason)
+        return page, 422
     form = AttachmentForm()
     read = []
 
@@ -149,8 +157,10 @@ def inject_attachments():
     def may_download_scans(case) -> bool:
         return shows_personal_data(get_db(), current_user, case)
 
-    def attachment_form():
-        return AttachmentForm(formdata=None) if can(current_user, Permission.CASE_WORK) else None
+    def attachment_form(case=None):
+        if not can(current_user, Permission.CASE_WORK) or (case and retention.is_archived(case)):
+            return None
+        return AttachmentForm(formdata=None)
 
     return {
         "case_attachments": case_attachments,

@@ -17,10 +17,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from forms.auth import ChangePasswordForm, LoginForm
 from mediation.reference import accounts
+from views import refill
 from views.db import get_db
 from views.helpers import form_status, submit
 
 bp = Blueprint("auth", __name__)
+bp.record_once(lambda state: refill.install())
 
 # Set at login when the password typed fails today's rules (an account older than them): every
 # page but the password form and logout leads to the password form until it is changed.
@@ -42,12 +44,27 @@ def expire_idle_session():
     now = int(time.time())
     seen = session.get(SEEN)
     if isinstance(seen, int) and now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+        username = current_user.username
         logout_user()
         session.clear()
-        flash(IDLE_MESSAGE, "warning")
+        session[refill.EXPIRED_USER] = username  # other tabs' forms are kept for them too
+        if not refill.keep_posted_form(username):
+            flash(IDLE_MESSAGE, "warning")
         return current_app.login_manager.unauthorized()
     session[SEEN] = now
     return None
+
+
+def keep_form_of_expired_login():
+    """A form posted from another tab after the login expired fails its CSRF check (the session
+    that held the token has ended): keep it for the user who was logged in, and ask them to log
+    in again. None when there is nothing to keep (the CSRF error stands)."""
+    username = session.get(refill.EXPIRED_USER)
+    if current_user.is_authenticated or not isinstance(username, str):
+        return None
+    if not refill.keep_posted_form(username):
+        return None
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 @bp.before_app_request
@@ -97,12 +114,14 @@ def login():
             login_user(user)
             session[SEEN] = int(time.time())
             session.pop(MUST_CHANGE, None)
+            session.pop(refill.EXPIRED_USER, None)
             if accounts.password_problem(form.password.data, user.username):
                 session[MUST_CHANGE] = True
                 flash(WEAK_PASSWORD_MESSAGE, "warning")
                 return redirect(url_for("auth.change_password"))
             flash(f"欢迎，{user.name}", "success")
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            target = refill.pending_path() or _safe_next(request.args.get("next"))
+            return redirect(target or url_for("main.home"))
     elif request.method == "POST":
         status = 422
     return render_template("auth/login.html", form=form), status
@@ -134,5 +153,8 @@ def change_password():
         session.pop(MUST_CHANGE, None)
         login_user(current_user)  # the cookie must carry the new session version
         flash("密码已修改，其他设备上的登录已失效", "success")
-        return redirect(url_for("main.home"))
+        return redirect(refill.pending_path() or url_for("main.home"))
     return render_template("auth/password.html", form=form), form_status()
+
+
+bp.before_app_request(refill.refill_on_get)  # after the two checks above: a real login only

@@ -20,16 +20,27 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlmodel import select
 
 from forms.letters import IssueLetterForm, ReferralForm, ReplyForm, ServiceForm
 from mediation.dates import today
+from mediation.logs import access
 from mediation.permissions import Permission
+from mediation.privacy import personal_data_access
 from mediation.reference import employers as registry
 from mediation.reports import letters
-from models import Employer, LetterKind, ServiceMethod, SupervisionLetter
+from models import (
+    AccessKind,
+    Case,
+    Employer,
+    LetterKind,
+    ServiceMethod,
+    SupervisionLetter,
+    SupervisionLetterCase,
+)
 from views.db import get_db
-from views.helpers import current_scope, form_status, require, submit
-from views.sheets import record_read, render_pdf
+from views.helpers import current_scope, form_status, log_access, require, submit
+from views.sheets import render_pdf
 
 bp = Blueprint("letters", __name__)
 
@@ -203,12 +214,26 @@ def _sheet(letter: SupervisionLetter, pdf: bool) -> str:
     )
 
 
+def _log_print(letter: SupervisionLetter, kind: AccessKind, detail: str) -> None:
+    """A letter names the workers of the cases it lists: one access record per case."""
+    db = get_db()
+    cases = db.exec(
+        select(Case)
+        .join(SupervisionLetterCase, SupervisionLetterCase.case_id == Case.id)
+        .where(SupervisionLetterCase.letter_id == letter.id)
+        .order_by(Case.id)
+    ).all()
+    if not personal_data_access(db, current_user).everyone:
+        detail += access.MASKED
+    log_access(access.reads(db, current_user, kind, cases, detail))
+
+
 @bp.route("/letters/<int:letter_id>/print")
 @require(Permission.LETTER_ISSUE)
 def page(letter_id: int):
     letter = _letter(letter_id)
     html = _sheet(letter, pdf=False)
-    record_read(None, "print", f"打印{letter.kind_enum.label} {letter.number}")
+    _log_print(letter, AccessKind.DOCUMENT, f"打印{letter.kind_enum.label} {letter.number}")
     response = make_response(html)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -219,7 +244,7 @@ def page(letter_id: int):
 def pdf(letter_id: int):
     letter = _letter(letter_id)
     body = render_pdf(_sheet(letter, pdf=True))
-    record_read(None, "print", f"下载{letter.kind_enum.label} {letter.number} PDF")
+    _log_print(letter, AccessKind.DOCUMENT_PDF, f"下载{letter.kind_enum.label} {letter.number}")
     response = make_response(body)
     response.mimetype = "application/pdf"
     response.headers["Cache-Control"] = "no-store"

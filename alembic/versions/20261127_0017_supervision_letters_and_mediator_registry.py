@@ -8,7 +8,7 @@
 New tables only: downgrade drops them.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-11-27 21:53:45.113566+08:00
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 
 
 revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0015"
+down_revision: str | Sequence[str] | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

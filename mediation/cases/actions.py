@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from mediation import retention
 from mediation.cases.lifecycle import TRANSITIONS, extension_refusal
 from mediation.permissions import Permission, can
 from mediation.privacy import is_assigned_lawyer
@@ -51,6 +52,8 @@ ACTIONS = [
     Action("reopen", "重新打开", Permission.CASE_CORRECT, frozenset(CLOSED_STATUSES)),
     # open cases: CASE_WORK; closed ones also CASE_CORRECT (checked in `allowed`)
     Action("edit", "更正登记信息", Permission.CASE_WORK, frozenset(S)),
+    # archived cases only (mediation.retention); every other action is refused on them
+    Action("unarchive", "取消归档", Permission.CASE_UNARCHIVE, frozenset(CLOSED_STATUSES)),
 ]
 BY_NAME = {action.name: action for action in ACTIONS}
 
@@ -59,6 +62,10 @@ def refusal(case: Case, name: str) -> str:
     """Why the case, as it stands, does not admit this action ("" when it does), whoever asks."""
     action = BY_NAME[name]
     status = case.status_enum
+    if name == "unarchive":
+        return _unarchive_refusal(case)
+    if retention.is_archived(case):
+        return retention.ARCHIVED_REASON
     if status not in action.statuses:
         allowed = "、".join(s.label for s in CaseStatus if s in action.statuses)
         return (
@@ -67,6 +74,14 @@ def refusal(case: Case, name: str) -> str:
         )
     if name == "extend":
         return extension_refusal(case)
+    return ""
+
+
+def _unarchive_refusal(case: Case) -> str:
+    if not retention.is_archived(case):
+        return "案件未归档，无需取消归档"
+    if case.anonymised_on is not None:
+        return "案件已匿名化，个人信息已删除，不能取消归档"
     return ""
 
 

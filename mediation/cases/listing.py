@@ -55,6 +55,7 @@ LISTED_COLUMNS = (
     Case.claimed_fen,
     Case.agreed_fen,
     Case.paid_fen,
+    Case.archived_on,
 )
 
 
@@ -74,6 +75,7 @@ class CaseRow:
     claimed_fen: int
     agreed_fen: int
     paid_fen: int
+    archived_on: date | None
     centre_code: str
     centre_short: str
     employer_name: str

@@ -67,6 +67,7 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "cases.assign": (P.CASE_WORK, "case"),
     "cases.move": (P.CASELOAD_MOVE, None),
     "cases.reopen": (P.CASE_CORRECT, "case"),
+    "cases.unarchive": (P.CASE_UNARCHIVE, "case"),
     "cases.edit": (P.CASE_WORK, "case"),  # closed cases: CASE_CORRECT too
     "cases.session_new": (P.CASE_RECORD_SESSION, "case"),
     "cases.session_edit": (P.CASE_RECORD_SESSION, "case"),

@@ -56,8 +56,8 @@ def handle_case_form(
     """The shape of every workflow view. `operation` runs the domain call; its return value is a
     list of warnings to flash (or None); `success` may be worded after it ran (a callable). The
     form must have a hidden `version` field."""
-    if not form.is_submitted() and hasattr(form, "version"):
-        form.version.data = case.version
+    if not form.is_submitted() and hasattr(form, "version") and not form.version.data:
+        form.version.data = case.version  # a refilled form (views.refill) keeps the version it had
     versioned = case if hasattr(form, "version") else None
     if done := submit(form, operation, versioned=versioned):
         flash(success() if callable(success) else success, "success")

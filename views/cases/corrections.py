@@ -21,7 +21,7 @@ from mediation.money import format_yuan
 from mediation.permissions import Permission
 from mediation.privacy import shows_personal_data
 from models import ClaimKind
-from views.cases import bp, load_case
+from views.cases import bp, load_case, refuse_action
 from views.cases.intake import cell_fen, edit_table, employer_data, place_problems, worker_data
 from views.db import get_db
 from views.helpers import require, submit
@@ -31,12 +31,14 @@ from views.helpers import require, submit
 @require(Permission.CASE_WORK)
 def edit(case_id: int):
     case = load_case(case_id)
+    if (refused := refuse_action(case, "edit")) is not None:  # e.g. archived
+        return refused
     if not corrections.may_correct(current_user, case):
         abort(403)
     db = get_db()
     if request.method == "GET":
         form = CorrectionForm(data=_form_data(corrections.current_data(db, case)))
-        form.version.data = case.version
+        form.version.data = form.version.data or case.version  # refilled: the version it had
         return _render(case, form, 200)
     form = CorrectionForm()
     if edit_table(form):

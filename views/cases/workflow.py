@@ -19,9 +19,11 @@ from forms.workflow import (
     FailForm,
     RefuseForm,
     ReopenForm,
+    UnarchiveForm,
     VoidForm,
     WithdrawForm,
 )
+from mediation import retention
 from mediation.cases import actions, assignment, lifecycle
 from mediation.cases.lifecycle import MAX_EXTENSION_DAYS
 from models import Case
@@ -204,6 +206,22 @@ def reopen(case_id: int):
         title="重新打开案件",
         intro="重新打开后，案件回到结案前的办理阶段，结案日期清空；理由记入案件动态。",
         submit_label="重新打开",
+    )
+
+
+@bp.route("/<int:case_id>/unarchive", methods=["GET", "POST"])
+@require(_permission("unarchive"))
+def unarchive(case_id: int):
+    return _action_view(
+        "unarchive",
+        case_id,
+        UnarchiveForm,
+        lambda db, case, form: retention.unarchive(db, case, current_user, form.reason.data or ""),
+        "已取消归档，案件可以修改",
+        title="取消归档",
+        intro="已归档的案件只读。取消归档后可以更正、上传附件或重新打开；理由记入案件动态，"
+        "归档期限自今日重新起算。",
+        submit_label="取消归档",
     )
 
 
