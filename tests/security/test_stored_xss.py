@@ -98,13 +98,6 @@ STRUCTURED = {
     "due_item": {"kind", "job_id"},
     "access_log": {"kind"},
     "security_event": {"kind"},
-}
-# Append-only tables (the database refuses UPDATE): poisoned by a row inserted with every
-# free-text column set, and the other columns as given here.
-APPEND_ONLY = {"access_log": {"kind": "case_page"}, "security_event": {"kind": "login_failed"}}
-# Free text the product keeps without showing it on any page, document or export.
-NOT_SHOWN: dict[str, str] = {
-    "message.error": "the provider's refusal, for operators reading the message table",
     "ledger_upload": {"token", "sha256", "status"},
     "letter_counter": {"unit", "kind"},
     "supervision_letter": {"kind", "unit", "service_method", "number"},  # number: generated
@@ -112,8 +105,12 @@ NOT_SHOWN: dict[str, str] = {
     # WTForms, tests/web/test_refill.py); these columns are keys, never shown
     "saved_form": {"token", "username", "path"},
 }
+# Append-only tables (the database refuses UPDATE): poisoned by a row inserted with every
+# free-text column set, and the other columns as given here.
+APPEND_ONLY = {"access_log": {"kind": "case_page"}, "security_event": {"kind": "login_failed"}}
 # Free text the product keeps without showing it on any page, document or export.
 NOT_SHOWN: dict[str, str] = {
+    "message.error": "the provider's refusal, for operators reading the message table",
     # The preview shows the name from the stored preview (its own test escapes it); the column
     # itself is never rendered.
     "ledger_upload.filename": "kept to name an imported file",
