@@ -131,7 +131,11 @@ def register_message_channels(app: Flask) -> None:
             protocol=app.config["SMS_PROTOCOL"],
         )
         outbox.register(TencentSmsChannel(settings))
-    outbox.configure(app.config["MESSAGE_CHANNEL"], app.config["PUBLIC_BASE_URL"])
+    # Messages over a real provider go by jobs (retried); the outbox delivers at once.
+    queue = None
+    if app.config["MESSAGE_CHANNEL"] != "outbox":
+        from jobs.kinds import queue_delivery as queue
+    outbox.configure(app.config["MESSAGE_CHANNEL"], app.config["PUBLIC_BASE_URL"], queue)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -18,6 +18,7 @@ from flask import current_app, render_template
 from sqlmodel import Session, select
 from werkzeug.datastructures import MultiDict
 
+from jobs import records
 from mediation import audit, storage
 from mediation.cases.due import due_items, replace_due_items
 from mediation.cases.intake import get_case
@@ -32,10 +33,11 @@ from mediation.ledger.exporting import (
     legal_ledger_rows,
     write_xlsx,
 )
+from mediation.notices import outbox
 from mediation.notices.daily import send_due_notices
 from mediation.privacy import personal_data_access
 from mediation.scope import scope_of
-from models import Agreement, Case, Centre, User
+from models import Agreement, Case, Centre, Message, MessageStatus, User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
@@ -221,7 +223,42 @@ def compute_due(ctx: Context, session: Session) -> Outcome:
     return Outcome(apply)
 
 
+# --- Messages to the parties (mediation/notices) ------------------------------------------
+
+
+def queue_delivery(session: Session, message: Message, attempt: int) -> None:
+    """outbox.QUEUE: one attempt at delivering the message, as a job of its own (its id names
+    the message and the attempt, so a duplicate is one job)."""
+    records.new_job(
+        session,
+        "deliver_message",
+        f"发送消息（{message.kind}）",
+        None,
+        {"message_id": message.id},
+        f"message-{message.id}-{attempt}",
+    )
+
+
+def deliver_message(ctx: Context, session: Session) -> Outcome:
+    """Hand the message to its provider, then record the outcome; a refusal while attempts
+    remain queues the next attempt. A message already sent is not sent again."""
+    message = session.get(Message, ctx.params["message_id"])
+    if message is None or message.status in (MessageStatus.SENT, MessageStatus.DELIVERED):
+        return Outcome(lambda writing: None)
+    error = outbox.try_delivery(message)
+
+    def apply(writing: Session) -> None:
+        stored = writing.get(Message, message.id)
+        outbox.record_attempt(writing, stored, error)
+        if stored.status == MessageStatus.RETRIED:
+            queue_delivery(writing, stored, stored.attempts + 1)
+
+    ctx.progress(1, 1)
+    return Outcome(apply)
+
+
 KINDS: dict[str, Callable[[Context, Session], Outcome]] = {
+    "deliver_message": deliver_message,
     "ledger_export": export_ledger,
     "print_case": print_case,
     "print_agreements": print_agreements,

@@ -408,7 +408,7 @@ def _send_code(
     code = codes.issue_code(db, purpose, subject, phone, current_app.config["SECRET_KEY"])
     text = CODE_TEXT.format(code=code, minutes=codes.CODE_MINUTES)
     params = {"code": code, "minutes": codes.CODE_MINUTES}
-    outbox.send(db, phone, text, kind="code", case_id=case_id, params=params)
+    outbox.send(db, phone, text, kind="code", case_id=case_id, params=params, urgent=True)
 
 
 def _may_request_code(phone: str | None) -> bool:

@@ -5,6 +5,7 @@ the provider refuses. The embedded default, OutboxChannel, delivers nowhere: the
 the message. Real providers (SMS, e-mail) register under their name in CHANNELS.
 """
 
+from collections.abc import Callable
 from typing import Protocol
 
 from sqlmodel import Session, select
@@ -38,13 +39,22 @@ CHANNELS: dict[str, Channel] = {"outbox": OutboxChannel()}
 # links in messages start with (PUBLIC_BASE_URL).
 DEFAULT_CHANNEL = "outbox"
 PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+MAX_ATTEMPTS = 3
+# Queues one delivery attempt of a message as a job, in the caller's transaction:
+# QUEUE(session, message, attempt). None: deliver in the request (tests, no worker).
+QUEUE: Callable[[Session, Message, int], None] | None = None
 
 
-def configure(default_channel: str, public_base_url: str) -> None:
-    global DEFAULT_CHANNEL, PUBLIC_BASE_URL
+def configure(
+    default_channel: str,
+    public_base_url: str,
+    queue: Callable[[Session, Message, int], None] | None = None,
+) -> None:
+    global DEFAULT_CHANNEL, PUBLIC_BASE_URL, QUEUE
     channel_named(default_channel)  # an unknown name stops the app at startup
     DEFAULT_CHANNEL = default_channel
     PUBLIC_BASE_URL = public_base_url.rstrip("/")
+    QUEUE = queue
 
 
 def public_url(path: str) -> str:
@@ -73,9 +83,11 @@ def send(
     case_id: int | None = None,
     dedupe_key: str | None = None,
     params: dict | None = None,
+    urgent: bool = False,
 ) -> Message:
-    """Store the message, deliver it, record the outcome. Flushes; never raises for a refused
-    delivery (the status says it), so the caller's own work still commits."""
+    """Store the message and deliver it: now when `urgent` (a one-time code, awaited on the
+    page) or on the outbox, else by a job committed with the caller's work (QUEUE), retried up
+    to MAX_ATTEMPTS. Flushes; never raises for a refused delivery (the status says it)."""
     message = Message(
         case_id=case_id,
         kind=kind,
@@ -88,23 +100,32 @@ def send(
     )
     session.add(message)
     session.flush()
-    deliver(session, message)
+    if urgent or QUEUE is None or message.channel == OutboxChannel.name:
+        record_attempt(session, message, try_delivery(message))
+    else:
+        QUEUE(session, message, 1)
     return message
 
 
-def deliver(session: Session, message: Message) -> None:
-    message.attempts += 1
-    if message.attempts > 1:
-        message.status = MessageStatus.RETRIED.value
+def try_delivery(message: Message) -> str:
+    """Hand the message to its channel: "" when it took it, else the provider's reason. Writes
+    nothing (a job delivers outside the transaction that records the outcome)."""
     try:
         channel_named(message.channel).deliver(message)
     except ChannelError as error:
-        message.status = MessageStatus.FAILED.value
-        message.error = str(error)[:500]
+        return str(error)[:500] or "发送失败"
+    return ""
+
+
+def record_attempt(session: Session, message: Message, error: str) -> None:
+    """The outcome of one attempt: sent, or retried (while attempts remain) or failed."""
+    message.attempts += 1
+    if not error:
+        message.status, message.sent_at, message.error = MessageStatus.SENT.value, utcnow(), ""
     else:
-        message.status = MessageStatus.SENT.value
-        message.sent_at = utcnow()
-        message.error = ""
+        message.error = error
+        retry = message.attempts < MAX_ATTEMPTS and message.channel != OutboxChannel.name
+        message.status = (MessageStatus.RETRIED if retry else MessageStatus.FAILED).value
     session.add(message)
     session.flush()
 

@@ -21,6 +21,7 @@ from models import (
     Agreement,
     Case,
     Centre,
+    DocumentService,
     Instalment,
     MediationSession,
     OnlineApplication,
@@ -76,6 +77,7 @@ class OwnView:
     next_session: NextSession | None
     instalments: list[tuple[date, int]]
     payments: list[tuple[date, int]]
+    served: list[DocumentService]  # documents served electronically on this worker
 
 
 def own_view(session: Session, case: Case, worker: Worker, today: date) -> OwnView:
@@ -109,4 +111,11 @@ def own_view(session: Session, case: Case, worker: Worker, today: date) -> OwnVi
         next_session=NextSession(session_row.starts_at, session_row.place) if session_row else None,
         instalments=[tuple(row) for row in instalments],
         payments=[tuple(row) for row in payments],
+        served=list(
+            session.exec(
+                select(DocumentService)
+                .where(DocumentService.case_id == case.id, DocumentService.worker_id == worker.id)
+                .order_by(DocumentService.sent_at)
+            )
+        ),
     )

@@ -153,8 +153,10 @@ def test_a_worker_applies_follows_and_rates_from_a_phone(browser, live_server):
     assert worker.inner_text("#agreed") == "6,800.00" and worker.inner_text("#paid") == "6,800.00"
     assert "李大力" not in worker.content()
 
+    worker.reload()
     served = base + path_in(last_text(engine, PHONE, "service"))
-    worker.goto(served)
+    worker.click("#served a")  # the served agreement, listed on the worker's own page
+    assert worker.url == served
     worker.click("button[name=resend]")
     worker.fill("#code", code_for(engine, PHONE))
     with worker.expect_response(lambda r: r.url.endswith("/document.pdf")) as opened_pdf:
