@@ -101,7 +101,7 @@ def send(
     session.add(message)
     session.flush()
     if urgent or QUEUE is None or message.channel == OutboxChannel.name:
-        record_attempt(session, message, try_delivery(message))
+        record_attempt(session, message, try_delivery(message), queued=False)
     else:
         QUEUE(session, message, 1)
     return message
@@ -117,14 +117,14 @@ def try_delivery(message: Message) -> str:
     return ""
 
 
-def record_attempt(session: Session, message: Message, error: str) -> None:
-    """The outcome of one attempt: sent, or retried (while attempts remain) or failed."""
+def record_attempt(session: Session, message: Message, error: str, queued: bool = True) -> None:
+    """The outcome of one attempt: sent, or retried (by jobs, while attempts remain) or failed."""
     message.attempts += 1
     if not error:
         message.status, message.sent_at, message.error = MessageStatus.SENT.value, utcnow(), ""
     else:
         message.error = error
-        retry = message.attempts < MAX_ATTEMPTS and message.channel != OutboxChannel.name
+        retry = queued and message.attempts < MAX_ATTEMPTS
         message.status = (MessageStatus.RETRIED if retry else MessageStatus.FAILED).value
     session.add(message)
     session.flush()
