@@ -17,14 +17,16 @@ from views.db import get_db
 
 
 def apply_violation(form, violation: RuleViolation) -> None:
-    """Put each domain problem back on its form field (or on the form as a whole)."""
+    """Put each domain problem back on its form field (or on the form as a whole), once: a
+    message the form's own validation already put there is not repeated."""
     for field_name, message in violation.problems:
         field = getattr(form, field_name, None) if field_name else None
         if field is not None and hasattr(field, "errors"):
             if not isinstance(field.errors, list):
                 field.errors = list(field.errors)
-            field.errors.append(message)
-        else:
+            if message not in field.errors:
+                field.errors.append(message)
+        elif message not in form.form_errors:
             form.form_errors.append(message)
 
 

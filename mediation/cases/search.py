@@ -143,7 +143,9 @@ class Query:
 
 
 def parse_query(raw: str) -> Query | None:
-    text = " ".join((raw or "").split())
+    # control characters (NUL, bidi overrides) are never part of what is searched for, and NUL
+    # is refused by PostgreSQL and ends an FTS5 phrase
+    text = " ".join("".join(c for c in raw or "" if c.isprintable() or c.isspace()).split())
     if not text:
         return None
     try:

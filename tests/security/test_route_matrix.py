@@ -3,6 +3,9 @@
 The table below declares who may reach each endpoint and which record scopes it. A new route
 that is not in the table fails the build; a route that forgets its login, permission or scope
 check fails the matrix. CSRF is required on every state-changing request.
+
+Each entry also declares what the route reads from its query string and form (`reads`, see
+reads.py): the crawl (test_crawl.py) sends hostile values to each of them.
 """
 
 from datetime import UTC, datetime
@@ -10,86 +13,176 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
-from conftest import csrf_from
+from conftest import csrf_from, resident_id
+from forms.admin import CentreForm, ResetPasswordForm, UserForm
+from forms.auth import ChangePasswordForm, LoginForm
+from forms.caseload import MoveCaseloadForm
+from forms.cases import CaseFilterForm
+from forms.corrections import CorrectionForm
+from forms.intake import IntakeForm
+from forms.legal import ConvertForm, NewLegalForm, StageForm
+from forms.outcome import AgreementForm, FilingsForm, PaymentForm, SessionForm
+from forms.reports import SubmitReportForm
+from forms.roster import (
+    CalendarDayForm,
+    CalendarYearForm,
+    CounselForm,
+    DeleteDayForm,
+    EmployerForm,
+    EmployerSearchForm,
+    LawyerFilterForm,
+    LawyerForm,
+    RemoveCounselForm,
+)
+from forms.stats import StatsFilterForm
+from forms.workflow import (
+    AcceptForm,
+    ArbitrationForm,
+    AssignForm,
+    ExtendForm,
+    FailForm,
+    RefuseForm,
+    ReopenForm,
+    VoidForm,
+    WithdrawForm,
+)
 from mediation.cases import lifecycle
 from mediation.legal import cases as legal
 from mediation.permissions import Permission, can
 from models import Centre, User
+from security.reads import NOTHING, Reads, reads
 
 P = Permission
-PUBLIC = {"static", "auth.login", "main.healthz", "main.favicon"}
+PUBLIC = {
+    "static": NOTHING,
+    "auth.login": reads("next", LoginForm),
+    "main.healthz": NOTHING,
+    "main.favicon": NOTHING,
+}
 LOGIN_ONLY = None  # any logged-in user
-# endpoint: (permission needed, what record scopes it: "case" or None)
-ROUTES: dict[str, tuple[Permission | None, str | None]] = {
-    "main.home": (LOGIN_ONLY, None),
-    "auth.logout": (LOGIN_ONLY, None),
-    "auth.change_password": (LOGIN_ONLY, None),
-    "admin.users": (P.USERS_MANAGE, None),
-    "admin.edit_user": (P.USERS_MANAGE, None),
-    "admin.reset_password": (P.USERS_MANAGE, None),
-    "admin.unlock_user": (P.USERS_MANAGE, None),
-    "admin.centres": (P.CENTRES_MANAGE, None),
-    "admin.edit_centre": (P.CENTRES_MANAGE, None),
-    "api.stats": (P.STATS_VIEW, None),
-    "api.cases": (P.CASE_READ, None),
-    "api.case_detail": (P.CASE_READ, "case"),
-    "cases.index": (P.CASE_READ, None),
-    "cases.intake": (P.CASE_CREATE, None),
-    "cases.detail": (P.CASE_READ, "case"),
-    "cases.accept": (P.CASE_WORK, "case"),
-    "cases.refuse": (P.CASE_WORK, "case"),
-    "cases.void": (P.CASE_WORK, "case"),
-    "cases.withdraw": (P.CASE_WORK, "case"),
-    "cases.fail": (P.CASE_WORK, "case"),
-    "cases.arbitration": (P.CASE_WORK, "case"),
-    "cases.extend": (P.CASE_WORK, "case"),
-    "cases.assign": (P.CASE_WORK, "case"),
-    "cases.move": (P.CASELOAD_MOVE, None),
-    "cases.reopen": (P.CASE_CORRECT, "case"),
-    "cases.edit": (P.CASE_WORK, "case"),  # closed cases: CASE_CORRECT too
-    "cases.session_new": (P.CASE_RECORD_SESSION, "case"),
-    "cases.session_edit": (P.CASE_RECORD_SESSION, "case"),
-    "cases.agreement": (P.CASE_WORK, "case"),
-    "cases.filings": (P.CASE_WORK, "case"),
-    "cases.payment": (P.CASE_WORK, "case"),
-    "cases.pay_all": (P.CASE_WORK, "case"),
-    "sheets.page": (P.CASE_READ, "case"),
-    "sheets.pdf": (P.CASE_READ, "case"),
-    "attachments.upload": (P.CASE_WORK, "case"),
-    "attachments.download": (P.CASE_READ, "case"),
-    "stats.index": (P.STATS_VIEW, None),
-    "stats.report": (P.STATS_VIEW, None),
-    "stats.export": (P.STATS_VIEW, None),
-    "stats.union": (P.STATS_VIEW, None),
-    "stats.union_export": (P.STATS_VIEW, None),
-    "reports.period": (P.STATS_VIEW, None),
-    "reports.submit_period": (P.STATS_VIEW, None),  # then REPORT_SUBMIT_* for the unit
-    "reports.period_print": (P.STATS_VIEW, None),
-    "reports.period_pdf": (P.STATS_VIEW, None),
-    "reports.period_xlsx": (P.STATS_VIEW, None),
-    "reports_api.period_json": (P.STATS_VIEW, None),
-    "warnings.index": (P.WARNINGS_VIEW, None),
-    "warnings.kind": (P.WARNINGS_VIEW, None),
-    "warnings_api.index_json": (P.WARNINGS_VIEW, None),
-    "ledger.index": (P.LEDGER_IMPORT, None),
-    "ledger.preview": (P.LEDGER_IMPORT, None),
-    "ledger.confirm": (P.LEDGER_IMPORT, None),
-    "ledger.discard": (P.LEDGER_IMPORT, None),
-    "ledger.export": (P.CASE_READ, None),
-    "roster.index": (P.ROSTER_MANAGE, None),
-    "roster.edit": (P.ROSTER_MANAGE, None),
-    "employers.index": (P.CASE_READ, None),
-    "employers.edit": (P.CASE_WORK, None),
-    "employers.add_counsel": (P.CASE_WORK, None),
-    "employers.remove_counsel": (P.CASE_WORK, None),
-    "calendar.index": (P.CENTRES_MANAGE, None),
-    "calendar.delete": (P.CENTRES_MANAGE, None),
-    "legal.index": (P.CASE_READ, None),
-    "legal.new": (P.CASE_WORK, None),
-    "legal.detail": (P.CASE_READ, "case"),
-    "legal.convert": (P.CASE_WORK, "case"),
-    "legal.stage_new": (P.CASE_RECORD_SESSION, "case"),
-    "legal.result": (P.CASE_WORK, "case"),
+# Ordinary values for the fields a form needs before its view reaches the domain.
+INTAKE = {
+    "channel": "现场申请",
+    "category": "劳动报酬",
+    "employer_name": "佛山市某某有限公司",
+    "workers-0-name": "张三",
+    "workers-0-id_number": resident_id(7),
+    "workers-0-phone": "13800001111",
+    "workers-0-amount_1": "1000",
+}
+AGREEMENT_CELLS = "line-{line_id} schedule-{worker_id}-0-due_on schedule-{worker_id}-0-amount"
+AGREEMENT = {"terms": "一次性支付", "instalments-0-due_on": "2024-06-01", "parties_signed_on": ""}
+PAY_ALL = (
+    "all-version all-instalment all-refill all-pasted all-paid_on all-method all-note"
+    " all-pay-{worker_id} all-amount-{worker_id}"
+)
+PAY_ALL_EXAMPLE = {"all-paid_on": "2024-06-01", "all-pay-{worker_id}": "y"}
+LEGAL = {"service_type": "仲裁代理", "workers": "职工甲", "employer_name": "某公司"}
+# endpoint: (permission needed, what record scopes it: "case" or None, what it reads)
+ROUTES: dict[str, tuple[Permission | None, str | None, Reads]] = {
+    "main.home": (LOGIN_ONLY, None, NOTHING),
+    "auth.logout": (LOGIN_ONLY, None, NOTHING),
+    "auth.change_password": (LOGIN_ONLY, None, reads(form=ChangePasswordForm)),
+    "admin.users": (P.USERS_MANAGE, None, NOTHING),
+    "admin.edit_user": (P.USERS_MANAGE, None, reads(form=UserForm)),
+    "admin.reset_password": (P.USERS_MANAGE, None, reads(form=ResetPasswordForm)),
+    "admin.unlock_user": (P.USERS_MANAGE, None, NOTHING),
+    "admin.centres": (P.CENTRES_MANAGE, None, NOTHING),
+    "admin.edit_centre": (P.CENTRES_MANAGE, None, reads(form=CentreForm)),
+    "api.stats": (P.STATS_VIEW, None, reads("from to district centre")),
+    "api.cases": (P.CASE_READ, None, reads("district centre status limit from to q cursor")),
+    "api.case_detail": (P.CASE_READ, "case", NOTHING),
+    "cases.index": (P.CASE_READ, None, reads((CaseFilterForm, "cursor"))),
+    "cases.intake": (P.CASE_CREATE, None, reads(form=(IntakeForm, "remove_row"), **INTAKE)),
+    "cases.detail": (P.CASE_READ, "case", NOTHING),
+    "cases.accept": (P.CASE_WORK, "case", reads(form=AcceptForm)),
+    "cases.refuse": (P.CASE_WORK, "case", reads(form=RefuseForm)),
+    "cases.void": (P.CASE_WORK, "case", reads(form=VoidForm)),
+    "cases.withdraw": (P.CASE_WORK, "case", reads(form=WithdrawForm)),
+    "cases.fail": (P.CASE_WORK, "case", reads(form=FailForm)),
+    "cases.arbitration": (P.CASE_WORK, "case", reads(form=ArbitrationForm)),
+    "cases.extend": (P.CASE_WORK, "case", reads(form=ExtendForm)),
+    "cases.assign": (P.CASE_WORK, "case", reads(form=AssignForm)),
+    "cases.move": (P.CASELOAD_MOVE, None, reads("centre mediator", MoveCaseloadForm)),
+    "cases.reopen": (P.CASE_CORRECT, "case", reads(form=ReopenForm)),
+    "cases.edit": (
+        P.CASE_WORK,
+        "case",
+        reads(form=(CorrectionForm, "remove_row")),
+    ),  # closed cases: CASE_CORRECT too
+    "cases.session_new": (
+        P.CASE_RECORD_SESSION,
+        "case",
+        reads(form=SessionForm, duration_minutes="60", minutes="笔录"),
+    ),
+    "cases.session_edit": (P.CASE_RECORD_SESSION, "case", reads(form=SessionForm)),
+    "cases.agreement": (
+        P.CASE_WORK,
+        "case",
+        reads(form=(AgreementForm, AGREEMENT_CELLS), **AGREEMENT),
+    ),
+    "cases.filings": (P.CASE_WORK, "case", reads(form=FilingsForm)),
+    "cases.payment": (
+        P.CASE_WORK,
+        "case",
+        reads(form=PaymentForm, worker_id="{worker_id}", amount="100"),
+    ),
+    "cases.pay_all": (P.CASE_WORK, "case", reads(form=PAY_ALL, **PAY_ALL_EXAMPLE)),
+    "sheets.page": (P.CASE_READ, "case", reads("session")),
+    "sheets.pdf": (P.CASE_READ, "case", reads("session")),
+    "attachments.upload": (P.CASE_WORK, "case", reads(form="kind file note")),
+    "attachments.download": (P.CASE_READ, "case", NOTHING),
+    "stats.index": (P.STATS_VIEW, None, reads(StatsFilterForm)),
+    "stats.report": (P.STATS_VIEW, None, reads(StatsFilterForm)),
+    "stats.export": (P.STATS_VIEW, None, reads(StatsFilterForm)),
+    "stats.union": (P.STATS_VIEW, None, reads(StatsFilterForm)),
+    "stats.union_export": (P.STATS_VIEW, None, reads(StatsFilterForm)),
+    "reports.period": (P.STATS_VIEW, None, reads(StatsFilterForm)),
+    "reports.submit_period": (
+        P.STATS_VIEW,
+        None,
+        reads(StatsFilterForm, SubmitReportForm),
+    ),  # then REPORT_SUBMIT_* for the unit
+    "reports.period_print": (P.STATS_VIEW, None, reads(StatsFilterForm)),
+    "reports.period_pdf": (P.STATS_VIEW, None, reads(StatsFilterForm)),
+    "reports.period_xlsx": (P.STATS_VIEW, None, reads(StatsFilterForm)),
+    "reports_api.period_json": (P.STATS_VIEW, None, reads("from to district centre")),
+    "warnings.index": (P.WARNINGS_VIEW, None, NOTHING),
+    "warnings.kind": (P.WARNINGS_VIEW, None, reads("page")),
+    "warnings_api.index_json": (P.WARNINGS_VIEW, None, reads("kind page")),
+    "ledger.index": (P.LEDGER_IMPORT, None, reads(form="file")),
+    "ledger.preview": (P.LEDGER_IMPORT, None, NOTHING),
+    "ledger.confirm": (P.LEDGER_IMPORT, None, NOTHING),
+    "ledger.discard": (P.LEDGER_IMPORT, None, NOTHING),
+    "ledger.export": (P.CASE_READ, None, reads((CaseFilterForm, "kind"))),
+    "roster.index": (P.ROSTER_MANAGE, None, reads((LawyerFilterForm, "page"))),
+    "roster.edit": (P.ROSTER_MANAGE, None, reads(form=LawyerForm)),
+    "employers.index": (P.CASE_READ, None, reads((EmployerSearchForm, "page"))),
+    "employers.edit": (P.CASE_WORK, None, reads(form=EmployerForm)),
+    "employers.add_counsel": (P.CASE_WORK, None, reads(form=CounselForm, firm_name="某律师事务所")),
+    "employers.remove_counsel": (
+        P.CASE_WORK,
+        None,
+        reads(form=RemoveCounselForm, firm_name="某律师事务所"),
+    ),
+    "calendar.index": (
+        P.CENTRES_MANAGE,
+        None,
+        reads(CalendarYearForm, (CalendarDayForm, "load_official")),
+    ),
+    "calendar.delete": (P.CENTRES_MANAGE, None, reads(form=DeleteDayForm, day="2024-10-01")),
+    "legal.index": (P.CASE_READ, None, reads("cursor")),
+    "legal.new": (P.CASE_WORK, None, reads(form=NewLegalForm, **LEGAL)),
+    "legal.detail": (P.CASE_READ, "case", NOTHING),
+    "legal.convert": (P.CASE_WORK, "case", reads(form=ConvertForm)),
+    "legal.stage_new": (P.CASE_RECORD_SESSION, "case", reads(form=StageForm)),
+    "legal.result": (
+        P.CASE_WORK,
+        "case",
+        reads(
+            form=("version outcome closed_on awarded_{legal_worker_id} recovered_{legal_worker_id}")
+        ),
+    ),
 }
 # Roles, with the centre or district they belong to. The case under test is at NH-LS.
 ROLES = {
@@ -107,8 +200,12 @@ ROLES = {
 
 def test_every_route_is_declared(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    undeclared = endpoints - set(ROUTES) - PUBLIC
+    undeclared = endpoints - set(ROUTES) - set(PUBLIC)
     assert not undeclared, f"declare who may reach these routes in ROUTES: {sorted(undeclared)}"
+    unread = [
+        e for e, entry in ROUTES.items() if len(entry) != 3 or not isinstance(entry[2], Reads)
+    ]
+    assert not unread, f"declare what these routes read (reads(...) or NOTHING): {unread}"
 
 
 @pytest.fixture
@@ -182,7 +279,7 @@ def test_each_role_in_and_out_of_scope(app, client, world, login_as, who):
     role, centre, district, in_scope = ROLES[who]
     user = login_as(role, centre, district)
     for endpoint, url in urls(app, world, "GET"):
-        permission, scoped = ROUTES[endpoint]
+        permission, scoped, _ = ROUTES[endpoint]
         status = client.get(url).status_code
         allowed = permission is None or can(user, permission)
         if role == "lawyer" and permission is P.CASE_RECORD_SESSION:
