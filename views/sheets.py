@@ -5,6 +5,7 @@ the case answers 404 with the reason in Chinese. Every print or download is audi
 """
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from flask_login import current_user
 
 from mediation import audit
 from mediation.bounds import parse_id
+from mediation.cases import corrections
 from mediation.documents import case_documents as documents
 from mediation.permissions import Permission
 from views.cases import load_case
@@ -55,7 +57,7 @@ def _respond(case_id: int, code: str, pdf: bool):
     label = d.title + (f"（第{d.session_number}次）" if d.session is not None else "")
     label += "（草稿）" if d.draft else ""
     summary = f"下载{label}PDF" if pdf else f"打印{label}"
-    record_read(case, "print", summary)
+    record_read(case, "print", summary, {"document": [None, print_key(code, args.get("session"))]})
     response = make_response(body)
     response.headers["Cache-Control"] = "no-store"  # personal data: never kept in caches
     if pdf:
@@ -67,7 +69,13 @@ def _respond(case_id: int, code: str, pdf: bool):
     return response
 
 
-def record_read(case, action: str, summary: str) -> None:
+def print_key(code: str, session_id: int | None = None) -> str:
+    """How a print names its document: the code, and the session for minutes (one per session),
+    so that a correction marks exactly the papers printed before it (outdated_prints)."""
+    return f"{code}:{session_id}" if session_id is not None else code
+
+
+def record_read(case, action: str, summary: str, changes: dict | None = None) -> None:
     """Audit a print or download made by a GET request, and commit.
 
     A GET reads in a deferred SQLite transaction; upgrading it to a write fails at once if
@@ -77,7 +85,7 @@ def record_read(case, action: str, summary: str) -> None:
     db.rollback()
     if db.get_bind().dialect.name == "sqlite":
         db.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-    audit.record_event(db, case, current_user, action, summary)
+    audit.record_event(db, case, current_user, action, summary, changes)
     db.commit()
 
 
@@ -118,6 +126,12 @@ def render_pdf(html: str) -> bytes:
 @bp.app_context_processor
 def inject_sheet_links():
     def sheet_links(case):
-        return documents.applicable(get_db(), case)
+        """The documents that apply, each marked when a correction made its print outdated."""
+        db = get_db()
+        outdated = corrections.outdated_prints(db, case)
+        return [
+            replace(link, outdated=print_key(link.code, link.session_id) in outdated)
+            for link in documents.applicable(db, case)
+        ]
 
     return {"sheet_links": sheet_links}

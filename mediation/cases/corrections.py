@@ -38,6 +38,7 @@ from models import (
     CLOSED_STATUSES,
     Agreement,
     AgreementLine,
+    AuditEvent,
     Case,
     ClaimKind,
     ClaimLine,
@@ -459,3 +460,39 @@ def _correct_worker(
         changes,
     )
     return 1
+
+
+# -- documents printed before a correction -----------------------------------------------------
+
+# The audit actions of a correction (each changes what a printed document shows).
+CORRECTION_ACTIONS = (
+    "correct",
+    "correct_totals",
+    "correct_employer",
+    "add_worker",
+    "remove_worker",
+    "correct_worker",
+)
+
+
+def outdated_prints(session: Session, case: Case) -> set[str]:
+    """The documents (keys as recorded with each print, e.g. "sheet" or "minutes:12") printed
+    before the case's latest correction and not printed again since: the paper copies show what
+    was corrected. Printing again shows the current data."""
+    corrected = session.exec(
+        select(func.max(AuditEvent.id)).where(
+            AuditEvent.case_id == case.id, AuditEvent.action.in_(CORRECTION_ACTIONS)
+        )
+    ).one()
+    if corrected is None:
+        return set()
+    last_print: dict[str, int] = {}
+    for event_id, changes in session.exec(
+        select(AuditEvent.id, AuditEvent.changes).where(
+            AuditEvent.case_id == case.id, AuditEvent.action == "print"
+        )
+    ):
+        key = (changes or {}).get("document", [None, None])[-1]
+        if key:
+            last_print[key] = max(last_print.get(key, 0), event_id)
+    return {key for key, event_id in last_print.items() if event_id < corrected}
