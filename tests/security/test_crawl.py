@@ -4,8 +4,12 @@ Every path converter of the URL map and every query and form parameter a route r
 beside the route in test_route_matrix.ROUTES) gets each hostile value below — ids beyond 64 bits,
 negative numbers, digits of other scripts, dates the calendar or the database cannot hold,
 header-splitting newlines, bidirectional controls, NUL, very long text and SQL/HTML
-metacharacters — one parameter at a time, the others ordinary, as a user who may use the route.
-Each request runs in a savepoint rolled back afterwards, so every one starts from the same world.
+metacharacters — as a user who may use the route. A form gets them one field at a time, the
+others ordinary, so that the value reaches the domain; a query string gets one request per value
+with every parameter hostile, each parameter a different value in turn (a Latin square: every
+parameter meets every value). Each request runs in a savepoint rolled back afterwards, so every
+one starts from the same world. PDFs are checked on the HTML they are made from (WeasyPrint's
+handling of hostile text: test_stored_xss).
 """
 
 from html.parser import HTMLParser
@@ -15,15 +19,15 @@ import pytest
 from sqlmodel import select
 
 from conftest import csrf_from, login, succeed
-from mediation.permissions import can
-from models import ClaimLine, LegalWorker, User, Worker
+from mediation.permissions import ROLE_PERMISSIONS
+from models import ClaimLine, LegalWorker, Role, User, Worker
 from security import test_route_matrix as matrix
 from security.reads import names
 from security.test_route_matrix import PUBLIC, ROUTES
+from views import reports, sheets
 
 HOSTILE = (
     "99999999999999999999",
-    "18446744073709551616",
     "2147483648",
     "-1",
     "0",
@@ -31,11 +35,9 @@ HOSTILE = (
     "３",
     "²",
     "1e400",
-    "NaN",
     "0001-01-01",
     "9999-12-31",
     "2026-02-30",
-    "10000-01-01",
     "0001-01-01T00:00",
     "\r\nX-Test: 1",
     "\u202eFDP.exe",
@@ -43,8 +45,6 @@ HOSTILE = (
     "长" * 5_000,
     "' OR 1=1 --",
     '"><script>alert(1)</script>',
-    "%s%n{0}",
-    "../../etc/passwd",
 )
 # Who crawls a route: the first of these roles that may use it.
 CRAWLERS = (("mediator", "NH-LS", None), ("centre_supervisor", "NH-LS", None), ("admin",))
@@ -122,32 +122,34 @@ def _prefilled(client, url: str) -> dict[str, str]:
     return parser.values
 
 
-def _crawler(app, endpoint: str):
-    permission = (ROUTES.get(endpoint) or (None,))[0]
+def _crawler(endpoint: str):
+    """The role that crawls the route: None for public routes."""
     if endpoint in PUBLIC:
         return None
+    permission = ROUTES[endpoint][0]
     for role in CRAWLERS:
-        if permission is None or can(
-            type("U", (), {"is_authenticated": True, "role": role[0]})(), permission
-        ):
+        if permission is None or permission in ROLE_PERMISSIONS[Role(role[0])]:
             return role
-    raise AssertionError(f"no role may use {endpoint}")
+    raise AssertionError(f"no crawler may use {endpoint}")
 
 
-def _sentinel(rule, arg: str):
-    converter = rule._converters[arg]
-    return (
-        1_234_567_891
-        if type(converter).__name__ in ("RecordId", "IntegerConverter")
-        else "SENTINEL"
-    )
+def _sentinel(rule, arg: str, world: dict):
+    """A value for the argument that the built URL shows verbatim, to be replaced."""
+    converter = type(rule._converters[arg]).__name__
+    if converter == "AnyConverter":
+        return world[arg]
+    return 1_234_567_891 if converter in ("RecordId", "IntegerConverter") else "SENTINEL"
 
 
 @pytest.mark.parametrize("endpoint", sorted(set(ROUTES) | set(PUBLIC) - {"static"}))
-def test_hostile_values_never_answer_500(app, client, db, crawl_world, make_user, endpoint):
+def test_hostile_values_never_answer_500(
+    app, client, db, crawl_world, make_user, endpoint, monkeypatch
+):
+    monkeypatch.setattr(sheets, "render_pdf", lambda html: html.encode())
+    monkeypatch.setattr(reports, "render_pdf", lambda html: html.encode())
     reads = (ROUTES.get(endpoint) or (None, None, PUBLIC.get(endpoint)))[2]
     values = crawl_world | (crawl_world["paying"] if endpoint in PAYING else {})
-    role = _crawler(app, endpoint)
+    role = _crawler(endpoint)
     if role:
         user = make_user(*role)
         assert login(client, user.username).status_code == 302
@@ -197,9 +199,8 @@ def test_hostile_values_never_answer_500(app, client, db, crawl_world, make_user
                         data={"csrf_token": token} if method == "POST" else None,
                     )
         if "GET" in methods:
-            for name in query_names:
-                for value in HOSTILE:
-                    send("GET", url, query={name: value})
+            for query in _latin_square(query_names):
+                send("GET", url, query=query)
         if "POST" in methods:
             ordinary = (_prefilled(client, url) if "GET" in methods else {}) | {
                 key.format(**values): value.format(**values) for key, value in reads.example.items()
@@ -215,10 +216,19 @@ def test_hostile_values_never_answer_500(app, client, db, crawl_world, make_user
                     continue
                 for value in HOSTILE:
                     send("POST", url, data=ordinary | {name: value})
-            for name in query_names:
-                for value in HOSTILE:
-                    send("POST", url, data=ordinary, query={name: value})
+            for query in _latin_square(query_names):
+                send("POST", url, data=ordinary, query=query)
     assert not failures, "\n".join(map(str, failures[:40])) + f"\n({len(failures)} in all)"
+
+
+def _latin_square(names: list[str]) -> list[dict[str, str]]:
+    """One query per hostile value, every parameter set; each parameter meets every value."""
+    if not names:
+        return []
+    return [
+        {name: HOSTILE[(row + column) % len(HOSTILE)] for column, name in enumerate(names)}
+        for row in range(len(HOSTILE))
+    ]
 
 
 def _build(app, rule, values) -> str:
