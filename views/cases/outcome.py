@@ -274,9 +274,9 @@ def agreement(case_id: int):
 
     def save():
         rows, cells, problems, plan = _schedule_sent(form, workers, columns)
+        if problems:  # named after their fields: placed as they are
+            raise RuleViolation(problems)
         try:
-            if problems:
-                raise RuleViolation(problems)
             return agreements.save_agreement(
                 db,
                 case,
@@ -348,8 +348,8 @@ def _place_domain_problems(db, case: Case, form: AgreementForm, lines, workers, 
     )
     if len(readable) < len(lines):
         found = [(name, m) for name, m in found if not _AGAINST_AGREED.fullmatch(name or "")]
-    rest = _place_schedule_errors(form, rows, cells, RuleViolation(problems + found))
-    apply_violation(form, RuleViolation(rest))
+    rest = _place_schedule_errors(form, rows, cells, RuleViolation(found))
+    apply_violation(form, RuleViolation(problems + rest))
 
 
 def _agreement_context(case: Case, form: AgreementForm, context: dict) -> dict:

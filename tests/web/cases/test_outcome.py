@@ -503,3 +503,35 @@ def test_an_unreadable_agreed_amount_hides_only_the_totals_it_would_skew(
     assert "付款期限不能早于收到申请日期" in html
     assert "请填写协议内容" in html
     assert "不一致" not in html  # the agreed total is unknown while 12x cannot be read
+
+
+def test_a_half_filled_per_worker_cell_is_shown_at_that_cell_with_the_forms_errors(
+    client, db, login_as, centres
+):
+    from models import Worker
+
+    mediator = login_as("mediator", "NH-LS")
+    case = mediating_case(db, mediator, centres["NH-LS"], names=["阿永", "李建华"], share=100_00)
+    url = f"/cases/{case.id}/agreement"
+    first, second = db.exec(select(Worker.id).where(Worker.case_id == case.id)).all()
+    data = agreement_data(db, case, amounts=["100", "100"], schedule=[("", "")]) | {
+        "copies": "x",
+        "schedule_mode": "per_worker",
+        f"schedule-{first}-0-due_on": "2021-03-20",
+        f"schedule-{first}-1-due_on": "2021-04-20",
+        f"schedule-{first}-1-amount": "50",
+        f"schedule-{second}-0-due_on": "2021-03-20",
+        f"schedule-{second}-0-amount": "100",
+    }
+    response = client.post(url, data=with_tokens(client, db, case, url, data))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "份数请填写整数" in html
+    assert 'aria-invalid="true"' in tag(html, f"schedule-{first}-0-amount")
+    assert 'aria-invalid="true"' not in tag(html, f"schedule-{first}-1-amount")
+    data["copies"] = "3"
+    response = client.post(url, data=with_tokens(client, db, case, url, data))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in tag(html, f"schedule-{first}-0-amount")
+    assert 'aria-invalid="true"' not in tag(html, f"schedule-{first}-1-amount")
