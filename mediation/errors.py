@@ -1,5 +1,7 @@
 """Domain errors that carry the field each problem belongs to."""
 
+from mediation.bounds import parse_id
+
 
 class RuleViolation(Exception):
     """A business rule refused an operation.
@@ -25,5 +27,7 @@ class StaleEdit(RuleViolation):
 def check_version(record, submitted_version: int | str | None) -> None:
     """Refuse a save based on a form opened before someone else saved the record (a Case or a
     LegalCase: both carry a `version` counted by the ORM)."""
-    if submitted_version not in (None, "") and int(submitted_version) != record.version:
+    if submitted_version in (None, ""):
+        return
+    if parse_id(str(submitted_version)) != record.version:  # a tampered version is stale too
         raise StaleEdit()

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, jsonify, request
 from flask_login import current_user
 from sqlmodel import select
 
-from mediation.bounds import parse_id
+from mediation.bounds import STATS_YEARS_MESSAGE, parse_id, stats_year_ok
 from mediation.cases import payments
 from mediation.cases.deadlines import due_dates
 from mediation.cases.intake import get_case
@@ -46,9 +46,12 @@ def _date_arg(name: str, default: date | None = None) -> date | None:
     if not raw:
         return default
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         abort(_bad_request(f"参数 {name} 应为 YYYY-MM-DD 格式的日期"))
+    if not stats_year_ok(day):
+        abort(_bad_request(f"参数 {name}：{STATS_YEARS_MESSAGE}"))
+    return day
 
 
 def _narrowed():

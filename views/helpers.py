@@ -21,14 +21,16 @@ from views.db import get_db
 
 
 def apply_violation(form, violation: RuleViolation) -> None:
-    """Put each domain problem back on its form field (or on the form as a whole)."""
+    """Put each domain problem back on its form field (or on the form as a whole), once: a
+    message the form's own validation already put there is not repeated."""
     for field_name, message in violation.problems:
         field = getattr(form, field_name, None) if field_name else None
         if field is not None and hasattr(field, "errors"):
             if not isinstance(field.errors, list):
                 field.errors = list(field.errors)
-            field.errors.append(message)
-        else:
+            if message not in field.errors:
+                field.errors.append(message)
+        elif message not in form.form_errors:
             form.form_errors.append(message)
 
 
@@ -130,13 +132,13 @@ def log_access(rows: access.Rows) -> None:
     db.commit()
 
 
-def log_read(case, kind: AccessKind, detail: str = "") -> None:
+def log_read(case, kind: AccessKind, detail: str = "", document: str | None = None) -> None:
     """Record in the access log that the signed-in user read this case (noting when they saw
     its personal data masked), and commit. Call it once the answer is built."""
     db = get_db()
     if not shows_personal_data(db, current_user, case):
         detail += access.MASKED
-    log_access(access.reads(db, current_user, kind, [case], detail))
+    log_access(access.reads(db, current_user, kind, [case], detail, document))
 
 
 def log_search(db, text: str, rows) -> None:

@@ -6,6 +6,7 @@ access log (mediation.logs.access).
 """
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from flask_login import current_user
 
 from mediation.bounds import parse_id
+from mediation.cases import corrections
 from mediation.documents import case_documents as documents
 from mediation.permissions import Permission
 from models import AccessKind
@@ -56,7 +58,7 @@ def _respond(case_id: int, code: str, pdf: bool):
     label = d.title + (f"（第{d.session_number}次）" if d.session is not None else "")
     label += "（草稿）" if d.draft else ""
     kind = AccessKind.DOCUMENT_PDF if pdf else AccessKind.DOCUMENT
-    log_read(case, kind, label)
+    log_read(case, kind, label, print_key(code, args.get("session")))
     response = make_response(body)
     response.headers["Cache-Control"] = "no-store"  # personal data: never kept in caches
     if pdf:
@@ -66,6 +68,12 @@ def _respond(case_id: int, code: str, pdf: bool):
             f"attachment; filename=\"{code}.pdf\"; filename*=UTF-8''{quote(name)}"
         )
     return response
+
+
+def print_key(code: str, session_id: int | None = None) -> str:
+    """How a print names its document: the code, and the session for minutes (one per session),
+    so that a correction marks exactly the papers printed before it (outdated_prints)."""
+    return f"{code}:{session_id}" if session_id is not None else code
 
 
 # --- PDF rendering with WeasyPrint ---------------------------------------------------------
@@ -105,6 +113,12 @@ def render_pdf(html: str) -> bytes:
 @bp.app_context_processor
 def inject_sheet_links():
     def sheet_links(case):
-        return documents.applicable(get_db(), case)
+        """The documents that apply, each marked when a correction made its print outdated."""
+        db = get_db()
+        outdated = corrections.outdated_prints(db, case)
+        return [
+            replace(link, outdated=print_key(link.code, link.session_id) in outdated)
+            for link in documents.applicable(db, case)
+        ]
 
     return {"sheet_links": sheet_links}

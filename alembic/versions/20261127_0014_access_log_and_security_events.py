@@ -78,6 +78,7 @@ def upgrade() -> None:
         sa.Column("legal_case_id", sa.Integer(), nullable=True),
         sa.Column("case_number", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
         sa.Column("detail", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("document", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
         sa.Column("ip", sqlmodel.sql.sqltypes.AutoString(length=45), nullable=False),
         sa.Column("user_agent", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_access_log")),

@@ -200,26 +200,55 @@ def save_agreement(
     today = today or local_today()
     if case.status_enum is not CaseStatus.IN_MEDIATION:
         raise RuleViolation(f"案件状态为「{case.status_enum.label}」，不能录入调解协议")
+    signed = {
+        "parties_signed_on": parties_signed_on,
+        "mediator_signed_on": mediator_signed_on,
+        "centre_sealed_on": centre_sealed_on,
+    }
+    problems, warnings, plan = check_agreement(
+        session,
+        case,
+        terms=terms,
+        copies=copies,
+        lines=lines,
+        instalments=instalments,
+        per_worker=per_worker,
+        signed=signed,
+        today=today,
+    )
+    if problems:
+        raise RuleViolation(problems)
+    _write_agreement(session, case, actor, terms, payment_method, copies, lines, plan, signed)
+    return warnings
+
+
+def check_agreement(
+    session: Session,
+    case: Case,
+    *,
+    terms: str,
+    copies: int | None,
+    lines: dict[int, int],
+    instalments: list[tuple[date, int]] | None,
+    per_worker: dict[int, list[tuple[date, int]]] | None,
+    signed: dict[str, date | None],
+    today: date,
+) -> tuple[list[tuple[str | None, str]], list[str], dict[int, list[tuple[date, int]]]]:
+    """(problems, warnings, {worker id: schedule}) of an agreement as `save_agreement` takes it,
+    writing nothing: a form shows these beside its own errors, all at once. `copies` None (a
+    form could not read it) is left to the form's own error."""
     problems: list[tuple[str | None, str]] = []
     if not terms.strip():
         problems.append(("terms", "请填写协议内容"))
-    if not 1 <= copies <= 20:
+    if copies is not None and not 1 <= copies <= 20:
         problems.append(("copies", "份数为1至20份"))
     known = {line.id: (worker, line) for worker, line, _ in claim_lines(session, case)}
     line_problems, warnings, agreed = _check_lines(session, case, known, lines)
     problems += line_problems
     plan_problems, plan = _check_schedule(case, known, agreed, instalments, per_worker)
     problems += plan_problems
-    signed = {
-        "parties_signed_on": parties_signed_on,
-        "mediator_signed_on": mediator_signed_on,
-        "centre_sealed_on": centre_sealed_on,
-    }
     problems += _check_signatures(session, case, signed, today)
-    if problems:
-        raise RuleViolation(problems)
-    _write_agreement(session, case, actor, terms, payment_method, copies, lines, plan, signed)
-    return warnings
+    return problems, warnings, plan
 
 
 def _check_lines(

@@ -143,7 +143,9 @@ class Query:
 
 
 def parse_query(raw: str) -> Query | None:
-    text = " ".join((raw or "").split())
+    # control characters (NUL, bidi overrides) are never part of what is searched for, and NUL
+    # is refused by PostgreSQL and ends an FTS5 phrase
+    text = " ".join("".join(c for c in raw or "" if c.isprintable() or c.isspace()).split())
     if not text:
         return None
     try:
@@ -239,6 +241,21 @@ class MatchedWorker:
     lawyer_id: int | None  # the case's lawyer, who sees the worker unmasked (mediation/privacy)
 
 
+def _page_worker_conditions(query: Query) -> list:
+    """What `_worker_conditions` finds, checked row by row: among a page's few workers a plain
+    LIKE costs less than asking the trigram index again for every worker in the database."""
+    conditions = []
+    if query.id_keys:
+        conditions.append(Worker.id_key.in_(query.id_keys))
+    if query.phone_key:
+        conditions.append(Worker.phone_key == query.phone_key)
+    if query.names and len(query.text) >= MIN_TRIGRAM:
+        conditions.append(Worker.name.contains(query.text, autoescape=True))
+    elif query.names:
+        conditions.append(Worker.name.startswith(query.text, autoescape=True))
+    return conditions
+
+
 def matched_workers(
     session: Session, raw: str, case_ids: Iterable[int]
 ) -> dict[int, list[MatchedWorker]]:
@@ -247,7 +264,7 @@ def matched_workers(
     ids = list(case_ids)
     if query is None or not ids:
         return {}
-    conditions = _worker_conditions(query)
+    conditions = _page_worker_conditions(query)
     if not conditions:
         return {}
     statement = (

@@ -70,6 +70,7 @@ class DocumentLink:
     session_id: int | None = None
     note: str = ""  # e.g. "草稿" or the session's date
     draft: bool = False
+    outdated: bool = False  # printed before a correction: the paper shows what was corrected
 
 
 @dataclass(frozen=True)

@@ -55,17 +55,24 @@ def _row(session: Session, user: User | None, kind: AccessKind, detail: str, who
         "case_id": None,
         "legal_case_id": None,
         "case_number": "",
+        "document": None,
     }
 
 
 def reads(
-    session: Session, user: User, kind: AccessKind, cases: Iterable[Numbered], detail: str = ""
+    session: Session,
+    user: User,
+    kind: AccessKind,
+    cases: Iterable[Numbered],
+    detail: str = "",
+    document: str | None = None,
 ) -> Rows:
     """One record per mediation case read. Records are built first and appended after
     (`append`), so that a view can build them from what it loaded and then write them in a
     transaction of their own without loading anything again."""
     return [
-        _row(session, user, kind, detail) | {"case_id": case.id, "case_number": case.number}
+        _row(session, user, kind, detail)
+        | {"case_id": case.id, "case_number": case.number, "document": document}
         for case in cases
     ]
 

@@ -24,7 +24,7 @@ from mediation.errors import RuleViolation
 from models import Case, Centre, MediationSession
 from views.cases import bp, handle_case_form, load_case, refuse_action
 from views.db import get_db
-from views.helpers import require
+from views.helpers import apply_violation, require
 
 # --- sessions -------------------------------------------------------------------------------
 
@@ -150,16 +150,17 @@ def _agreement_data(db, case: Case, lines, workers) -> tuple[dict, dict]:
     return data, saved
 
 
-def _per_worker_rows(form: AgreementForm, workers, columns: int) -> dict[int, list]:
-    """{worker id: [(column, date field, amount field), ...]} of the filled cells; a cell with
-    only one of its two fields filled is an error at the empty one."""
+def _per_worker_rows(form: AgreementForm, workers, columns: int) -> tuple[dict[int, list], list]:
+    """({worker id: [(column, date field, amount field), ...]} of the filled cells, problems): a
+    cell with only one of its two fields filled is an error at the empty one; a cell the form
+    could not read is left to the form's own error."""
     rows: dict[int, list] = {}
     missing = []
     for worker in workers:
         rows[worker.id] = []
         for column in range(columns):
             due, amount = form.cell(worker.id, column)
-            if due.data is None and amount.data is None:
+            if due.errors or amount.errors or (due.data is None and amount.data is None):
                 continue
             if due.data is None:
                 missing.append((due.name, "请填写付款期限"))
@@ -167,9 +168,7 @@ def _per_worker_rows(form: AgreementForm, workers, columns: int) -> dict[int, li
                 missing.append((amount.name, "请填写金额"))
             else:
                 rows[worker.id].append((column, due, amount))
-    if missing:
-        raise RuleViolation(missing)
-    return rows
+    return rows, missing
 
 
 def _fill_per_worker(form: AgreementForm, lines, workers, columns: int) -> None:
@@ -269,20 +268,15 @@ def agreement(case_id: int):
         _fill_per_worker(form, lines, workers, columns)
         return _render_agreement(case, form, context)
 
+    if request.method == "POST" and not form.validate():  # the domain's problems too, at once
+        _place_domain_problems(db, case, form, lines, workers, columns)
+        return _render_agreement(case, form, context), 422
+
     def save():
-        rows = [entry.form for entry in form.instalments if not entry.form.is_blank()]
-        cells = {}
+        rows, cells, problems, plan = _schedule_sent(form, workers, columns)
+        if problems:  # named after their fields: placed as they are
+            raise RuleViolation(problems)
         try:
-            if form.per_worker:
-                cells = _per_worker_rows(form, workers, columns)
-                plan = {
-                    "per_worker": {
-                        worker_id: [(due.data, amount.data) for _, due, amount in filled]
-                        for worker_id, filled in cells.items()
-                    }
-                }
-            else:
-                plan = {"instalments": [(row.due_on.data, row.amount.data) for row in rows]}
             return agreements.save_agreement(
                 db,
                 case,
@@ -308,6 +302,54 @@ def agreement(case_id: int):
         template="cases/agreement.html",
         **_agreement_context(case, form, context),
     )
+
+
+def _schedule_sent(form: AgreementForm, workers, columns: int):
+    """The schedule as sent, without what the form could not read: (the same-for-all rows, the
+    per-worker cells, problems of half-filled cells, the plan for save_agreement)."""
+    rows = [
+        entry.form
+        for entry in form.instalments
+        if not entry.form.is_blank() and not entry.form.errors
+    ]
+    if form.per_worker:
+        cells, problems = _per_worker_rows(form, workers, columns)
+        per_worker = {
+            worker_id: [(due.data, amount.data) for _, due, amount in filled]
+            for worker_id, filled in cells.items()
+        }
+        return rows, cells, problems, {"per_worker": per_worker}
+    return rows, {}, [], {"instalments": [(row.due_on.data, row.amount.data) for row in rows]}
+
+
+# Problems judged against the agreed amounts: unsound while one of them could not be read.
+_AGAINST_AGREED = re.compile(r"instalments|schedule-\d+|line-\d+")
+
+
+def _place_domain_problems(db, case: Case, form: AgreementForm, lines, workers, columns) -> None:
+    """Beside the form's own errors, the domain's problems with what the form could read (the
+    schedule, dates, amounts), so that every error shows at once."""
+    readable = {
+        line.id: form[f"line-{line.id}"].data
+        for _, line, _ in lines
+        if form[f"line-{line.id}"].data is not None
+    }
+    rows, cells, problems, plan = _schedule_sent(form, workers, columns)
+    found, _, _ = agreements.check_agreement(
+        db,
+        case,
+        terms=form.terms.data or "",
+        copies=form.copies.data,
+        lines=readable,
+        instalments=plan.get("instalments"),
+        per_worker=plan.get("per_worker"),
+        signed={name: form[name].data for name in AgreementForm.SIGNATURES},
+        today=today(),
+    )
+    if len(readable) < len(lines):
+        found = [(name, m) for name, m in found if not _AGAINST_AGREED.fullmatch(name or "")]
+    rest = _place_schedule_errors(form, rows, cells, RuleViolation(found))
+    apply_violation(form, RuleViolation(problems + rest))
 
 
 def _agreement_context(case: Case, form: AgreementForm, context: dict) -> dict:

@@ -113,3 +113,21 @@ def test_legal_cases_by_number_and_by_their_mediation_case(db, make_case, make_u
     assert [(h.id, h.mediation_number) for h in hits] == [(legal.id, case.number)]
     other = scope_of(db, make_user("mediator", "CC-ZC"))
     assert search_legal(db, other, "（2026）南海罗村法援字第3号") == []
+
+
+def test_a_search_counts_every_match_on_every_page(db, make_case, make_user):
+    """The first page counts in the listing query itself; later pages count on their own."""
+    cases = [make_case("NH-LS") for _ in range(3)]
+    for case in cases:
+        _renamed(db, case, "司马光明")
+    make_case("NH-LS")  # not found
+    city = scope_of(db, make_user("city_supervisor"))
+    found = CaseFilter(text="马光明")
+    first = list_cases(db, city, found, TODAY, limit=2)
+    assert first.total == 3 and len(first.rows) == 2 and first.next_cursor
+    second = list_cases(db, city, found, TODAY, cursor=first.next_cursor, limit=2)
+    assert second.total == 3 and [row.id for row in second.rows] == [cases[0].id]
+    assert list_cases(db, city, CaseFilter(text="不存在的人"), TODAY).total == 0
+    matched = matched_workers(db, "马光明", [row.id for row in first.rows])
+    assert {w.name for ws in matched.values() for w in ws} == {"司马光明"}
+    assert set(matched_workers(db, "司马", [c.id for c in cases])) == {c.id for c in cases}

@@ -153,3 +153,32 @@ def test_a_closed_case_is_corrected_by_its_supervisor_with_a_reason(
     assert response.status_code == 422 and "须写明理由" in response.get_data(as_text=True)
     response = client.post(url, data=values | {"reason": "姓名笔误"})
     assert response.status_code == 302
+
+
+def test_documents_printed_before_a_correction_are_marked_until_printed_again(
+    client, login_as, make_case
+):
+    case = make_case("NH-LS", workers=2)
+    login_as("mediator", "NH-LS")
+    assert client.get(f"/cases/{case.id}/print/sheet").status_code == 200
+    assert client.get(f"/cases/{case.id}/print/application.pdf").status_code == 200
+    assert "已更正，需重新打印" not in client.get(f"/cases/{case.id}").get_data(as_text=True)
+
+    url = f"/cases/{case.id}/edit"
+    values = form_values(client, url) | {"workers-0-name": "梁敏"}
+    assert client.post(url, data=values).status_code == 302
+
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    listed = page.split('id="documents"')[1].split("</section>")[0]
+    marked = [line for line in listed.split("<li>") if "已更正，需重新打印" in line]
+    assert len(marked) == 2  # the sheet and the application; nothing printed is not marked
+    assert any("/print/sheet" in line for line in marked)
+    assert any("/print/application" in line for line in marked)
+
+    sheet = client.get(f"/cases/{case.id}/print/sheet").get_data(as_text=True)
+    assert "梁敏" in sheet and "职工1" not in sheet  # printed again: the corrected data
+    listed = client.get(f"/cases/{case.id}").get_data(as_text=True).split('id="documents"')[1]
+    marked = [
+        line for line in listed.split("</section>")[0].split("<li>") if "已更正，需重新打印" in line
+    ]
+    assert len(marked) == 1 and "/print/application" in marked[0]

@@ -455,3 +455,83 @@ def test_agreement_errors_are_summed_up_at_the_top_linking_to_each_field(
     for field in (f"line-{first}", "terms", "copies"):
         assert f'href="#{field}"' in summary, field
     assert 'value="12x"' in tag(html, f"line-{first}")
+
+
+def test_a_malformed_field_and_a_schedule_that_does_not_add_up_show_at_once(
+    client, db, login_as, centres
+):
+    mediator = login_as("mediator", "NH-LS")
+    case = mediating_case(db, mediator, centres["NH-LS"])
+    url = f"/cases/{case.id}/agreement"
+    schedule = [("2021-03-20", "100,000"), ("2021-03-01", "127,675")]
+    data = agreement_data(db, case, schedule=schedule) | {
+        "copies": "三份",
+        "mediator_signed_on": "2021-02-30",
+    }
+    response = client.post(url, data=with_tokens(client, db, case, url, data))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "份数请填写整数" in html  # the form's own errors
+    assert "日期格式不正确" in html
+    assert "付款期限不能早于收到申请日期" in html  # and the domain's, in the same answer
+    assert 'aria-invalid="true"' in tag(html, "instalments-1-due_on")
+    assert "各期金额合计 227,675.00 元" not in html  # the schedule's total matches
+    data["instalments-1-amount"] = "100,000"
+    response = client.post(url, data=with_tokens(client, db, case, url, data))
+    html = response.get_data(as_text=True)
+    assert "份数请填写整数" in html
+    assert "各期金额合计 200,000.00 元与协议金额合计 227,675.00 元不一致" in html
+    assert html.count("请填写协议内容") == 0
+    db.refresh(case)
+    assert agreements.agreement_of(db, case) is None
+
+
+def test_an_unreadable_agreed_amount_hides_only_the_totals_it_would_skew(
+    client, db, login_as, centres
+):
+    mediator = login_as("mediator", "NH-LS")
+    case = mediating_case(db, mediator, centres["NH-LS"], names=["阿永", "李建华"])
+    url = f"/cases/{case.id}/agreement"
+    first, _ = line_ids(db, case)
+    data = agreement_data(db, case, amounts=["12x", "100"], schedule=[("2021-03-01", "100")]) | {
+        "terms": ""
+    }
+    response = client.post(url, data=with_tokens(client, db, case, url, data))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in tag(html, f"line-{first}")
+    assert "付款期限不能早于收到申请日期" in html
+    assert "请填写协议内容" in html
+    assert "不一致" not in html  # the agreed total is unknown while 12x cannot be read
+
+
+def test_a_half_filled_per_worker_cell_is_shown_at_that_cell_with_the_forms_errors(
+    client, db, login_as, centres
+):
+    from models import Worker
+
+    mediator = login_as("mediator", "NH-LS")
+    case = mediating_case(db, mediator, centres["NH-LS"], names=["阿永", "李建华"], share=100_00)
+    url = f"/cases/{case.id}/agreement"
+    first, second = db.exec(select(Worker.id).where(Worker.case_id == case.id)).all()
+    data = agreement_data(db, case, amounts=["100", "100"], schedule=[("", "")]) | {
+        "copies": "x",
+        "schedule_mode": "per_worker",
+        f"schedule-{first}-0-due_on": "2021-03-20",
+        f"schedule-{first}-1-due_on": "2021-04-20",
+        f"schedule-{first}-1-amount": "50",
+        f"schedule-{second}-0-due_on": "2021-03-20",
+        f"schedule-{second}-0-amount": "100",
+    }
+    response = client.post(url, data=with_tokens(client, db, case, url, data))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "份数请填写整数" in html
+    assert 'aria-invalid="true"' in tag(html, f"schedule-{first}-0-amount")
+    assert 'aria-invalid="true"' not in tag(html, f"schedule-{first}-1-amount")
+    data["copies"] = "3"
+    response = client.post(url, data=with_tokens(client, db, case, url, data))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'aria-invalid="true"' in tag(html, f"schedule-{first}-0-amount")
+    assert 'aria-invalid="true"' not in tag(html, f"schedule-{first}-1-amount")
