@@ -111,15 +111,25 @@ def test_a_worker_process_runs_a_job_sent_through_redis(world):
     assert data.decode("utf-8-sig").count("\n") == job.rows_total + 1
 
 
+def killed_mid_job(world) -> str:
+    """An export whose worker is killed while it runs. On a quiet machine the export may end
+    before the kill lands: then that one proves nothing, and another is started."""
+    for _ in range(5):
+        worker = start_worker(world)
+        job_id = start_export(world)
+        wait_for(world, job_id, lambda j: j.state in ("running", "done"))
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        if not job_row(world, job_id).finished:
+            return job_id
+    raise AssertionError("every export finished before its worker could be killed")
+
+
 def test_a_killed_workers_job_is_run_again_by_another_and_stored_once(world):
-    first = start_worker(world)
-    job_id = start_export(world)
-    running = wait_for(world, job_id, lambda j: j.state == "running" and j.rows_done > 0)
-    first.send_signal(signal.SIGKILL)
-    first.wait()
+    job_id = killed_mid_job(world)
     time.sleep(2.5)  # past JOB_STALE_SECONDS without a heartbeat
     stalled = job_row(world, job_id)
-    assert stalled.state == "running" and stalled.rows_done < stalled.rows_total
+    assert stalled.state == "running" and stalled.finished_at is None
     assert utcnow() - stalled.heartbeat_at > timedelta(seconds=2)  # nobody works on it
 
     start_worker(world)
@@ -130,7 +140,7 @@ def test_a_killed_workers_job_is_run_again_by_another_and_stored_once(world):
     assert reaped.requeued == [job_id]
     job = wait_for(world, job_id, lambda j: j.finished)
     assert job.state == "done" and job.attempts == 2
-    assert job.rows_done == job.rows_total == running.rows_total
+    assert job.rows_done == job.rows_total > CASES // 2
     with Session(world["engine"]) as session:
         stored = select(func.count()).where(StoredFile.key == storage.job_key(job_id))
         assert session.exec(stored).one() == 1
