@@ -23,6 +23,7 @@ from models.case import (
     Worker,
 )
 from models.employer import Employer, EmployerCounsel
+from models.ledger import LedgerMapping
 from models.legal import (
     COUNTED_SERVICES,
     LegalCase,
@@ -71,6 +72,7 @@ __all__ = [
     "LabelledEnum",
     "Lawyer",
     "LawyerCentre",
+    "LedgerMapping",
     "LegalCase",
     "LegalOutcome",
     "LegalStage",
