@@ -226,6 +226,151 @@ def write_xlsx(path: Path, rows: list[LedgerCase]) -> Path:
     return path
 
 
+# -- a clerk's own spreadsheet ---------------------------------------------------------------
+
+# The words clerks write for the outcomes and channels (any of them; varied by row).
+CLERK_OUTCOMES = {
+    "调解成功": ("达成协议", "调解成功", "成功"),
+    "调解不成": ("未达成", "调解不成", "终止", "不成功"),
+    "撤回": ("撤诉", "撤回", "撤销申请"),
+    "不予受理": ("不受理", "不予受理"),
+    "调解中": ("调解中",),
+}
+CLERK_CHANNELS = {
+    "现场申请": "现场",
+    "电话": "12333",
+    "网上申请": "网上",
+    "仲裁委托": "仲裁",
+    "法院委派": "诉前",
+    "法院委托": "诉中",
+    "其他转办": "转办",
+}
+# Header vocabularies of centres' own ledgers: {ledger column: the clerk's header}, in the
+# clerk's order, between 序号 and 联系电话. The second has no 案件编号 (numbers from the counter)
+# and names the credit code so that only its content tells what it is.
+CLERK_HEADERS = (
+    {
+        "案件编号": "案号",
+        "申请人": "申请人",
+        "申请人数": "涉及人数",
+        "被申请单位": "被申请人",
+        "统一社会信用代码": "统一社会信用代码",
+        "争议类别": "争议类型",
+        "案件来源": "来源",
+        "收到申请日期": "收案日期",
+        "受理日期": "受理时间",
+        "请求金额": "请求金额（元）",
+        "特约律师": "承办律师",
+        "调解结果": "调解结果",
+        "结案日期": "结案时间",
+        "协议金额": "协议金额",
+        "实际到位金额": "到位金额",
+        "新就业形态": "是否新就业形态",
+        "原因": "原因",
+        "备注": "备注",
+    },
+    {
+        "申请人": "职工姓名",
+        "申请人数": "人数",
+        "被申请单位": "单位名称",
+        "统一社会信用代码": "单位代码",
+        "争议类别": "案由",
+        "收到申请日期": "申请日期",
+        "受理日期": "立案日期",
+        "案件来源": "案件来源",
+        "请求金额": "诉求金额",
+        "特约律师": "特约律师",
+        "调解结果": "处理结果",
+        "结案日期": "办结日期",
+        "协议金额": "调解金额",
+        "实际到位金额": "已支付",
+        "新就业形态": "新就业形态",
+        "原因": "原因",
+        "备注": "备注",
+    },
+)
+CLERK_TITLE = "2021年里水镇劳动争议联合调解中心调解案件台账"
+
+
+def _clerk_date(day: date | None, style: int, excel: bool):
+    if day is None:
+        return ""
+    forms = (
+        f"{day.year}.{day.month}.{day.day}",
+        f"{day.year}年{day.month}月{day.day}日",
+        f"{day:%Y%m%d}",
+        f"{day.year}/{day.month}/{day.day}",
+        day if excel else day.isoformat(),
+    )
+    return forms[style % len(forms)]
+
+
+def _clerk_amount(fen: int | None, style: int) -> str:
+    if fen is None:
+        return ""
+    if fen % 10_000 == 0 and fen and style % 2:  # whole hundreds of yuan: 1.2万
+        return f"{fen / 1_000_000:.2f}".rstrip("0").rstrip(".") + "万"
+    text = format_yuan(fen)
+    return text + "元" if style % 3 else text
+
+
+def clerk_table(rows: list[LedgerCase], vocabulary: int = 0, excel: bool = False) -> list[list]:
+    """The rows as a clerk keeps them: a title row, a blank row, the header of `vocabulary`
+    with 序号 and 联系电话 around it, the clerk's words and date and amount forms, and a 合计 row
+    at the bottom. One centre's file: no 调解组织 column."""
+    headers = CLERK_HEADERS[vocabulary]
+    columns = list(headers)
+    table: list[list] = [[CLERK_TITLE], [], ["序号", *headers.values(), "联系电话"]]
+    claimed = agreed = 0
+    for index, case in enumerate(rows):
+        plain = cells(case, index)
+        values = dict(zip(COLUMNS, plain, strict=False))
+        values["受理日期"] = _clerk_date(case.accepted_on, index, excel)
+        values["收到申请日期"] = _clerk_date(case.received_on, index + 1, excel)
+        values["结案日期"] = _clerk_date(case.closed_on, index + 2, excel)
+        values["请求金额"] = _clerk_amount(case.claimed_fen, index)
+        values["协议金额"] = _clerk_amount(case.agreed_fen, index + 1)
+        values["实际到位金额"] = _clerk_amount(case.paid_fen or None, index)
+        words = CLERK_OUTCOMES[case.outcome]
+        values["调解结果"] = words[index % len(words)]
+        values["案件来源"] = CLERK_CHANNELS[case.channel] if index % 2 else case.channel
+        phone = f"13{index % 10}{index:08d}"[:11]
+        table.append([index + 1, *(values[c] for c in columns), phone])
+        claimed += case.claimed_fen
+        agreed += case.agreed_fen or 0
+    total = ["合计", *("" for _ in columns), ""]
+    total[1 + columns.index("请求金额")] = format_yuan(claimed)
+    total[1 + columns.index("协议金额")] = format_yuan(agreed)
+    table.append(total)
+    return table
+
+
+def write_clerk_xlsx(
+    path: Path, rows: list[LedgerCase], vocabulary: int = 0, sheet: str = "Sheet1"
+) -> Path:
+    """A clerk's workbook: one sheet named as Excel names it, the title merged across the top,
+    Excel date cells among the typed dates."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    worksheet = workbook.active
+    worksheet.title = sheet
+    table = clerk_table(rows, vocabulary, excel=True)
+    for line in table:
+        worksheet.append(line)
+    worksheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(table[2]))
+    workbook.save(path)
+    return path
+
+
+def write_clerk_csv(
+    path: Path, rows: list[LedgerCase], vocabulary: int = 0, encoding: str = "utf-8-sig"
+) -> Path:
+    with open(path, "w", newline="", encoding=encoding) as handle:
+        csv.writer(handle).writerows(clerk_table(rows, vocabulary))
+    return path
+
+
 # -- the benchmark ------------------------------------------------------------------------------
 
 
