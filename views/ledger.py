@@ -6,8 +6,15 @@ of acceptance); as CSV those are exported on their own with ?kind=legal.
 An uploaded file is kept under the instance folder (ledger_uploads/<random token>), never in
 the session cookie, beside a small JSON note of who uploaded it and its original name. It is
 deleted once imported or discarded; files older than a day are swept away at each upload.
+
+The preview shows how the file's columns were mapped onto the ledger's, with each column's first
+values; the user corrects a column with its select, picks the sheet of a workbook with several,
+and the centre and channel of a file without them. These choices are kept with the upload (its
+note) until the import, which remembers the centre's mapping for its next file. The template
+workbook is downloaded from the ledger page.
 """
 
+import io
 import json
 import re
 import secrets
@@ -37,7 +44,15 @@ from forms.ledger import LedgerConfirmForm, LedgerUploadForm
 from mediation.cases.listing import filter_conditions
 from mediation.dates import today
 from mediation.ledger.checking import check_ledger, clean_filename
-from mediation.ledger.columns import LEGAL_COLUMNS, OUTCOMES, SHEET_LEGAL_SERVICE, LedgerReport
+from mediation.ledger.columns import (
+    CENTRE,
+    CHANNEL,
+    COLUMNS,
+    LEGAL_COLUMNS,
+    OUTCOMES,
+    SHEET_LEGAL_SERVICE,
+    LedgerReport,
+)
 from mediation.ledger.exporting import (
     csv_chunks,
     ledger_filename,
@@ -46,7 +61,9 @@ from mediation.ledger.exporting import (
     write_xlsx,
 )
 from mediation.ledger.importing import import_ledger
+from mediation.ledger.mapping import MappingChoice
 from mediation.ledger.stored import legal_export_conditions
+from mediation.ledger.template import write_template
 from mediation.permissions import Permission
 from mediation.privacy import personal_data_access
 from mediation.scope import visible_centres
@@ -86,14 +103,19 @@ def _sweep(folder: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _save(storage) -> str:
+def _save(storage, centre_id: int | None) -> str:
     folder = _folder()
     _sweep(folder)
     token = secrets.token_urlsafe(24)
     filename = clean_filename(storage.filename or "台账")
     suffix = Path(filename).suffix.lower()
     storage.save(folder / f"{token}{suffix}")
-    note = {"user_id": current_user.id, "filename": filename, "suffix": suffix}
+    note = {
+        "user_id": current_user.id,
+        "filename": filename,
+        "suffix": suffix,
+        "choice": {"centre_id": centre_id},
+    }
     (folder / f"{token}.json").write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
     return token
 
@@ -114,18 +136,47 @@ def _load(token: str) -> Upload:
     return Upload(token, path, note_path, note["filename"])
 
 
+def _choice(upload: Upload) -> MappingChoice:
+    """The user's choices for this upload: sheet, column corrections, centre, channel."""
+    note = json.loads(upload.note.read_text(encoding="utf-8"))
+    saved = note.get("choice") or {}
+    return MappingChoice(
+        sheet=saved.get("sheet", ""),
+        columns=dict(saved.get("columns", {})),
+        centre_id=saved.get("centre_id"),
+        channel=saved.get("channel", ""),
+    )
+
+
+def _save_choice(upload: Upload, choice: MappingChoice) -> None:
+    note = json.loads(upload.note.read_text(encoding="utf-8"))
+    note["choice"] = {
+        "sheet": choice.sheet,
+        "columns": choice.columns,
+        "centre_id": choice.centre_id,
+        "channel": choice.channel,
+    }
+    upload.note.write_text(json.dumps(note, ensure_ascii=False), encoding="utf-8")
+
+
 def _discard(upload: Upload) -> None:
     upload.path.unlink(missing_ok=True)
     upload.note.unlink(missing_ok=True)
 
 
-def _render_preview(upload: Upload, report: LedgerReport, status: int = 200):
+def _render_preview(upload: Upload, report: LedgerReport, choice: MappingChoice, status: int = 200):
     centres = {c.id: c for c in visible_centres(get_db(), current_scope())}
+    mapped = {c.field for c in report.mapping.mapped()} if report.mapping else set()
     return (
         render_template(
             "ledger/preview.html",
             upload=upload,
             report=report,
+            choice=choice,
+            columns=COLUMNS,
+            channels=[c.value for c in Channel],
+            asks_centre=report.mapping is not None and CENTRE not in mapped,
+            asks_channel=report.mapping is not None and CHANNEL not in mapped,
             form=LedgerConfirmForm(),
             rows=report.new[:PREVIEW_ROWS],
             problems=report.problems[:PROBLEMS_SHOWN],
@@ -140,14 +191,21 @@ def _render_preview(upload: Upload, report: LedgerReport, status: int = 200):
 @require(Permission.LEDGER_IMPORT)
 def index():
     form = LedgerUploadForm()
+    centres = visible_centres(get_db(), current_scope())
+    ids = {c.id for c in centres}
+    form.centre.choices = [("", "（按台账中的「调解组织」列）")] + [(c.id, c.name) for c in centres]
+    if request.method == "GET" and current_user.centre_id in ids:
+        form.centre.data = current_user.centre_id
     if form.validate_on_submit():
-        token = _save(form.file.data)
+        chosen = form.centre.data if form.centre.data in ids else current_user.centre_id
+        token = _save(form.file.data, chosen if chosen in ids else None)
         return redirect(url_for("ledger.preview", token=token))
     status = 422 if request.method == "POST" else 200
     return (
         render_template(
             "ledger/index.html",
             form=form,
+            asks_centre=len(centres) > 1,
             channels=[c.value for c in Channel],
             categories=[c.value for c in Category],
             outcomes=OUTCOMES,
@@ -160,8 +218,54 @@ def index():
 @require(Permission.LEDGER_IMPORT)
 def preview(token: str):
     upload = _load(token)
-    report = check_ledger(get_db(), upload.path, upload.filename, current_scope())
-    return _render_preview(upload, report)
+    choice = _choice(upload)
+    report = check_ledger(get_db(), upload.path, upload.filename, current_scope(), choice=choice)
+    return _render_preview(upload, report, choice)
+
+
+MAX_MAPPED_COLUMNS = 200
+
+
+@bp.route("/<token>/mapping", methods=["POST"])
+@require(Permission.LEDGER_IMPORT)
+def mapping(token: str):
+    """The preview's corrections: the sheet, each column's ledger column, the centre and the
+    channel of a file without them. Kept with the upload; the preview is then checked again."""
+    upload = _load(token)
+    if not LedgerConfirmForm().validate_on_submit():
+        abort(400)
+    choice = _choice(upload)
+    form = request.form
+    sheet = form.get("sheet", choice.sheet)
+    if sheet != choice.sheet:
+        choice.sheet, choice.columns = sheet[:100], {}  # another sheet: another header
+    else:
+        for index in range(MAX_MAPPED_COLUMNS):
+            field = form.get(f"col-{index}")
+            header = form.get(f"head-{index}", "")[:200]
+            if field is None or not header or (field and field not in COLUMNS):
+                continue
+            if field != form.get(f"was-{index}"):
+                choice.columns[header] = field
+    centres = {c.id for c in visible_centres(get_db(), current_scope())}
+    centre_id = form.get("centre_id", type=int)
+    if centre_id in centres:
+        choice.centre_id = centre_id
+    channel = form.get("channel")
+    if channel in [c.value for c in Channel] or channel == "":
+        choice.channel = channel
+    _save_choice(upload, choice)
+    return redirect(url_for("ledger.preview", token=token))
+
+
+@bp.route("/template.xlsx")
+@require(Permission.LEDGER_IMPORT)
+def template():
+    """The template workbook, with the user's centres in the 调解组织 drop-down."""
+    buffer = io.BytesIO()  # a small workbook: built in memory
+    write_template(buffer, visible_centres(get_db(), current_scope()))
+    response = Response(buffer.getvalue(), mimetype=XLSX_MIMETYPE)
+    return _attachment(response, "台账模板.xlsx")
 
 
 @bp.route("/<token>/confirm", methods=["POST"])
@@ -172,12 +276,13 @@ def confirm(token: str):
     if not form.validate_on_submit():
         abort(400)
     db = get_db()
+    choice = _choice(upload)
     report = import_ledger(
-        db, upload.path, upload.filename, actor=current_user, scope=current_scope()
+        db, upload.path, upload.filename, actor=current_user, scope=current_scope(), choice=choice
     )
     if not report.ok:  # the data changed since the preview
         db.rollback()
-        return _render_preview(upload, report, 422)
+        return _render_preview(upload, report, choice, 422)
     db.commit()
     _discard(upload)
     flash(import_summary(report), "success")
