@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from itertools import chain, islice
 from typing import Any
 
@@ -204,6 +205,13 @@ class MappingChoice:
     channel: str = ""
 
 
+def _shown(value: Any) -> str:
+    """A cell as the preview shows it: an Excel date without its midnight time."""
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date().isoformat()
+    return cell_text(unescape_cell(value))
+
+
 def _score(cells: list[Any]) -> int:
     return sum(1 for value in cells if header_key(value) in NAMES_BY_KEY)
 
@@ -309,7 +317,7 @@ def map_columns(
         if not name:
             continue
         values = [row[index] for row in samples if index < len(row) and not is_empty(row[index])]
-        shown = [cell_text(v) for v in values[:SHOWN_SAMPLES]]
+        shown = [_shown(v) for v in values[:SHOWN_SAMPLES]]
         field_, how = NAMES_BY_KEY.get(header_key(name), (NOT_IMPORTED, ""))
         if remembered is not None and name in remembered:
             field_, how = remembered[name], HOW_REMEMBERED

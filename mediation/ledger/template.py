@@ -122,7 +122,8 @@ def write_template(target: str | IO[bytes], centres: list[Centre]) -> None:
         notes.cell(row=5, column=column, value=f"{name}（可选值）").font = Font(bold=True)
         for row, value in enumerate(values, start=6):
             notes.cell(row=row, column=column, value=value)
-        notes.column_dimensions[letter].width = max(14, max((len(v) for v in values), default=0) * 2)
+        widest = max((len(v) for v in values), default=0)
+        notes.column_dimensions[letter].width = max(14, widest * 2)
         source = f"'{SHEET_NOTES}'!${letter}$6:${letter}${5 + max(len(values), 1)}"
         validation = DataValidation(
             type="list",
