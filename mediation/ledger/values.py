@@ -29,7 +29,7 @@ def cell_date(value: Any) -> date:
         if isinstance(value, float) and not value.is_integer():
             raise BadCell("日期格式不正确（例：2021-03-09）")
         value = str(int(value))
-    if isinstance(value, str):
+    if isinstance(value, str) and value.isdigit():  # also full-width digits
         text = unicodedata.normalize("NFKC", value).strip()
         if match := _COMPACT_DATE.fullmatch(text):
             value = "-".join(match.groups())
@@ -44,7 +44,7 @@ def cell_date(value: Any) -> date:
 def cell_amount(value: Any) -> int:
     """Yuan in fen: 12000, 12,000.50, 12000元, ￥12,000, full-width digits, and 1.2万 or 1.2万元
     (12,000.00)."""
-    if isinstance(value, str):
+    if isinstance(value, str) and "万" in value:
         text = "".join(unicodedata.normalize("NFKC", value).split())
         if match := _TEN_THOUSANDS.fullmatch(text):
             try:
@@ -143,8 +143,14 @@ _CHANNEL_WORDS = _words(CHANNEL_SYNONYMS)
 _CATEGORY_WORDS = _words(CATEGORY_SYNONYMS)
 
 
-def _canonical(value: Any, words: dict[str, str], allowed) -> str:
+_CHANNELS = tuple(c.value for c in Channel)
+_CATEGORIES = tuple(c.value for c in Category)
+
+
+def _canonical(value: Any, words: dict[str, str], allowed: tuple[str, ...]) -> str:
     text = cell_text(value)
+    if text in allowed:  # the ledger's own word, as most rows have it
+        return text
     return one_of(words.get(_key(text), text), allowed)
 
 
@@ -153,11 +159,11 @@ def cell_outcome(value: Any) -> str:
 
 
 def cell_channel(value: Any) -> str:
-    return _canonical(value, _CHANNEL_WORDS, (c.value for c in Channel))
+    return _canonical(value, _CHANNEL_WORDS, _CHANNELS)
 
 
 def cell_category(value: Any) -> str:
-    return _canonical(value, _CATEGORY_WORDS, (c.value for c in Category))
+    return _canonical(value, _CATEGORY_WORDS, _CATEGORIES)
 
 
 def known_word(value: Any, kind: str) -> bool:

@@ -71,6 +71,7 @@ STRUCTURED = {
     "legal_worker": {"id_type", "id_number"},
     "case_reopening": {"outcome"},
     "period_report": {"scope_kind", "scope_code"},
+    "ledger_mapping": {"signature"},  # a hash of the header names, never shown
 }
 # Free text the product keeps without showing it on any page, document or export.
 NOT_SHOWN: dict[str, str] = {}
