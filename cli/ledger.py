@@ -110,6 +110,12 @@ def import_ledger_command(
         )
         if report.mapping is not None:
             click.echo("\n".join(describe(report.mapping)))
+            unknown = set(columns) - {c.header for c in report.mapping.columns}
+            if unknown:
+                session.rollback()
+                raise click.BadParameter(
+                    f"表头中没有「{'」「'.join(sorted(unknown))}」", param_hint="--map"
+                )
         for note in report.notes:
             click.echo(note)
         if not report.ok:

@@ -235,3 +235,6 @@ def test_cli_maps_a_clerks_file_prints_the_mapping_and_takes_overrides(app, db, 
 
     result = runner.invoke(args=["import-ledger", str(path), "--map", "性质=类别"])
     assert result.exit_code != 0 and "「类别」不是台账的列" in result.output
+    args = ["import-ledger", str(path), "--centre", "NH-LS", "--map", "性别=备注", "--dry-run"]
+    result = runner.invoke(args=args)
+    assert result.exit_code != 0 and "表头中没有「性别」" in result.output
