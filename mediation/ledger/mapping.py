@@ -29,7 +29,6 @@ from mediation.identifiers import (
 )
 from mediation.ledger.columns import (
     ACCEPTED,
-    AGREED,
     CATEGORY,
     CENTRE,
     CHANNEL,
@@ -38,93 +37,20 @@ from mediation.ledger.columns import (
     COLUMNS,
     CREDIT_CODE,
     EMPLOYER,
-    LAWYER,
-    NAMES,
-    NEW_EMPLOYMENT,
-    NOTE,
     NUMBER,
     OUTCOME,
-    PAID,
-    REASON,
     RECEIVED,
     REQUIRED_COLUMNS,
-    WORKER_COUNT,
     LedgerReport,
     unescape_cell,
 )
+from mediation.ledger.names import NOT_IMPORTED_NAMES, SYNONYMS
 from mediation.ledger.reading import BadCell, RawSheet, cell_text, is_empty
 from mediation.ledger.values import cell_date, known_word
 from models import LedgerMapping, User, utcnow
 
 NOT_IMPORTED = ""  # the field of a column that is not imported
 
-# The names centres give the ledger's columns in their own spreadsheets.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    NUMBER: (
-        "案号",
-        "编号",
-        "调解案号",
-        "案件号",
-        "调解编号",
-        "受理编号",
-        "登记编号",
-        "调解书编号",
-    ),
-    CENTRE: ("调解机构", "调解中心", "调解组织名称", "受理机构", "调解委员会", "受理单位"),
-    RECEIVED: (
-        "收案日期",
-        "申请日期",
-        "来访日期",
-        "收案时间",
-        "申请时间",
-        "来访时间",
-        "登记日期",
-        "登记时间",
-        "收到申请时间",
-    ),
-    ACCEPTED: ("受理时间", "立案日期", "立案时间", "受理日"),
-    CHANNEL: ("来源", "案源", "来案方式", "案件来源渠道", "申请方式", "来案渠道"),
-    CATEGORY: ("争议类型", "案由", "纠纷类型", "争议类别", "纠纷类别", "争议事项", "案件类型"),
-    WORKER_COUNT: ("涉及人数", "人数", "申请人人数", "涉案人数", "劳动者人数", "职工人数"),
-    NAMES: ("劳动者", "职工姓名", "申请人姓名", "劳动者姓名", "员工姓名", "申请人（劳动者）"),
-    EMPLOYER: (
-        "被申请人",
-        "用人单位",
-        "单位名称",
-        "被申请人名称",
-        "用人单位名称",
-        "企业名称",
-        "被申请人（用人单位）",
-    ),
-    CREDIT_CODE: ("信用代码", "社会信用代码", "单位信用代码", "统一代码"),
-    CLAIMED: ("申请金额", "诉求金额", "涉及金额", "标的额", "争议金额", "涉案金额", "请求标的"),
-    LAWYER: ("承办律师", "律师", "值班律师", "调解律师"),
-    OUTCOME: ("处理结果", "结案方式", "办理结果", "调处结果", "结果", "调解情况"),
-    CLOSED: ("结案时间", "办结日期", "办结时间", "结案日"),
-    AGREED: ("调解金额", "达成金额", "协议约定金额", "调解协议金额", "达成协议金额"),
-    PAID: ("到位金额", "已支付", "已支付金额", "实际支付金额", "兑现金额", "履行金额", "实际到位"),
-    NEW_EMPLOYMENT: ("是否新就业形态", "新业态", "新就业形态劳动者"),
-    REASON: ("不成原因", "调解不成原因", "撤回原因", "不予受理原因", "未达成原因"),
-    NOTE: ("备注说明", "说明"),
-}
-# Columns centres keep that the ledger does not import.
-NOT_IMPORTED_NAMES = (
-    "序号",
-    "编号序号",
-    "联系电话",
-    "电话",
-    "手机",
-    "手机号",
-    "手机号码",
-    "身份证号",
-    "身份证号码",
-    "证件号码",
-    "经办人",
-    "调解员",
-    "承办人",
-    "地址",
-    "单位地址",
-)
 HOW_NAME, HOW_SYNONYM, HOW_CONTENT, HOW_REMEMBERED, HOW_CHOSEN = (
     "列名",
     "常用列名",
