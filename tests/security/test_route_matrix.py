@@ -100,6 +100,8 @@ ROUTES: dict[str, tuple[Permission | None, str | None]] = {
     "ledger.preview": (P.LEDGER_IMPORT, None),
     "ledger.confirm": (P.LEDGER_IMPORT, None),
     "ledger.discard": (P.LEDGER_IMPORT, None),
+    "ledger.mapping": (P.LEDGER_IMPORT, None),
+    "ledger.template": (P.LEDGER_IMPORT, None),
     "ledger.export": (P.CASE_READ, None),
     "roster.index": (P.ROSTER_MANAGE, None),
     "roster.edit": (P.ROSTER_MANAGE, None),
