@@ -183,8 +183,10 @@ def change_choice(
     seconds: float | None,
 ) -> None:
     """Keep the user's new mapping choice and check the stored bytes again with it (within
-    `seconds`): the preview shown next is this check's. Refused at the file when the check runs
-    out of time (the choice and the preview stay as they were). Flushes."""
+    `seconds`): the preview shown next is this check's. Refused at the file when the same file
+    was imported meanwhile (from another upload) or the check runs out of time; the choice and
+    the preview then stay as they were. Flushes."""
+    refuse_if_imported(session, upload.sha256)
     report = _previewed(session, upload.content, upload.filename, scope, choice, seconds)
     upload.choice = choice.stored()
     upload.preview = StoredPreview.of(report).stored()

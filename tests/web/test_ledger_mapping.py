@@ -178,6 +178,21 @@ def test_a_correction_past_the_time_limit_keeps_the_preview_as_it_was(
     assert stored.choice["columns"] == {} and "已指定" not in page
 
 
+def test_a_correction_to_a_file_imported_meanwhile_is_refused(
+    client, db, centres, login_as, tmp_path
+):
+    login_as("centre_supervisor", "NH-LS")
+    path = write_clerk_xlsx(tmp_path / "里水台账.xlsx", _clerk_rows(centres))
+    first, second = _upload(client, path), _upload(client, path)  # two tabs, one file
+    token = csrf_from(client, first)
+    assert client.post(first + "/confirm", data={"csrf_token": token}).status_code == 302
+    fields = _form_fields(client.get(second).get_data(as_text=True))
+    response = client.post(second + "/mapping", data=fields)
+    assert response.status_code == 422
+    assert re.search(r"该文件已于\d{4}-\d\d-\d\d \d\d:\d\d导入", response.get_data(as_text=True))
+    assert len(db.exec(select(Case).where(Case.imported_from == path.name)).all()) == 6
+
+
 def test_a_workbook_of_several_sheets_asks_which_and_a_file_without_a_channel_asks_for_one(
     client, db, centres, login_as, tmp_path
 ):
