@@ -197,9 +197,6 @@ def preview(token: str):
     return _render_preview(_load(token))
 
 
-MAX_MAPPED_COLUMNS = 200
-
-
 @bp.route("/<token>/mapping", methods=["POST"])
 @require(Permission.LEDGER_IMPORT)
 def mapping(token: str):
@@ -214,7 +211,8 @@ def mapping(token: str):
     seconds = current_app.config["LEDGER_PREVIEW_SECONDS"]
     if submit(form, lambda: change_choice(db, upload, choice, current_scope(), seconds=seconds)):
         return redirect(url_for("ledger.preview", token=token))
-    return _render_preview(_load(token), 422, form)  # out of time: the preview as it was
+    # Refused (out of time, or the file imported meanwhile): the preview as it was.
+    return _render_preview(_load(token), 422, form)
 
 
 def _chosen(upload: LedgerUpload) -> MappingChoice:
@@ -225,7 +223,7 @@ def _chosen(upload: LedgerUpload) -> MappingChoice:
     if sheet != choice.sheet:
         choice.sheet, choice.columns = sheet[:100], {}  # another sheet: another header
     else:
-        for index in range(MAX_MAPPED_COLUMNS):
+        for index in range(guard.MAX_COLUMNS):  # no file has more (the guard refuses it)
             field = sent.get(f"col-{index}")
             header = sent.get(f"head-{index}", "")[:200]
             if field is None or not header or (field and field not in COLUMNS):
