@@ -2,10 +2,13 @@
 
     .venv/bin/python bench/ledger_bench.py                       # 100,000 in, 1,000,000 out
     .venv/bin/python bench/ledger_bench.py --rows 5000 --export-rows 50000   # a quick run
+    .venv/bin/python bench/ledger_bench.py --skip-export          # the imports only
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench .venv/bin/python \\
         bench/ledger_bench.py                                    # on PostgreSQL (a fresh schema)
 
-Generates a ledger of --rows cases (CSV), imports it through the ledger import,
+Generates a ledger of --rows cases (CSV), imports it through the ledger import, then a
+clerk's own ledger of --clerk-rows cases for one centre (Sheet1 with a title row, the centre's
+column names, Chinese dates, a 合计 row; .xlsx or --clerk-format csv) through the column mapping,
 grows the database to --export-rows cases by copying them in SQL, then exports them all to CSV
 and to .xlsx (--xlsx-rows of them; openpyxl writes about 20,000 rows a second). Each phase runs
 in a child process so that its peak resident memory (ru_maxrss) is its own; rows per second and
@@ -19,11 +22,13 @@ import csv
 import multiprocessing
 import os
 import random
+import re
 import resource
 import sys
 import tempfile
 import time
 import uuid
+import zipfile
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -226,6 +231,192 @@ def write_xlsx(path: Path, rows: list[LedgerCase]) -> Path:
     return path
 
 
+# -- a clerk's own spreadsheet ---------------------------------------------------------------
+
+# The words clerks write for the outcomes and channels (any of them; varied by row).
+CLERK_OUTCOMES = {
+    "调解成功": ("达成协议", "调解成功", "成功"),
+    "调解不成": ("未达成", "调解不成", "终止", "不成功"),
+    "撤回": ("撤诉", "撤回", "撤销申请"),
+    "不予受理": ("不受理", "不予受理"),
+    "调解中": ("调解中",),
+}
+CLERK_CHANNELS = {
+    "现场申请": "现场",
+    "电话": "12333",
+    "网上申请": "网上",
+    "仲裁委托": "仲裁",
+    "法院委派": "诉前",
+    "法院委托": "诉中",
+    "其他转办": "转办",
+}
+# Header vocabularies of centres' own ledgers: {ledger column: the clerk's header}, in the
+# clerk's order, between 序号 and 联系电话. The second has no 案件编号 (numbers from the counter)
+# and names the credit code so that only its content tells what it is.
+CLERK_HEADERS = (
+    {
+        "案件编号": "案号",
+        "申请人": "申请人",
+        "申请人数": "涉及人数",
+        "被申请单位": "被申请人",
+        "统一社会信用代码": "统一社会信用代码",
+        "争议类别": "争议类型",
+        "案件来源": "来源",
+        "收到申请日期": "收案日期",
+        "受理日期": "受理时间",
+        "请求金额": "请求金额（元）",
+        "特约律师": "承办律师",
+        "调解结果": "调解结果",
+        "结案日期": "结案时间",
+        "协议金额": "协议金额",
+        "实际到位金额": "到位金额",
+        "新就业形态": "是否新就业形态",
+        "原因": "原因",
+        "备注": "备注",
+    },
+    {
+        "申请人": "职工姓名",
+        "申请人数": "人数",
+        "被申请单位": "单位名称",
+        "统一社会信用代码": "单位代码",
+        "争议类别": "案由",
+        "收到申请日期": "申请日期",
+        "受理日期": "立案日期",
+        "案件来源": "案件来源",
+        "请求金额": "诉求金额",
+        "特约律师": "特约律师",
+        "调解结果": "处理结果",
+        "结案日期": "办结日期",
+        "协议金额": "调解金额",
+        "实际到位金额": "已支付",
+        "新就业形态": "新就业形态",
+        "原因": "原因",
+        "备注": "备注",
+    },
+)
+CLERK_TITLE = "2021年里水镇劳动争议联合调解中心调解案件台账"
+
+
+def _clerk_date(day: date | None, style: int, excel: bool):
+    if day is None:
+        return ""
+    forms = (
+        f"{day.year}.{day.month}.{day.day}",
+        f"{day.year}年{day.month}月{day.day}日",
+        f"{day:%Y%m%d}",
+        f"{day.year}/{day.month}/{day.day}",
+        day if excel else day.isoformat(),
+    )
+    return forms[style % len(forms)]
+
+
+def _clerk_amount(fen: int | None, style: int) -> str:
+    if fen is None:
+        return ""
+    if fen % 10_000 == 0 and fen and style % 2:  # whole hundreds of yuan: 1.2万
+        return f"{fen / 1_000_000:.2f}".rstrip("0").rstrip(".") + "万"
+    text = format_yuan(fen)
+    return text + "元" if style % 3 else text
+
+
+def clerk_table(rows: list[LedgerCase], vocabulary: int = 0, excel: bool = False) -> list[list]:
+    """The rows as a clerk keeps them: a title row, a blank row, the header of `vocabulary`
+    with 序号 and 联系电话 around it, the clerk's words and date and amount forms, and a 合计 row
+    at the bottom. One centre's file: no 调解组织 column."""
+    headers = CLERK_HEADERS[vocabulary]
+    columns = list(headers)
+    table: list[list] = [[CLERK_TITLE], [], ["序号", *headers.values(), "联系电话"]]
+    claimed = agreed = 0
+    for index, case in enumerate(rows):
+        plain = cells(case, index)
+        values = dict(zip(COLUMNS, plain, strict=False))
+        values["受理日期"] = _clerk_date(case.accepted_on, index, excel)
+        values["收到申请日期"] = _clerk_date(case.received_on, index + 1, excel)
+        values["结案日期"] = _clerk_date(case.closed_on, index + 2, excel)
+        values["请求金额"] = _clerk_amount(case.claimed_fen, index)
+        values["协议金额"] = _clerk_amount(case.agreed_fen, index + 1)
+        values["实际到位金额"] = _clerk_amount(case.paid_fen or None, index)
+        words = CLERK_OUTCOMES[case.outcome]
+        values["调解结果"] = words[index % len(words)]
+        values["案件来源"] = CLERK_CHANNELS[case.channel] if index % 2 else case.channel
+        phone = f"13{index % 10}{index:08d}"[:11]
+        table.append([index + 1, *(values[c] for c in columns), phone])
+        claimed += case.claimed_fen
+        agreed += case.agreed_fen or 0
+    total = ["合计", *("" for _ in columns), ""]
+    total[1 + columns.index("请求金额")] = format_yuan(claimed)
+    total[1 + columns.index("协议金额")] = format_yuan(agreed)
+    table.append(total)
+    return table
+
+
+def write_clerk_xlsx(
+    path: Path, rows: list[LedgerCase], vocabulary: int = 0, sheet: str = "Sheet1"
+) -> Path:
+    """A clerk's workbook: one sheet named as Excel names it, the title merged across the top,
+    Excel date cells among the typed dates. Written row by row (write-only), so that a bench
+    workbook of 100,000 rows is not held in memory."""
+    import openpyxl
+    from openpyxl.worksheet.cell_range import CellRange
+
+    workbook = openpyxl.Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    table = clerk_table(rows, vocabulary, excel=True)
+    worksheet.merged_cells.add(CellRange(min_col=1, min_row=1, max_col=len(table[2]), max_row=1))
+    for line in table:
+        worksheet.append(line)
+    workbook.save(path)
+    _share_strings(path)
+    return path
+
+
+_INLINE = re.compile(
+    rb'<c r="([A-Z]+\d+)"( s="\d+")? t="inlineStr"><is><t(?: [^>]*)?>(.*?)</t></is></c>'
+)
+
+
+def _share_strings(path: Path) -> None:
+    """Store the workbook's text as Excel and WPS do, in the shared-string table (openpyxl writes
+    each text inline, which takes several times longer to read)."""
+    strings: dict[bytes, int] = {}
+
+    def shared(match: re.Match) -> bytes:
+        index = strings.setdefault(match.group(3), len(strings))
+        return b'<c r="%s"%s t="s"><v>%d</v></c>' % (match.group(1), match.group(2) or b"", index)
+
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    for name in [n for n in parts if n.startswith("xl/worksheets/sheet")]:
+        parts[name] = _INLINE.sub(shared, parts[name])
+    items = b"".join(b'<si><t xml:space="preserve">%s</t></si>' % text for text in strings)
+    parts["xl/sharedStrings.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'count="%d" uniqueCount="%d">%s</sst>' % (len(strings), len(strings), items)
+    )
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+
+
+def write_clerk_csv(
+    path: Path, rows: list[LedgerCase], vocabulary: int = 0, encoding: str = "utf-8-sig"
+) -> Path:
+    with open(path, "w", newline="", encoding=encoding) as handle:
+        csv.writer(handle).writerows(clerk_table(rows, vocabulary))
+    return path
+
+
 # -- the benchmark ------------------------------------------------------------------------------
 
 
@@ -256,16 +447,28 @@ def _roster(url: str) -> tuple[dict[str, str], list[str]]:
     return centres, lawyers
 
 
-def _phase_import(url: str, path: str, queue) -> None:
-    from sqlmodel import Session
+def _phase_import(url: str, path: str, centre_code: str | None, queue) -> None:
+    """Import the file; a clerk's file (no 调解组织) for the centre `centre_code`."""
+    from sqlmodel import Session, select
 
     from mediation.ledger.importing import import_ledger
+    from mediation.ledger.mapping import MappingChoice
     from mediation.scope import Scope
+    from models import Centre
 
     with Session(_engine(url)) as session:
+        choice = None
+        if centre_code:
+            centre = session.exec(select(Centre).where(Centre.code == centre_code)).one()
+            choice = MappingChoice(centre_id=centre.id)
         started, cpu = time.perf_counter(), _cpu()
         report = import_ledger(
-            session, path, Path(path).name, actor=None, scope=Scope(centre_ids=None)
+            session,
+            path,
+            Path(path).name,
+            actor=None,
+            scope=Scope(centre_ids=None),
+            choice=choice,
         )
         checked = time.perf_counter()
         session.commit()
@@ -407,11 +610,47 @@ def _rates(result: dict, rows: int) -> str:
     )
 
 
+def _bench_clerk(
+    url: str, tmp: Path, count: int, kind: str, centres: dict[str, str], lawyers: list[str]
+) -> None:
+    """Import a clerk's own ledger of `count` rows for one centre: Sheet1 (or a CSV), a title
+    row, the second header vocabulary (no 案件编号: numbers from the centre's counter; the
+    credit code told by its content), Chinese dates, amounts in 万 and with 元, a 合计 row."""
+    code = sorted(centres)[0]
+    started = time.perf_counter()
+    rows = generate_rows(count, {code: centres[code]}, lawyers, seed=2026)
+    if kind == "xlsx":
+        ledger = write_clerk_xlsx(tmp / "本中心台账.xlsx", rows, vocabulary=1)
+    else:
+        ledger = write_clerk_csv(tmp / "本中心台账.csv", rows, vocabulary=1)
+    print(
+        f"生成本中心自己的台账（{kind}，标题行、自有列名、合计行）{count:,} 行"
+        f"（{ledger.stat().st_size / 2**20:.1f} MiB），{time.perf_counter() - started:.1f} 秒"
+    )
+    del rows
+    result = _run(_phase_import, url, str(ledger), code)
+    if result["problems"]:
+        print("导入失败：", *result["problems"], sep="\n  ")
+        raise SystemExit(1)
+    print(
+        f"按列映射导入 {result['imported']:,} 件：{_rates(result, result['imported'])}"
+        f"（其中提交 {result['commit']:.1f} 秒），峰值内存 {result['peak']:.0f} MiB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000, help="cases to import")
     parser.add_argument("--export-rows", type=int, default=1_000_000, help="cases to export")
     parser.add_argument("--xlsx-rows", type=int, default=100_000, help="cases to write as .xlsx")
+    parser.add_argument(
+        "--clerk-rows",
+        type=int,
+        default=100_000,
+        help="cases of a clerk's own ledger to import through the column mapping (0: none)",
+    )
+    parser.add_argument("--clerk-format", choices=("xlsx", "csv"), default="xlsx")
+    parser.add_argument("--skip-export", action="store_true", help="measure the imports only")
     args = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL")
@@ -441,7 +680,7 @@ def main() -> None:
             )
             del rows
 
-            result = _run(_phase_import, url, str(ledger))
+            result = _run(_phase_import, url, str(ledger), None)
             if result["problems"]:
                 print("导入失败：", *result["problems"], sep="\n  ")
                 raise SystemExit(1)
@@ -449,6 +688,10 @@ def main() -> None:
                 f"导入 {result['imported']:,} 件：{_rates(result, result['imported'])}"
                 f"（其中提交 {result['commit']:.1f} 秒），峰值内存 {result['peak']:.0f} MiB"
             )
+            if args.clerk_rows:
+                _bench_clerk(url, Path(tmp), args.clerk_rows, args.clerk_format, centres, lawyers)
+            if args.skip_export:
+                return
 
             total = _grow(url, args.export_rows)
             print(f"复制后共 {total:,} 件案件")

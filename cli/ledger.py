@@ -1,8 +1,12 @@
-"""`flask --app app import-ledger FILE [--dry-run] [--user USERNAME]` and
+"""`flask --app app import-ledger FILE [--dry-run] [--user USERNAME] [--sheet NAME]
+[--map "表头=台账列" …] [--centre CODE] [--channel 来源]` and
 `flask --app app export-ledger FILE [--from DATE] [--to DATE] [--centre CODE] [--kind legal]`.
 
 Thin wrappers over mediation.ledger. Without --user an import runs with the whole city in scope
-and its audit events name the command line ("命令行 import-ledger"). The export is the server
+and its audit events name the command line ("命令行 import-ledger"). The import maps a centre's
+own columns as the web preview does and prints the mapping it used; --map overrides one column,
+--centre and --channel give a file without 调解组织 or 案件来源 its centre and channel (and the
+centre whose remembered mapping applies; a centre user's own by default). The export is the server
 operator's: every case of the period (or centre), worker names unmasked. An .xlsx holds both
 sheets (调解案件 and 法律服务案件); a .csv holds the mediation cases, or with --kind legal the
 legal-service cases.
@@ -22,12 +26,13 @@ from mediation.errors import RuleViolation
 from mediation.ledger.columns import LEGAL_COLUMNS, LedgerReport
 from mediation.ledger.exporting import csv_chunks, ledger_rows, legal_ledger_rows, write_xlsx
 from mediation.ledger.importing import CLI_ACTOR, import_ledger
+from mediation.ledger.mapping import MappingChoice, describe, parse_overrides
 from mediation.ledger.stored import legal_export_conditions
 from mediation.ledger.uploads import file_hash, record_import, refuse_if_imported
 from mediation.permissions import Permission, can
 from mediation.privacy import FULL_ACCESS
 from mediation.scope import Scope, scope_of
-from models import Centre, User
+from models import Centre, Channel, User
 from models.backup import create_private
 from views.db import database
 from views.ledger import import_summary
@@ -52,9 +57,35 @@ def _echo_report(report: LedgerReport) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="只检查，不写入")
 @click.option("--user", "username", help="以该用户的名义和管理范围导入（审计记录写其姓名）")
-def import_ledger_command(file: Path, dry_run: bool, username: str | None):
+@click.option("--sheet", default="", help="要导入的工作表（工作簿有多个工作表时）")
+@click.option(
+    "--map",
+    "overrides",
+    multiple=True,
+    help='指定一列对应的台账列，如 --map "受理时间=受理日期"；「序号=」表示不导入（可重复）',
+)
+@click.option("--centre", "centre_code", help="台账没有「调解组织」列时，案件所属的中心代码")
+@click.option("--channel", default="", help="台账没有「案件来源」列时，全部案件的来源")
+def import_ledger_command(
+    file: Path,
+    dry_run: bool,
+    username: str | None,
+    sheet: str = "",
+    overrides: tuple[str, ...] = (),
+    centre_code: str | None = None,
+    channel: str = "",
+):
     """Import a ledger (台账) file: .xlsx or .csv. Exits non-zero if any row has a problem;
     then nothing is written."""
+    try:
+        columns = parse_overrides(list(overrides))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--map") from None
+    if channel and channel not in [c.value for c in Channel]:
+        raise click.BadParameter(
+            f"无效「{channel}」，应为：{'、'.join(c.value for c in Channel)}",
+            param_hint="--channel",
+        )
     with _session() as session:
         actor = None
         scope = Scope(centre_ids=None)
@@ -69,6 +100,13 @@ def import_ledger_command(file: Path, dry_run: bool, username: str | None):
             refuse_if_imported(session, file_hash(file))
         except RuleViolation as refusal:
             raise click.ClickException(str(refusal)) from None
+        choice = MappingChoice(sheet=sheet, columns=columns, channel=channel)
+        choice.centre_id = actor.centre_id if actor else None
+        if centre_code:
+            centre = session.exec(select(Centre).where(Centre.code == centre_code)).first()
+            if centre is None:
+                raise click.ClickException(f"未知调解中心代码「{centre_code}」")
+            choice.centre_id = centre.id
         report = import_ledger(
             session,
             file,
@@ -77,10 +115,29 @@ def import_ledger_command(file: Path, dry_run: bool, username: str | None):
             scope=scope,
             actor_name=None if actor else CLI_ACTOR,
             dry_run=dry_run,
+            choice=choice,
         )
+        if report.mapping is not None:
+            click.echo("\n".join(describe(report.mapping)))
+            unknown = set(columns) - {c.header for c in report.mapping.columns}
+            if unknown:
+                session.rollback()
+                raise click.BadParameter(
+                    f"表头中没有「{'」「'.join(sorted(unknown))}」", param_hint="--map"
+                )
+        for note in report.notes:
+            click.echo(note)
         if not report.ok:
             session.rollback()
             _echo_report(report)
+            if report.sheet_names:
+                click.echo(f"请用 --sheet 指定工作表：{'、'.join(report.sheet_names)}", err=True)
+            if any("缺少必填列" in problem.message for problem in report.problems):
+                click.echo(
+                    '可用 --map "表头=台账列" 指定列的对应关系，'
+                    "或用 --centre、--channel 为整个文件指定调解组织、案件来源。",
+                    err=True,
+                )
             click.echo(
                 f"台账「{report.filename}」有 {len(report.problems)} 处问题，未导入任何案件。",
                 err=True,

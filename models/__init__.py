@@ -26,7 +26,7 @@ from models.case import (
 from models.crypto import DataKeyCheck
 from models.employer import Employer, EmployerCounsel
 from models.job import DueItem, DueKind, Job, JobState, StoredFile
-from models.ledger import LedgerUpload, LedgerUploadStatus
+from models.ledger import LedgerMapping, LedgerUpload, LedgerUploadStatus
 from models.legal import (
     COUNTED_SERVICES,
     LegalCase,
@@ -109,6 +109,7 @@ __all__ = [
     "LabelledEnum",
     "Lawyer",
     "LawyerCentre",
+    "LedgerMapping",
     "LedgerUpload",
     "LedgerUploadStatus",
     "LegalCase",

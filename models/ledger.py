@@ -1,11 +1,13 @@
-"""Ledger files uploaded for import: the bytes and their checked preview, kept in the database
-until imported or discarded, and the content hash of every imported file, kept for good so that
-the same file is never imported twice."""
+"""Ledger files uploaded for import: the bytes, the user's mapping choices and the checked
+preview, kept in the database until imported or discarded; the content hash of every imported
+file, kept for good so that the same file is never imported twice; and a centre's remembered
+column mapping: the columns of its own spreadsheet, as the centre last confirmed them, applied to
+its next file with the same header."""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, LargeBinary, text
+from sqlalchemy import JSON, CheckConstraint, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.base import LabelledEnum, utcnow
@@ -39,7 +41,23 @@ class LedgerUpload(SQLModel, table=True):
     size_bytes: int
     sha256: str = Field(max_length=64)
     content: bytes = Field(default=b"", sa_type=LargeBinary)  # emptied once imported
+    # The mapping the user chose in the preview (sheet, column corrections, centre, channel):
+    # the preview is computed again from the bytes with it when it changes.
+    choice: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # ImportChoice
     preview: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # StoredPreview
     status: str = Field(default=LedgerUploadStatus.PREVIEWED, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     imported_at: datetime | None = None
+
+
+class LedgerMapping(SQLModel, table=True):
+    __tablename__ = "ledger_mapping"
+    __table_args__ = (UniqueConstraint("centre_id", "signature", name="uq_ledger_mapping"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    centre_id: int = Field(foreign_key="centre.id", ondelete="CASCADE")
+    # The file's header names, normalised, hashed: the same spreadsheet layout.
+    signature: str = Field(max_length=64)
+    columns: dict[str, str] = Field(default_factory=dict, sa_type=JSON)  # header → field or ""
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    updated_at: datetime = Field(default_factory=utcnow)

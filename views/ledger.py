@@ -7,8 +7,16 @@ An uploaded file is checked once and kept in the database with its preview
 (mediation.ledger.uploads), never in the session cookie nor on disk; the preview page shows the
 stored preview. The upload route alone accepts requests up to LEDGER_MAX_BYTES (see
 LedgerRequest); every other route keeps MAX_CONTENT_LENGTH.
+
+The preview shows how the file's columns were mapped onto the ledger's, with each column's first
+values; the user corrects a column with its select, picks the sheet of a workbook with several,
+and the centre and channel of a file without them. These choices are kept with the upload, and
+sending them checks the file again (ledger.mapping): a plain reload shows the stored preview. The
+import remembers the centre's mapping for its next file. The template workbook is downloaded
+from the ledger page.
 """
 
+import io
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,7 +48,15 @@ from mediation.cases.search import is_identifier_query
 from mediation.dates import today
 from mediation.ledger import guard
 from mediation.ledger.checking import clean_filename
-from mediation.ledger.columns import LEGAL_COLUMNS, OUTCOMES, SHEET_LEGAL_SERVICE, LedgerReport
+from mediation.ledger.columns import (
+    CENTRE,
+    CHANNEL,
+    COLUMNS,
+    LEGAL_COLUMNS,
+    OUTCOMES,
+    SHEET_LEGAL_SERVICE,
+    LedgerReport,
+)
 from mediation.ledger.exporting import (
     csv_chunks,
     ledger_count,
@@ -49,8 +65,10 @@ from mediation.ledger.exporting import (
     legal_ledger_rows,
     write_xlsx,
 )
+from mediation.ledger.mapping import MappingChoice
 from mediation.ledger.stored import legal_export_conditions
-from mediation.ledger.uploads import StoredPreview, import_upload, upload_ledger
+from mediation.ledger.template import write_template
+from mediation.ledger.uploads import StoredPreview, change_choice, import_upload, upload_ledger
 from mediation.logs import access
 from mediation.permissions import Permission
 from mediation.privacy import personal_data_access
@@ -104,15 +122,23 @@ def _load(token: str) -> LedgerUpload:
     return upload
 
 
-def _render_preview(upload: LedgerUpload, status: int = 200):
+def _render_preview(upload: LedgerUpload, status: int = 200, form=None):
     centres = {c.id: c for c in visible_centres(get_db(), current_scope())}
     report = StoredPreview.loaded(upload.preview)
+    mapping = report.sheet_mapping
+    mapped = {c.field for c in mapping.mapped()} if mapping else set()
     return (
         render_template(
             "ledger/preview.html",
             upload=upload,
             report=report,
-            form=LedgerConfirmForm(),
+            mapping=mapping,
+            choice=MappingChoice.loaded(upload.choice),
+            columns=COLUMNS,
+            channels=[c.value for c in Channel],
+            asks_centre=mapping is not None and CENTRE not in mapped,
+            asks_channel=mapping is not None and CHANNEL not in mapped,
+            form=form or LedgerConfirmForm(),
             rows=report.new_rows,
             problems=report.problems,
             hidden_problems=max(report.problem_count - len(report.problems), 0),
@@ -126,10 +152,16 @@ def _render_preview(upload: LedgerUpload, status: int = 200):
 @require(Permission.LEDGER_IMPORT)
 def index():
     form = LedgerUploadForm()
+    centres = visible_centres(get_db(), current_scope())
+    ids = {c.id for c in centres}
+    form.centre.choices = [("", "（按台账中的「调解组织」列）")] + [(c.id, c.name) for c in centres]
+    if request.method == "GET" and current_user.centre_id in ids:
+        form.centre.data = current_user.centre_id
 
     def operation() -> LedgerUpload:
         storage = form.file.data
         limit = current_app.config["LEDGER_MAX_BYTES"]
+        chosen = form.centre.data if form.centre.data in ids else current_user.centre_id
         return upload_ledger(
             get_db(),
             current_user,
@@ -138,6 +170,7 @@ def index():
             current_scope(),
             max_bytes=limit,
             seconds=current_app.config["LEDGER_PREVIEW_SECONDS"],
+            choice=MappingChoice(centre_id=chosen if chosen in ids else None),
         )
 
     if done := submit(form, operation):
@@ -146,6 +179,7 @@ def index():
         render_template(
             "ledger/index.html",
             form=form,
+            asks_centre=len(centres) > 1,
             channels=[c.value for c in Channel],
             categories=[c.value for c in Category],
             outcomes=OUTCOMES,
@@ -161,6 +195,59 @@ def index():
 @require(Permission.LEDGER_IMPORT)
 def preview(token: str):
     return _render_preview(_load(token))
+
+
+@bp.route("/<token>/mapping", methods=["POST"])
+@require(Permission.LEDGER_IMPORT)
+def mapping(token: str):
+    """The preview's corrections: the sheet, each column's ledger column, the centre and the
+    channel of a file without them. Kept with the upload, whose preview is checked again."""
+    upload = _load(token)
+    form = LedgerConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    choice = _chosen(upload)
+    db = get_db()
+    seconds = current_app.config["LEDGER_PREVIEW_SECONDS"]
+    if submit(form, lambda: change_choice(db, upload, choice, current_scope(), seconds=seconds)):
+        return redirect(url_for("ledger.preview", token=token))
+    # Refused (out of time, or the file imported meanwhile): the preview as it was.
+    return _render_preview(_load(token), 422, form)
+
+
+def _chosen(upload: LedgerUpload) -> MappingChoice:
+    """The upload's choice with the corrections sent from the preview's mapping form."""
+    choice = MappingChoice.loaded(upload.choice)
+    sent = request.form
+    sheet = sent.get("sheet", choice.sheet)
+    if sheet != choice.sheet:
+        choice.sheet, choice.columns = sheet[:100], {}  # another sheet: another header
+    else:
+        for index in range(guard.MAX_COLUMNS):  # no file has more (the guard refuses it)
+            field = sent.get(f"col-{index}")
+            header = sent.get(f"head-{index}", "")[:200]
+            if field is None or not header or (field and field not in COLUMNS):
+                continue
+            if field != sent.get(f"was-{index}"):
+                choice.columns[header] = field
+    centres = {c.id for c in visible_centres(get_db(), current_scope())}
+    centre_id = sent.get("centre_id", type=int)
+    if centre_id in centres:
+        choice.centre_id = centre_id
+    channel = sent.get("channel")
+    if channel in [c.value for c in Channel] or channel == "":
+        choice.channel = channel
+    return choice
+
+
+@bp.route("/template.xlsx")
+@require(Permission.LEDGER_IMPORT)
+def template():
+    """The template workbook, with the user's centres in the 调解组织 drop-down."""
+    buffer = io.BytesIO()  # a small workbook: built in memory
+    write_template(buffer, visible_centres(get_db(), current_scope()))
+    response = Response(buffer.getvalue(), mimetype=XLSX_MIMETYPE)
+    return _attachment(response, "台账模板.xlsx")
 
 
 @bp.route("/<token>/confirm", methods=["POST"])

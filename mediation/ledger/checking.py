@@ -11,6 +11,7 @@ a different one is a problem naming the fields that differ.
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import func, tuple_
@@ -32,12 +33,13 @@ from mediation.ledger.columns import (
     LegalRecord,
 )
 from mediation.ledger.guard import LedgerRefused, PreviewTimeout, check_deadline, refuse
+from mediation.ledger.mapping import MappingChoice, mapped_rows, remembered_columns
 from mediation.ledger.reading import open_sheets, sheet_rows
 from mediation.ledger.rows import Reference, parse_legal_row, parse_row
 from mediation.ledger.stored import case_statement, read_legal_records, record_of, with_worker_names
-from mediation.numbering import parse_number
+from mediation.numbering import format_number, parse_number
 from mediation.scope import Scope
-from models import Case, CaseCounter, Employer, LegalCase
+from models import Case, CaseCounter, Centre, Employer, LegalCase
 
 LOOKUP_CHUNK = 500  # values per IN (…) of a lookup
 MAX_FILENAME_LENGTH = 200
@@ -49,15 +51,23 @@ def check_ledger(
     filename: str,
     scope: Scope,
     today: date | None = None,
+    choice: MappingChoice | None = None,
 ) -> LedgerReport:
     """Read and check a ledger file without writing anything: the report lists the new cases,
-    the rows identical to stored cases (skipped) and every problem. A file refused as a whole
-    (mediation.ledger.guard: not a ledger, too large) has that one problem; past the time limit
-    set by guard.time_limit, PreviewTimeout is raised."""
+    the rows identical to stored cases (skipped) and every problem. `choice`: the sheet, the
+    corrections to the column mapping, and the centre and channel of a file without them. A file
+    refused as a whole (mediation.ledger.guard: not a ledger, too large) has that one problem;
+    past the time limit set by guard.time_limit, PreviewTimeout is raised."""
     today = today or local_today()
+    choice = choice or MappingChoice()
     report = LedgerReport(filename=clean_filename(filename))
     ref = Reference.load(session, scope, today)
-    sheets, source = open_sheets(Path(path), filename, report)
+    remembered = None
+    if choice.centre_id is not None:
+        centre = session.get(Centre, choice.centre_id)
+        choice.centre_code = centre.code if centre else ""
+        remembered = partial(remembered_columns, session, choice.centre_id)
+    sheets, source = open_sheets(Path(path), filename, report, choice.sheet)
     # In a workbook, a problem of the legal-service sheet names the sheet.
     legal_label = SHEET_LEGAL_SERVICE if Path(filename).suffix.lower() == ".xlsx" else ""
     if not sheets:
@@ -68,7 +78,7 @@ def check_ledger(
     legal_records: list[LegalRecord] = []
     try:
         if SHEET_MEDIATION in sheets:
-            rows = sheet_rows(sheets[SHEET_MEDIATION], report)
+            rows = mapped_rows(sheets[SHEET_MEDIATION], report, choice, remembered)
             records = _parsed(rows, parse_row, ref, report)
         if SHEET_LEGAL_SERVICE in sheets:
             report.reading_legal = True
@@ -136,8 +146,9 @@ def _first_of_each_number(records: list, report: LedgerReport) -> list:
 
 
 def _plan(session: Session, records: list[LedgerRecord], report: LedgerReport) -> None:
-    """Cross-row and database checks; sets year/seq and the employer of each new record."""
-    unique = _first_of_each_number(records, report)
+    """Cross-row and database checks; sets year/seq and the employer of each new record. Rows
+    without a number (a file without 案件编号) are new cases, numbered after the others."""
+    unique = _first_of_each_number([r for r in records if r.number], report)
 
     stored = _stored_ids(session, unique)
     new: list[LedgerRecord] = []
@@ -157,6 +168,7 @@ def _plan(session: Session, records: list[LedgerRecord], report: LedgerReport) -
         else:
             report.skipped += 1
 
+    new.extend(r for r in records if not r.number)
     _plan_numbers(session, new, report)
     _plan_employers(session, new, report)
     report.new = new
@@ -244,11 +256,17 @@ def _plan_numbers(session: Session, records: list[LedgerRecord], report: LedgerR
         highest[key] = max(highest[key], counter.last_seq)
     for centre_id, year, seq in taken:
         highest[(centre_id, year)] = max(highest[(centre_id, year)], seq)
+    short_names = dict(session.exec(select(Centre.id, Centre.short_name)).all())
     for record in unparsed:
-        record.year = record.received_on.year
+        # A number from the counter counts in the year of 受理日期, as the centre's own do.
+        numbered = not record.number
+        day = (record.accepted_on or record.received_on) if numbered else record.received_on
+        record.year = day.year
         key = (record.centre_id, record.year)
         highest[key] += 1
         record.seq = highest[key]
+        if numbered:
+            record.number = format_number(record.year, short_names[record.centre_id], record.seq)
 
 
 def _plan_employers(session: Session, records: list[LedgerRecord], report: LedgerReport) -> None:

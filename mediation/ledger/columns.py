@@ -3,7 +3,9 @@ words of the outcomes, what a cell may hold, the escaping of formula-like text, 
 and report that reading, checking, importing and exporting pass along.
 
 - A file is .xlsx (sheets 调解案件 and/or 法律服务案件) or .csv (one kind per file, told apart by
-  its header). Row 1 is the header; column order is free; unknown columns are an error.
+  its header). Row 1 is the header; column order is free. A centre's own spreadsheet (any
+  sheet, title rows, its own column names) is read through the column mapping (mapping.py);
+  columns the ledger does not keep are not imported.
 - 调解案件 has COLUMNS; 法律服务案件 (arbitration and litigation representation, and legal
   advice and drafting, which the statistics count apart) has its own, LEGAL_COLUMNS.
 - Columns are only ever added, never renamed or removed: a file in an older format (without
@@ -24,6 +26,7 @@ from models import CaseStatus, LegalOutcome, ServiceType
 
 SHEET_MEDIATION = "调解案件"
 SHEET_LEGAL_SERVICE = "法律服务案件"
+SHEET_NOTES = "填写说明"  # the template's instructions; never read as cases
 # A CSV is a legal-service ledger when its header names one of these columns and not 调解结果.
 LEGAL_SERVICE_MARKERS = frozenset({"服务类型", "承办单位", "受援职工人数", "结果"})
 
@@ -104,6 +107,15 @@ COLUMNS = (
     EXTENSION_DAYS,
     EXTENSION_CONSENT,
 )
+# Columns of 调解案件 alone: a CSV naming one is a mediation ledger, whatever else it names
+# (a clerk's 结果 is the 调解结果).
+MEDIATION_ONLY = frozenset(COLUMNS) - frozenset(LEGAL_COLUMNS) | {"被申请人", "用人单位"}
+# Columns of 调解案件 alone: a CSV naming one is a mediation ledger, whatever else it names
+# (a clerk's 结果 is the 调解结果).
+MEDIATION_ONLY = frozenset(COLUMNS) - frozenset(LEGAL_COLUMNS) | {"被申请人", "用人单位"}
+# Columns of 调解案件 alone: a CSV naming one is a mediation ledger, whatever else it names
+# (a clerk's 结果 is the 调解结果).
+MEDIATION_ONLY = frozenset(COLUMNS) - frozenset(LEGAL_COLUMNS) | {"被申请人", "用人单位"}
 REQUIRED_COLUMNS = frozenset(
     {NUMBER, CENTRE, ACCEPTED, CHANNEL, CATEGORY, WORKER_COUNT, EMPLOYER, CLAIMED, OUTCOME}
 )
@@ -169,6 +181,7 @@ class LedgerProblem:
     message: str
     legal: bool = False  # a row of 法律服务案件
     sheet: str = ""  # named before the row when a workbook holds both sheets
+    header: str = ""  # the file's own name of the column, when it is not the ledger's
 
     def __str__(self) -> str:
         where = f"「{self.sheet}」工作表" if self.sheet else ""
@@ -176,6 +189,8 @@ class LedgerProblem:
             return self.message
         if self.column is None:
             return f"{where}第{self.row}行：{self.message}"
+        if self.header:
+            return f"{where}第{self.row}行「{self.header}」（{self.column}）{self.message}"
         return f"{where}第{self.row}行「{self.column}」{self.message}"
 
     @property
@@ -297,6 +312,14 @@ class LedgerReport:
     # While a legal-service sheet is read: its problems are marked (and, in a workbook, named).
     reading_legal: bool = False
     reading_sheet: str = ""
+    # Column mapping (mapping.py) of the mediation sheet: how the file's columns were read, the
+    # file's own header of each ledger column it names otherwise, the sheets to choose from when
+    # a workbook has several, what was skipped or assumed, and whether the file lacks 案件编号.
+    mapping: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    sheet_names: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    numbers_from_counter: bool = False
 
     @property
     def ok(self) -> bool:
@@ -307,6 +330,7 @@ class LedgerReport:
         return bool(self.legal_new or self.legal_skipped)
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
+        header = "" if self.reading_legal else self.headers.get(column or "", "")
         self.problems.append(
-            LedgerProblem(row, column, message, self.reading_legal, self.reading_sheet)
+            LedgerProblem(row, column, message, self.reading_legal, self.reading_sheet, header)
         )

@@ -209,5 +209,6 @@ def refuse(report, message: str) -> None:
     report.new.clear()
     report.legal_new.clear()
     report.rows = 0
+    report.notes.clear()  # totals and blank rows of a part read: nothing of it is imported
     report.reading_legal, report.reading_sheet = False, ""
     report.add(None, None, message)

@@ -31,6 +31,7 @@ from mediation.ledger.columns import (
     LedgerRecord,
     LedgerReport,
 )
+from mediation.ledger.mapping import MappingChoice, remember
 from mediation.numbering import number_key, raise_counter
 from mediation.periods import WorkCalendar, mediation_due_from
 from mediation.reference.calendar import OFFICIAL_CALENDAR, load_calendar
@@ -76,10 +77,14 @@ def import_ledger(
     actor_name: str | None = None,
     today: date | None = None,
     dry_run: bool = False,
+    choice: MappingChoice | None = None,
 ) -> LedgerReport:
     """Check the file and, when it has no problem at all and this is not a dry run, create its
-    new cases. Flushes; the caller commits. Nothing is written when the report has problems."""
-    report = check_ledger(session, path, filename, scope, today)
+    new cases. Flushes; the caller commits. Nothing is written when the report has problems.
+    The column mapping of an imported file is remembered for its centre (choice.centre_id)."""
+    report = check_ledger(session, path, filename, scope, today, choice)
+    if report.ok and not dry_run and choice and choice.centre_id and report.mapping:
+        remember(session, choice.centre_id, report.mapping, actor)
     if report.ok and not dry_run and (report.new or report.legal_new):
         name = actor_name or audit.actor_label(actor, CLI_ACTOR)
         if report.new:

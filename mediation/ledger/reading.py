@@ -7,9 +7,8 @@ or else GB18030 (a superset of GBK), and is a 法律服务案件 ledger when its
 that cannot be taken as a whole (an .xls, an unknown sheet with content, neither ledger sheet) is
 one problem and none of its rows is read.
 
-Each cell parser returns the value or raises BadCell with the message for the report. Dates:
-Excel date cells, 2021-03-09, 2021/3/9 or 2021年3月9日. Amounts: yuan with at most two decimals,
-with or without thousands separators.
+Each cell parser returns the value or raises BadCell with the message for the report; dates,
+amounts and the outcome, channel and category words are read in values.
 """
 
 import codecs
@@ -22,7 +21,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from mediation.dates import InvalidDate, parse_date_text
 from mediation.identifiers import InvalidIdentifier, normalize_credit_code
 from mediation.ledger import guard
 from mediation.ledger.columns import (
@@ -32,17 +30,18 @@ from mediation.ledger.columns import (
     LEGAL_SERVICE_MARKERS,
     MAX_WORKER_NAME_LENGTH,
     MAX_WORKERS,
+    MEDIATION_ONLY,
     NAME_SEPARATORS,
     NO,
     OUTCOME,
     REQUIRED_COLUMNS,
     SHEET_LEGAL_SERVICE,
     SHEET_MEDIATION,
+    SHEET_NOTES,
     YES,
     LedgerReport,
     unescape_cell,
 )
-from mediation.money import InvalidAmount, parse_yuan
 
 
 @dataclass
@@ -100,10 +99,13 @@ def _csv_sheet(path: Path) -> tuple[RawSheet, IO[str]]:
     return RawSheet(header=list(header), rows=rows), handle
 
 
-def open_sheets(path: Path, filename: str, report: LedgerReport) -> tuple[dict[str, RawSheet], Any]:
+def open_sheets(
+    path: Path, filename: str, report: LedgerReport, sheet: str = ""
+) -> tuple[dict[str, RawSheet], Any]:
     """The sheets of the file by kind (SHEET_MEDIATION, SHEET_LEGAL_SERVICE), empty with the
-    problems recorded. The second value is the open workbook or file to close once the rows
-    have been read."""
+    problems recorded. A workbook without the ledger's sheet names (or with `sheet` naming
+    another) is read from its only sheet with content, or the one named, as 调解案件. The
+    second value is the open workbook or file to close once the rows have been read."""
     suffix = Path(filename).suffix.lower()
     if suffix == ".csv":
         if refusal := guard.csv_refusal(path):
@@ -119,7 +121,7 @@ def open_sheets(path: Path, filename: str, report: LedgerReport) -> tuple[dict[s
             return {}, None
         sheet, handle = _csv_sheet(path)
         header = {cell_text(unescape_cell(name)) for name in sheet.header}
-        if OUTCOME not in header and header & LEGAL_SERVICE_MARKERS:
+        if OUTCOME not in header and header & LEGAL_SERVICE_MARKERS and not header & MEDIATION_ONLY:
             report.kind = SHEET_LEGAL_SERVICE
             return {SHEET_LEGAL_SERVICE: sheet}, handle
         return {SHEET_MEDIATION: sheet}, handle
@@ -143,31 +145,60 @@ def open_sheets(path: Path, filename: str, report: LedgerReport) -> tuple[dict[s
         return {}, None
     guard.ignore_dimensions(workbook)
     names = workbook.sheetnames
+    contract = {SHEET_MEDIATION, SHEET_LEGAL_SERVICE}
+    if (sheet and sheet not in contract) or not contract & set(names):
+        chosen = _chosen_sheet(workbook, sheet, report)  # a clerk's own workbook
+        if chosen is None:
+            workbook.close()
+            return {}, None
+        return {SHEET_MEDIATION: _raw_sheet(workbook, chosen)}, workbook
     for name in names:
-        if name not in (SHEET_MEDIATION, SHEET_LEGAL_SERVICE) and _has_content(workbook[name]):
+        if name not in (*contract, SHEET_NOTES) and _has_content(workbook[name]):
             report.add(
                 None,
                 None,
                 f"未知工作表「{name}」：台账只能包含「{SHEET_MEDIATION}」"
                 f"和「{SHEET_LEGAL_SERVICE}」工作表",
             )
-    if SHEET_MEDIATION not in names and SHEET_LEGAL_SERVICE not in names:
-        report.add(
-            None,
-            None,
-            f"工作簿中没有名为「{SHEET_MEDIATION}」或「{SHEET_LEGAL_SERVICE}」的工作表",
-        )
     if report.problems:  # the whole file is refused: its rows are not read
         workbook.close()
         return {}, None
     sheets: dict[str, RawSheet] = {}
     for kind in (SHEET_MEDIATION, SHEET_LEGAL_SERVICE):
         if kind in names:
-            rows = guard.bounded_rows(workbook[kind].iter_rows(values_only=True), kind)
-            _, header = next(rows, (1, ()))
-            sheets[kind] = RawSheet(header=list(header), rows=((n, list(r)) for n, r in rows))
+            sheets[kind] = _raw_sheet(workbook, kind)
     report.kind = "、".join(sheets)
     return sheets, workbook
+
+
+def _raw_sheet(workbook, name: str) -> RawSheet:
+    """A sheet's first row and its later rows with content, within the guard's bounds."""
+    rows = guard.bounded_rows(workbook[name].iter_rows(values_only=True), name)
+    _, header = next(rows, (1, ()))
+    return RawSheet(header=list(header), rows=((n, list(r)) for n, r in rows))
+
+
+def _chosen_sheet(workbook, sheet: str, report: LedgerReport) -> str | None:
+    """The sheet of a workbook without the ledger's sheet names: the one named, else the only
+    one with content; None with a problem when there are several (their names go to
+    report.sheet_names, to choose from) or none."""
+    names = workbook.sheetnames
+    if sheet:
+        if sheet in names:
+            return sheet
+        report.add(None, None, f"工作簿中没有工作表「{sheet}」（工作表有：{'、'.join(names)}）")
+        return None
+    filled = [name for name in names if name != SHEET_NOTES and _has_content(workbook[name])]
+    if len(filled) == 1:
+        return filled[0]
+    if not filled:
+        report.add(None, None, "台账中没有案件")
+        return None
+    report.sheet_names = filled
+    report.add(
+        None, None, f"工作簿有{len(filled)}个工作表（{'、'.join(filled)}），请选择要导入的工作表"
+    )
+    return None
 
 
 def _has_content(sheet, rows: int = 100) -> bool:
@@ -248,22 +279,6 @@ def cell_text(value: Any) -> str:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value).strip()
-
-
-def cell_date(value: Any) -> date:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        raise BadCell("日期格式不正确（例：2021-03-09）")
-    try:
-        return parse_date_text(value)
-    except InvalidDate as error:
-        raise BadCell(str(error)) from None
-
-
-def cell_amount(value: Any) -> int:
-    try:
-        return parse_yuan(value)
-    except InvalidAmount as error:
-        raise BadCell(str(error)) from None
 
 
 def cell_whole_number(value: Any) -> int:

@@ -43,7 +43,6 @@ from mediation.ledger.columns import (
     NUMBER,
     OPEN,
     OUTCOME,
-    OUTCOMES,
     PAID,
     REASON,
     REASON_OUTCOMES,
@@ -64,9 +63,7 @@ from mediation.ledger.columns import (
 )
 from mediation.ledger.reading import (
     BadCell,
-    cell_amount,
     cell_credit_code,
-    cell_date,
     cell_names,
     cell_text,
     cell_whole_number,
@@ -74,9 +71,16 @@ from mediation.ledger.reading import (
     is_empty,
     one_of,
 )
+from mediation.ledger.values import (
+    cell_amount,
+    cell_category,
+    cell_channel,
+    cell_date,
+    cell_outcome,
+)
 from mediation.periods import MAX_EXTENSION_DAYS
 from mediation.scope import Scope
-from models import Category, Centre, Channel, Lawyer
+from models import Centre, Lawyer
 
 
 @dataclass
@@ -164,21 +168,22 @@ def parse_row(
 
         return parse
 
-    take(NUMBER, text(MAX_NUMBER_LENGTH), required=True)
+    # A file without 案件编号 takes numbers from the centre's counter (checking._plan_numbers).
+    take(NUMBER, text(MAX_NUMBER_LENGTH), required=not report.numbers_from_counter)
     take(CENTRE, lambda raw: ref.centre(cell_text(raw)), required=True)
     take(WITHDRAWAL_STAGE, lambda raw: one_of(cell_text(raw), WITHDRAWAL_STAGES))
     before_acceptance = values[WITHDRAWAL_STAGE] == BEFORE_ACCEPTANCE
     take(RECEIVED, cell_date, required=before_acceptance, requirement=_BEFORE_REQUIREMENT)
     take(ACCEPTED, cell_date, required=not before_acceptance)
-    take(CHANNEL, lambda raw: one_of(cell_text(raw), (c.value for c in Channel)), required=True)
-    take(CATEGORY, lambda raw: one_of(cell_text(raw), (c.value for c in Category)), required=True)
+    take(CHANNEL, cell_channel, required=True)
+    take(CATEGORY, cell_category, required=True)
     take(WORKER_COUNT, cell_whole_number, required=True)
     take(NAMES, cell_names)
     take(EMPLOYER, text(MAX_EMPLOYER_LENGTH), required=True)
     take(CREDIT_CODE, cell_credit_code)
     take(CLAIMED, cell_amount, required=True)
     take(LAWYER, lambda raw: ref.lawyer(cell_text(raw)))
-    take(OUTCOME, lambda raw: one_of(cell_text(raw), OUTCOMES), required=True)
+    take(OUTCOME, cell_outcome, required=True)
     outcome = values[OUTCOME]
     take(
         CLOSED, cell_date, required=outcome not in (None, OPEN, REFUSED), requirement=_when(outcome)
@@ -203,7 +208,7 @@ def parse_row(
     lawyer = values[LAWYER]
     return LedgerRecord(
         row=row,
-        number=values[NUMBER],
+        number=values[NUMBER] or "",
         centre_id=values[CENTRE].id,
         received_on=values[RECEIVED] or accepted,
         accepted_on=None if before_acceptance else accepted,

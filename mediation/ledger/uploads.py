@@ -1,12 +1,14 @@
 """Uploaded ledger files, kept in the database (table ledger_upload) from upload to import.
 
 A file is checked once, when it is uploaded: the preview (counts, the first rows to import, the
-problems) is stored with the file's bytes, and showing it again reads it back instead of checking
-the file again. Confirming imports the stored bytes (the check runs again inside the import, as
-the cases may have changed since). An imported upload keeps its content hash and time, not its
-bytes: the same file (by SHA-256) is refused afterwards, on the web and on the command line, so
-that a re-import never doubles cases. Uploads never confirmed are deleted a day after, at the
-next upload (sweep_stale).
+problems, how its columns were mapped) is stored with the file's bytes, and showing it again reads
+it back instead of checking the file again. The user's mapping choices (sheet, column
+corrections, centre, channel: mediation.ledger.mapping.MappingChoice) are kept with the upload;
+changing them checks the file again (change_choice). Confirming imports the stored bytes as
+chosen (the check runs again inside the import, as the cases may have changed since). An
+imported upload keeps its content hash and time, not its bytes: the same file (by SHA-256) is
+refused afterwards, on the web and on the command line, so that a re-import never doubles cases.
+Uploads never confirmed are deleted a day after, at the next upload (sweep_stale).
 """
 
 import hashlib
@@ -28,6 +30,7 @@ from mediation.ledger.checking import check_ledger
 from mediation.ledger.columns import LedgerReport
 from mediation.ledger.guard import PreviewTimeout, time_limit
 from mediation.ledger.importing import import_ledger
+from mediation.ledger.mapping import MappingChoice, SheetMapping
 from mediation.scope import Scope
 from models import LedgerUpload, LedgerUploadStatus, User
 from models.base import utcnow
@@ -52,10 +55,19 @@ class StoredPreview:
     problem_count: int
     problems: list[str] = field(default_factory=list)  # the first PROBLEMS_KEPT
     new_rows: list[dict[str, Any]] = field(default_factory=list)  # the first ROWS_KEPT
+    # The column mapping of the mediation sheet (SheetMapping.stored()), what was skipped or
+    # assumed, and the sheets to choose from (report.mapping, notes, sheet_names).
+    mapping: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    sheet_names: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problem_count
+
+    @property
+    def sheet_mapping(self) -> SheetMapping | None:
+        return SheetMapping.loaded(self.mapping) if self.mapping else None
 
     @property
     def has_legal(self) -> bool:
@@ -87,6 +99,9 @@ class StoredPreview:
                 }
                 for record in report.new[:ROWS_KEPT]
             ],
+            mapping=report.mapping.stored() if report.mapping else None,
+            notes=list(report.notes),
+            sheet_names=list(report.sheet_names),
         )
 
     @classmethod
@@ -129,8 +144,10 @@ def upload_ledger(
     *,
     max_bytes: int,
     seconds: float | None,
+    choice: MappingChoice | None = None,
 ) -> LedgerUpload:
-    """Check the file once (within `seconds`) and keep it with its preview. Refused, at the
+    """Check the file once (within `seconds`), read as `choice` says (at first, the centre
+    chosen on the upload form), and keep it with the choice and its preview. Refused, at the
     file: over `max_bytes`, imported before, or a check running out of time (nothing kept).
     Flushes; sweeps the stale uploads."""
     if len(content) > max_bytes:
@@ -138,13 +155,8 @@ def upload_ledger(
         raise RuleViolation([(FIELD, f"文件超过 {limit} 的上限，请分成几个文件导入")])
     sha256 = content_hash(content)
     refuse_if_imported(session, sha256)
-    try:
-        with time_limit(seconds):
-            report = _checked(
-                content, filename, lambda path: check_ledger(session, path, filename, scope)
-            )
-    except PreviewTimeout as timeout:
-        raise RuleViolation([(FIELD, str(timeout))]) from None
+    choice = choice or MappingChoice()
+    report = _previewed(session, content, filename, scope, choice, seconds)
     sweep_stale(session)
     upload = LedgerUpload(
         token=secrets.token_urlsafe(24),
@@ -154,6 +166,7 @@ def upload_ledger(
         size_bytes=len(content),
         sha256=sha256,
         content=content,
+        choice=choice.stored(),
         preview=StoredPreview.of(report).stored(),
     )
     session.add(upload)
@@ -161,17 +174,61 @@ def upload_ledger(
     return upload
 
 
+def change_choice(
+    session: Session,
+    upload: LedgerUpload,
+    choice: MappingChoice,
+    scope: Scope,
+    *,
+    seconds: float | None,
+) -> None:
+    """Keep the user's new mapping choice and check the stored bytes again with it (within
+    `seconds`): the preview shown next is this check's. Refused at the file when the same file
+    was imported meanwhile (from another upload) or the check runs out of time; the choice and
+    the preview then stay as they were. Flushes."""
+    refuse_if_imported(session, upload.sha256)
+    report = _previewed(session, upload.content, upload.filename, scope, choice, seconds)
+    upload.choice = choice.stored()
+    upload.preview = StoredPreview.of(report).stored()
+    session.add(upload)
+    session.flush()
+
+
+def _previewed(
+    session: Session,
+    content: bytes,
+    filename: str,
+    scope: Scope,
+    choice: MappingChoice,
+    seconds: float | None,
+) -> LedgerReport:
+    """The check of a file for its preview, within `seconds` (RuleViolation past them)."""
+    try:
+        with time_limit(seconds):
+            return _checked(
+                content,
+                filename,
+                lambda path: check_ledger(session, path, filename, scope, choice=choice),
+            )
+    except PreviewTimeout as timeout:
+        raise RuleViolation([(FIELD, str(timeout))]) from None
+
+
 def import_upload(
     session: Session, upload: LedgerUpload, actor: User, scope: Scope
 ) -> LedgerReport:
-    """Import a stored upload (all or nothing) and mark it imported, its bytes dropped. When the
-    import finds problems (the cases changed since the preview) nothing is written and the
-    preview is replaced by the new report. Flushes."""
+    """Import a stored upload (all or nothing), read as the user chose, and mark it imported,
+    its bytes dropped; the mapping is remembered for the centre. When the import finds problems
+    (the cases changed since the preview) nothing is written and the preview is replaced by the
+    new report. Flushes."""
     refuse_if_imported(session, upload.sha256)
+    choice = MappingChoice.loaded(upload.choice)
     report = _checked(
         upload.content,
         upload.filename,
-        lambda path: import_ledger(session, path, upload.filename, actor=actor, scope=scope),
+        lambda path: import_ledger(
+            session, path, upload.filename, actor=actor, scope=scope, choice=choice
+        ),
     )
     if report.ok:
         upload.status = LedgerUploadStatus.IMPORTED

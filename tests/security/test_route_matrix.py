@@ -190,6 +190,12 @@ ROUTES: dict[str, tuple[Permission | None, str | None, Reads]] = {
     "ledger.preview": (P.LEDGER_IMPORT, None, NOTHING),
     "ledger.confirm": (P.LEDGER_IMPORT, None, NOTHING),
     "ledger.discard": (P.LEDGER_IMPORT, None, NOTHING),
+    "ledger.mapping": (
+        P.LEDGER_IMPORT,
+        None,
+        reads(form="sheet col-0 head-0 was-0 centre_id channel"),
+    ),
+    "ledger.template": (P.LEDGER_IMPORT, None, NOTHING),
     "ledger.export": (P.CASE_READ, None, reads((CaseFilterForm, "kind"))),
     "roster.index": (P.ROSTER_MANAGE, None, reads((LawyerFilterForm, "page"))),
     "roster.edit": (P.ROSTER_MANAGE, None, reads(form=LawyerForm)),

@@ -104,6 +104,7 @@ STRUCTURED = {
     # a form kept across an expired login: its values go back into the form (escaped by
     # WTForms, tests/web/test_refill.py); these columns are keys, never shown
     "saved_form": {"token", "username", "path"},
+    "ledger_mapping": {"signature"},  # a hash of the header names, never shown
 }
 # Append-only tables (the database refuses UPDATE): poisoned by a row inserted with every
 # free-text column set, and the other columns as given here.

@@ -245,10 +245,10 @@ def test_cli_dry_run_writes_nothing(app, db, tmp_path):
     assert "检查通过（试运行，未写入）" in result.output and "可新增 2 件" in result.output
     assert case_count(db) == 0
 
-    bad = _write(tmp_path, GOOD_ROWS.replace("调解不成", "失败"), "坏.csv")
+    bad = _write(tmp_path, GOOD_ROWS.replace("调解不成", "已调解"), "坏.csv")
     result = runner.invoke(args=["import-ledger", str(bad), "--dry-run"])
     assert result.exit_code != 0
-    assert "第3行「调解结果」无效「失败」" in result.output
+    assert "第3行「调解结果」无效「已调解」" in result.output
     assert case_count(db) == 0
 
 

@@ -58,7 +58,8 @@ def test_the_dimension_bomb_of_the_bench_is_answered_at_once(db, tmp_path):
     started = time.perf_counter()
     report = check(db, dimension_bomb(tmp_path / "炸弹.xlsx"))
     assert time.perf_counter() - started < 5
-    assert "缺少必填列「案件来源」" in messages(report)  # its three columns, read as such
+    # its three columns, read as such
+    assert "缺少必填列「案件来源」：请为本台账选择案件来源" in messages(report)
 
 
 def test_a_part_over_the_limit_is_refused_from_the_zip_directory(db, tmp_path, monkeypatch):
