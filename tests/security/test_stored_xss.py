@@ -96,7 +96,7 @@ STRUCTURED = {
     # only on its own page, tested in tests/web/test_jobs.py
     "job": {"id", "kind", "state", "worker_token", "result_key", "title", "error", "result_name"},
     "due_item": {"kind", "job_id"},
-    "access_log": {"kind"},
+    "access_log": {"kind", "document"},  # document: a print's key (sheet, minutes:12)
     "security_event": {"kind"},
     "ledger_upload": {"token", "sha256", "status"},
     "letter_counter": {"unit", "kind"},
