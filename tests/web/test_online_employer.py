@@ -121,3 +121,26 @@ def test_no_link_without_a_mobile(client, db, received, login_as):
 
 def test_an_unknown_link_is_not_found(client, db):
     assert client.get("/respond/not-a-token").status_code == 404
+
+
+def test_the_employer_changes_its_answer_until_the_decision(client, db, received, login_as):
+    login_as("mediator", "NH-LS")
+    send_link(client, received)
+    url = link_in_sms(db)
+    first = client.post(
+        url, data={"agrees": "yes", "version": "1", "csrf_token": csrf_from(client, url)}
+    )
+    version = re.search(r'name="version"[^>]*value="(\d+)"', first.get_data(as_text=True))
+    changed = client.post(
+        url,
+        data={
+            "agrees": "no",
+            "reason": "已自行支付",
+            "version": version.group(1),
+            "csrf_token": csrf_from(client, url),
+        },
+    )
+    assert changed.status_code == 200 and "答复已提交" in changed.get_data(as_text=True)
+    reply = db.exec(select(EmployerReply)).one()
+    db.refresh(reply)
+    assert reply.agrees is False and reply.reason == "已自行支付"

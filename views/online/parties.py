@@ -30,12 +30,15 @@ def respond(token: str):
     def operation():
         check_version(reply, form.version.data)
         agrees = {"yes": True, "no": False}.get(form.agrees.data)
+        # the employer types local times
         proposed = [field.data.replace(tzinfo=TZ) for field in form.proposed_fields() if field.data]
         employers.answer(
             db, reply, case, agrees, form.reason.data or "", proposed, form.contact_name.data or ""
         )
 
     saved = submit(form, operation)
+    if saved:
+        form.version.data = reply.version  # the page goes on showing the answer, editable again
     page = render_template(
         "online/respond.html",
         form=form,
