@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -23,6 +23,12 @@ class InvalidDate(ValueError):
 def now() -> datetime:
     """The current time, aware, in Asia/Shanghai."""
     return datetime.now(TZ)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A stored timestamp as aware UTC: SQLite gives naive UTC back where no column type reads
+    it (an aggregate such as max(at))."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def today() -> date:

@@ -69,7 +69,7 @@ class AccessRecord(SQLModel, table=True):
     case_number: str = Field(default="", max_length=60, index=True)
     detail: str = Field(default="", max_length=500)
     # A printed document's key ("sheet", "minutes:12"): a correction marks the papers printed
-    # before it (mediation.cases.corrections.outdated_prints).
+    # before it (mediation.documents.papers.outdated_prints).
     document: str | None = Field(default=None, max_length=40)
     ip: str = Field(default="", max_length=MAX_IP, index=True)
     user_agent: str = Field(default="", max_length=MAX_USER_AGENT)

@@ -28,7 +28,7 @@ from mediation.logs import access
 from mediation.permissions import Permission
 from mediation.privacy import personal_data_access
 from mediation.reference import employers as registry
-from mediation.reports import letters
+from mediation.reports import letters, provisions
 from models import (
     AccessKind,
     Case,
@@ -85,12 +85,12 @@ def new(employer_id: int):
     form = IssueLetterForm()
     form.case_ids.choices = [(case.id, case.number) for case in cases]
     form.provisions.choices = [
-        (code, letters.PROVISIONS[code].citation) for code in letters.SUBSTANTIVE
+        (code, provisions.PROVISIONS[code].citation) for code in provisions.SUBSTANTIVE
     ]
     if not form.is_submitted():
         form.issued_on.data = today()
         form.case_ids.data = [case.id for case in cases]
-        form.provisions.data = letters.default_provisions(cases)
+        form.provisions.data = provisions.default_provisions(cases)
         form.kind.data = request.args.get("kind", "")  # the button pressed on the employer page
 
     def operation():
@@ -115,7 +115,7 @@ def new(employer_id: int):
         employer=found,
         form=form,
         cases={case.id: case for case in cases},
-        provisions=letters.PROVISIONS,
+        provisions=provisions.PROVISIONS,
         common=letters.BASIS[LetterKind.NOTICE],
     )
     return page, form_status()

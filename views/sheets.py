@@ -14,8 +14,8 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 from flask_login import current_user
 
 from mediation.bounds import parse_id
-from mediation.cases import corrections
 from mediation.documents import case_documents as documents
+from mediation.documents import papers
 from mediation.permissions import Permission
 from models import AccessKind
 from views.cases import load_case
@@ -115,7 +115,7 @@ def inject_sheet_links():
     def sheet_links(case):
         """The documents that apply, each marked when a correction made its print outdated."""
         db = get_db()
-        outdated = corrections.outdated_prints(db, case)
+        outdated = papers.outdated_prints(db, case)
         return [
             replace(link, outdated=print_key(link.code, link.session_id) in outdated)
             for link in documents.applicable(db, case)

@@ -12,7 +12,7 @@ saving over someone else's edit.
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, date
+from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -36,11 +36,8 @@ from mediation.money import format_yuan
 from mediation.permissions import Permission, can
 from models import (
     CLOSED_STATUSES,
-    AccessKind,
-    AccessRecord,
     Agreement,
     AgreementLine,
-    AuditEvent,
     Case,
     ClaimKind,
     ClaimLine,
@@ -462,44 +459,3 @@ def _correct_worker(
         changes,
     )
     return 1
-
-
-# -- documents printed before a correction -----------------------------------------------------
-
-# The audit actions of a correction (each changes what a printed document shows).
-CORRECTION_ACTIONS = (
-    "correct",
-    "correct_totals",
-    "correct_employer",
-    "add_worker",
-    "remove_worker",
-    "correct_worker",
-)
-
-
-def outdated_prints(session: Session, case: Case) -> set[str]:
-    """The documents (keys as recorded with each print, e.g. "sheet" or "minutes:12") printed
-    before the case's latest correction and not printed again since: the paper copies show what
-    was corrected. Printing again shows the current data."""
-    corrected = session.exec(
-        select(func.max(AuditEvent.at)).where(
-            AuditEvent.case_id == case.id, AuditEvent.action.in_(CORRECTION_ACTIONS)
-        )
-    ).one()
-    if corrected is None:
-        return set()
-    printed = session.exec(
-        select(AccessRecord.document, func.max(AccessRecord.at))
-        .where(
-            AccessRecord.case_id == case.id,
-            AccessRecord.kind.in_([AccessKind.DOCUMENT.value, AccessKind.DOCUMENT_PDF.value]),
-            AccessRecord.document.is_not(None),
-        )
-        .group_by(AccessRecord.document)
-    ).all()
-    return {key for key, at in printed if _aware(at) < _aware(corrected)}
-
-
-def _aware(moment):
-    """SQLite hands naive UTC back for timestamps written by another session."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -25,6 +25,7 @@ from mediation.cases.deadlines import calendar_from
 from mediation.cases.intake import COLLECTIVE_THRESHOLD
 from mediation.dates import TZ
 from mediation.dates import today as local_today
+from mediation.documents import papers
 from mediation.documents.agreement_text import printed_terms
 from mediation.identifiers import IdType
 from mediation.money import to_chinese_capital
@@ -37,7 +38,6 @@ from models import (
     CaseStatus,
     Centre,
     ClaimKind,
-    DocumentService,
     Employer,
     Lawyer,
     MediationSession,
@@ -462,7 +462,10 @@ def document(
     if code == "service":
         doc.served = _served(case, doc.agreement)
         doc.recipients = _recipients(doc)
-        doc.electronic = _electronic(session, case, personal_data)
+        doc.electronic = [
+            (record.title, shown(name, "name", personal_data), record.sent_at, record.opened_at)
+            for record, name in papers.electronic_services(session, case)
+        ]
     return doc
 
 
@@ -478,19 +481,6 @@ def _worker_schedule(session: Session, case: Case, doc: Document) -> list[tuple[
         (name, [dict(plan.get(worker_id, [])).get(d.due_on, 0) for d in doc.instalments])
         for worker_id, name in workers
         if worker_id in plan
-    ]
-
-
-def _electronic(session: Session, case: Case, personal_data: bool) -> list:
-    rows = session.exec(
-        select(DocumentService, Worker.name)
-        .join(Worker, Worker.id == DocumentService.worker_id)
-        .where(DocumentService.case_id == case.id)
-        .order_by(DocumentService.sent_at, DocumentService.id)
-    ).all()
-    return [
-        (service.title, shown(name, "name", personal_data), service.sent_at, service.opened_at)
-        for service, name in rows
     ]
 
 

@@ -8,10 +8,11 @@ form says nothing about which phones or cases exist.
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
+from mediation.dates import as_utc
 from mediation.identifiers import lookup_key
 from models import OneTimeCode, utcnow
 
@@ -23,11 +24,6 @@ DIGITS = 6
 def _hash(secret: str, purpose: str, subject: str, code: str) -> str:
     message = f"{purpose}:{subject}:{code}".encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands naive UTC back for rows written in another session.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
 
 
 def issue_code(session: Session, purpose: str, subject: str, phone: str, secret: str) -> str:
@@ -55,7 +51,7 @@ def check_code(session: Session, purpose: str, subject: str, code: str, secret: 
     """True once for the right code within its time and tries; every wrong answer uses a try."""
     now = utcnow()
     current = next(iter(_unspent(session, purpose, subject)), None)
-    if current is None or _aware(current.expires_at) <= now or current.tries >= MAX_TRIES:
+    if current is None or as_utc(current.expires_at) <= now or current.tries >= MAX_TRIES:
         return False
     expected = _hash(secret, purpose, subject, (code or "").strip())
     if hmac.compare_digest(current.code_hash, expected):

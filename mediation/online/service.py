@@ -105,17 +105,6 @@ def mark_opened(session: Session, service: DocumentService) -> None:
         session.flush()
 
 
-def services_of(session: Session, case: Case) -> list[tuple[DocumentService, str]]:
-    """Every electronic service of the case with the recipient's name, oldest first."""
-    rows = session.exec(
-        select(DocumentService, Worker.name)
-        .join(Worker, Worker.id == DocumentService.worker_id)
-        .where(DocumentService.case_id == case.id)
-        .order_by(DocumentService.sent_at, DocumentService.id)
-    ).all()
-    return [tuple(row) for row in rows]
-
-
 def record_consent(
     session: Session, case: Case, actor: User, worker: Worker, consents: bool
 ) -> None:

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from forms import select_choices
 from forms.online import ServeForm
+from mediation.documents import papers
 from mediation.errors import RuleViolation
 from mediation.identifiers import mask_phone
 from mediation.online import employers, service
@@ -100,7 +101,7 @@ def inject_online():
             and case.status == "received"
             and employers.mobile_of(employer) is not None,
             "messages": messages,
-            "services": service.services_of(db, case),
+            "services": papers.electronic_services(db, case),
             "workers": db.exec(
                 select(Worker).where(Worker.case_id == case.id).order_by(Worker.position)
             ).all(),

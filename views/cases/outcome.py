@@ -18,6 +18,7 @@ from forms.outcome import (
     agreement_form_class,
 )
 from mediation.cases import actions, agreements, payments, schedule
+from mediation.cases.filings import record_filings
 from mediation.cases.lifecycle import record_session
 from mediation.dates import TZ, today
 from mediation.errors import RuleViolation
@@ -399,7 +400,7 @@ def filings(case_id: int):
         intro.append(payments.PAYMENT_ORDER_NOTICE)
 
     def save():
-        agreements.record_filings(
+        record_filings(
             db,
             case,
             current_user,

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 
 from conftest import messages_at
-from mediation.cases import agreements, payments
+from mediation.cases import agreements, filings, payments
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from mediation.cases.lifecycle import accept, record_session
 from mediation.cases.payments import PaymentState
@@ -217,13 +217,13 @@ def test_filings_only_after_the_agreement_took_effect(db, mediator, new_case):
     empty = {"review_result": "", "confirmation_result": "", "payment_order_result": ""}
     dates = {"review_filed_on": DAY, "confirmation_filed_on": None, "payment_order_filed_on": None}
     with pytest.raises(RuleViolation, match="协议生效后"):
-        agreements.record_filings(db, case, mediator, **dates, **empty, today=LATER)
+        filings.record_filings(db, case, mediator, **dates, **empty, today=LATER)
     save(db, case, mediator, signed=(DAY, DAY, date(2021, 3, 10)))
     with pytest.raises(RuleViolation) as refused:
-        agreements.record_filings(db, case, mediator, **dates, **empty, today=LATER)
+        filings.record_filings(db, case, mediator, **dates, **empty, today=LATER)
     assert messages_at(refused.value, "review_filed_on") == ["申请仲裁审查日期不能早于协议生效日期"]
     dates["review_filed_on"] = date(2021, 3, 15)
-    agreements.record_filings(db, case, mediator, **dates, **empty, today=LATER)
+    filings.record_filings(db, case, mediator, **dates, **empty, today=LATER)
     assert agreements.agreement_of(db, case).review_filed_on == date(2021, 3, 15)
     windows = agreements.review_windows(agreements.agreement_of(db, case))
     assert [(w.until, w.filed_on) for w in windows] == [

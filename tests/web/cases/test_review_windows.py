@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import select
 
-from mediation.cases import agreements, payments
+from mediation.cases import agreements, filings, payments
 from mediation.cases.intake import ClaimData, EmployerData, IntakeData, WorkerData, intake
 from mediation.cases.lifecycle import accept, record_session
 from mediation.dates import TZ
@@ -57,7 +57,7 @@ def settled(db, login_as, centres):
     review applied for on 2021-03-15."""
     mediator = login_as("mediator", "NH-LS")
     case = agreed_case(db, mediator, centres["NH-LS"], EFFECTIVE)
-    agreements.record_filings(
+    filings.record_filings(
         db,
         case,
         mediator,
