@@ -112,6 +112,15 @@ def live_server(request, tmp_path_factory):
 
 
 @pytest.fixture
+def live_engine(live_server):
+    """An engine on the live server's database for a test's own reads and domain steps, closed
+    even when the test fails (a connection left to the garbage collector fails a later test)."""
+    engine = make_engine(live_server.database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
 def page(browser, request):
     context = browser.new_context(
         locale="zh-CN", viewport={"width": 1366, "height": 900}, accept_downloads=True

@@ -9,7 +9,6 @@ from sqlmodel import Session, select
 
 from bench.ledger_bench import clerk_table, generate_rows
 from models import Case, Centre
-from models.db import make_engine
 from tests.browser.conftest import log_in
 
 
@@ -30,9 +29,10 @@ def clerk_workbook(path, short_name: str):
     return path, sum(1 for note in notes if note)
 
 
-def test_admin_imports_a_clerks_workbook_after_correcting_one_column(page, live_server, tmp_path):
-    base = live_server
-    engine = make_engine(live_server.database_url)
+def test_admin_imports_a_clerks_workbook_after_correcting_one_column(
+    page, live_server, live_engine, tmp_path
+):
+    base, engine = live_server, live_engine
     with Session(engine) as session:
         centre = session.exec(select(Centre).where(Centre.code == "NH-LS")).one()
     path, with_notes = clerk_workbook(tmp_path / "里水镇调解台账.xlsx", centre.short_name)
@@ -63,5 +63,4 @@ def test_admin_imports_a_clerks_workbook_after_correcting_one_column(page, live_
 
     with Session(engine) as session:
         notes = session.exec(select(Case.note).where(Case.imported_from == path.name)).all()
-    engine.dispose()
     assert len(notes) == 6 and sum(1 for note in notes if note) == with_notes > 0

@@ -6,7 +6,7 @@ own amount and payment, opens the served agreement with a code and rates the ser
 送达回证 shows when the agreement was opened."""
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
@@ -14,13 +14,11 @@ from conftest import resident_id
 from mediation.cases import lifecycle
 from mediation.cases.agreements import claim_lines, save_agreement
 from mediation.cases.payments import pay_outstanding
-from mediation.dates import TZ
 from mediation.dates import now as local_now
 from mediation.dates import today as local_today
 from mediation.identifiers import lookup_key
 from mediation.online import service
 from models import Case, Message, User, Worker
-from models.db import make_engine
 from tests.browser.conftest import log_in
 
 PHONE = "13812345678"
@@ -66,7 +64,7 @@ def agree_and_pay(engine, case_id: int) -> None:
     with Session(engine) as session:
         case = session.get(Case, case_id)
         actor = session.exec(select(User).where(User.username == "mediator")).one()
-        held = datetime.combine(local_today(), datetime.min.time(), TZ).replace(hour=8)
+        held = local_now().replace(second=0, microsecond=0)  # today, even just past midnight
         lifecycle.record_session(session, case, actor, held, 60, "第二调解室", "", "笔录")
         lines = {line.id: line.claimed_fen for _, line, _ in claim_lines(session, case)}
         today = local_today()
@@ -89,9 +87,8 @@ def agree_and_pay(engine, case_id: int) -> None:
         session.commit()
 
 
-def test_a_worker_applies_follows_and_rates_from_a_phone(browser, live_server):
-    base = live_server
-    engine = make_engine(live_server.database_url)
+def test_a_worker_applies_follows_and_rates_from_a_phone(browser, live_server, live_engine):
+    base, engine = live_server, live_engine
     phone = browser.new_context(locale="zh-CN", viewport=PHONE_WIDTH)
     worker = phone.new_page()
 
@@ -176,4 +173,3 @@ def test_a_worker_applies_follows_and_rates_from_a_phone(browser, live_server):
     assert "李大力" not in receipt  # only the worker who consented was served electronically
     for context in (phone, staff):
         context.close()
-    engine.dispose()
