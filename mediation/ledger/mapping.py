@@ -193,7 +193,8 @@ def _is_total(cells: list[Any]) -> bool:
     """A 合计 / 总计 / 小计 row: one of its first filled cells says so."""
     filled = (value for value in cells if not is_empty(value))
     for value in islice(filled, 3):
-        if isinstance(value, str) and header_key(value).startswith(TOTAL_WORDS):
+        # every total word ends in 计: most cells are passed over without normalising them
+        if isinstance(value, str) and "计" in value and header_key(value).startswith(TOTAL_WORDS):
             return True
     return False
 
