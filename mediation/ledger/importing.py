@@ -3,11 +3,12 @@ without a single problem is written. Flushes; the caller commits.
 
 Mediation cases and what they own (workers, the claim line, for 调解成功 a paper agreement
 dated only if the ledger gives its 协议签署日期, the payment on any row, an audit event) are
-inserted a batch at a time, one Core executemany per table, with primary keys reserved
-beforehand; their contribution to the statistics rollup is then added,
-since the before-flush hook does not see Core inserts. Case numbers issued later continue after
-the imported ones. A 法律服务案件 row becomes a LegalCase with one LegalWorker per worker
-(placeholder names 职工1…N, the amount recovered on the first), so that legal_statistics
+inserted a batch at a time, one statement per table (COPY on PostgreSQL, a Core executemany on
+SQLite), with the primary keys of the whole file reserved beforehand; their contribution to
+the statistics rollup is then added, since the before-flush hook does not see these inserts.
+Case numbers issued later continue after the imported ones. A 法律服务案件 row becomes a
+LegalCase with one LegalWorker per worker (placeholder names 职工1…N, the amount recovered on
+the first), so that legal_statistics
 reproduces the ledger's figures.
 """
 
@@ -157,7 +158,7 @@ def _write_legal(
 
 def _reserve_ids(session: Session, model, count: int) -> list[int]:
     """`count` fresh primary keys for the table, so that rows and the rows that refer to them
-    can be inserted with plain executemany (INSERT … RETURNING costs several times more).
+    can be inserted by COPY or a plain executemany (INSERT … RETURNING costs several times more).
 
     PostgreSQL takes them from the column's sequence, safe under concurrency. SQLite counts on
     from the highest id: the import has taken SQLite's write lock (raise_counter writes first),
@@ -345,7 +346,7 @@ def _case_row(
 
 
 def _write(session: Session, report: LedgerReport, actor: User | None, actor_name: str) -> None:
-    """Insert the new cases and what they own, a batch at a time, one executemany per table
+    """Insert the new cases and what they own, a batch at a time, one statement per table
     (building ORM objects one by one is ten times slower: 100,000 rows make some 600,000), then
     add their contribution to the statistics rollup, which the before-flush hook does not see
     for these inserts."""
