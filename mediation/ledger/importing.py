@@ -8,8 +8,7 @@ SQLite), with the primary keys of the whole file reserved beforehand; their cont
 the statistics rollup is then added, since the before-flush hook does not see these inserts.
 Case numbers issued later continue after the imported ones. A 法律服务案件 row becomes a
 LegalCase with one LegalWorker per worker (placeholder names 职工1…N, the amount recovered on
-the first), so that legal_statistics
-reproduces the ledger's figures.
+the first), so that legal_statistics reproduces the ledger's figures.
 """
 
 from collections.abc import Iterator
