@@ -173,41 +173,25 @@ def list_cases(
 ) -> Page:
     """Newest first (by id); `cursor` is the id of the last row of the previous page.
 
-    A search finds its page in two steps: the ids of the page first, from the cases alone
-    (newest first, LIMIT), then the page's few rows with their centre and employer. Joining
-    before the LIMIT would look up the centre and employer of every match (thousands for a
-    common two-character name) and carry their wide rows through the sort. Its first page counts
-    its matches in the same query (a window count over the ids before LIMIT), so that the
-    index lookups of the search run once, not once more to count."""
+    A search's first page counts its matches in the same query (a window count over the rows
+    before LIMIT), so that the index lookups of the search run once, not once more to count."""
     conditions = _conditions(f, scope, today)
-    searching = search.parse_query(f.text) is not None
-    counted_here = searching and cursor is None
+    counted_here = search.parse_query(f.text) is not None and cursor is None
+    statement = (
+        select(
+            *LISTED_COLUMNS,
+            Centre.code.label("centre_code"),
+            Centre.short_name.label("centre_short"),
+            Employer.name.label("employer_name"),
+            *([func.count().over().label("total")] if counted_here else []),
+        )
+        .join(Centre, Centre.id == Case.centre_id)
+        .join(Employer, Employer.id == Case.employer_id)
+        .where(*conditions)
+    )
     if cursor is not None:
-        conditions.append(Case.id < cursor)
-    columns = (
-        *LISTED_COLUMNS,
-        Centre.code.label("centre_code"),
-        Centre.short_name.label("centre_short"),
-        Employer.name.label("employer_name"),
-    )
-    if searching:
-        page = (
-            select(Case.id, *([func.count().over().label("total")] if counted_here else []))
-            .where(*conditions)
-            .order_by(Case.id.desc())
-            .limit(limit + 1)
-            .subquery("page")
-        )
-        statement = select(*columns, *([page.c.total] if counted_here else [])).join_from(
-            page, Case, Case.id == page.c.id
-        )
-    else:
-        statement = select(*columns).where(*conditions)
-    statement = statement.join(Centre, Centre.id == Case.centre_id).join(
-        Employer, Employer.id == Case.employer_id
-    )
-    statement = statement.order_by(Case.id.desc())
-    found = session.exec(statement if searching else statement.limit(limit + 1)).all()
+        statement = statement.where(Case.id < cursor)
+    found = session.exec(statement.order_by(Case.id.desc()).limit(limit + 1)).all()
     rows = [
         CaseRow(
             **{k: v for k, v in line._mapping.items() if k != "total"},
