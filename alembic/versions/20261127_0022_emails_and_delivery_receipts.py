@@ -26,19 +26,17 @@ String = sqlmodel.sql.sqltypes.AutoString
 Moment = sqlmodel.sql.sqltypes.UTCDateTime
 
 
+# Plain ALTER TABLE, not batch: SQLite adds and drops a plain column in place, and recreating
+# `user` would fail on the many foreign keys that point at it.
 def upgrade() -> None:
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("email", String(length=254), nullable=True))
-    with op.batch_alter_table("message", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("provider_ref", String(length=200), nullable=True))
-        batch_op.add_column(sa.Column("delivered_at", Moment(), nullable=True))
-        batch_op.create_index(batch_op.f("ix_message_provider_ref"), ["provider_ref"])
+    op.add_column("user", sa.Column("email", String(length=254), nullable=True))
+    op.add_column("message", sa.Column("provider_ref", String(length=200), nullable=True))
+    op.add_column("message", sa.Column("delivered_at", Moment(), nullable=True))
+    op.create_index(op.f("ix_message_provider_ref"), "message", ["provider_ref"])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("message", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_message_provider_ref"))
-        batch_op.drop_column("delivered_at")
-        batch_op.drop_column("provider_ref")
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_column("email")
+    op.drop_index(op.f("ix_message_provider_ref"), table_name="message")
+    op.drop_column("message", "delivered_at")
+    op.drop_column("message", "provider_ref")
+    op.drop_column("user", "email")
