@@ -119,3 +119,22 @@ def test_an_email_goes_by_a_job_once_the_server_takes_it(app, db):
     assert message.status == "sent" and message.attempts == 1
     assert [mail["To"] for mail in inbox.received] == ["li@example.org"]
     assert inbox.received[0].get_content().strip() == "调解期限将至"
+
+
+def test_smtp_settings_turn_the_email_channel_on_and_messages_go_by_jobs(app, monkeypatch):
+    from app import register_message_channels
+
+    settings = {"SMTP_HOST": "mail.example.org", "SMTP_PORT": 465, "MAIL_FROM": "n@example.org"}
+    try:
+        for name, value in settings.items():
+            monkeypatch.setitem(app.config, name, value)
+        register_message_channels(app)
+        assert outbox.channel_for("zhang@example.org") == "email"
+        assert outbox.CHANNELS["email"].settings.port == 465 and outbox.QUEUE is queue_delivery
+        monkeypatch.setitem(app.config, "MAIL_FROM", "")
+        with pytest.raises(RuntimeError, match="MAIL_FROM"):
+            register_message_channels(app)
+    finally:
+        monkeypatch.undo()
+        register_message_channels(app)
+    assert outbox.channel_for("zhang@example.org") == "outbox" and outbox.QUEUE is None
