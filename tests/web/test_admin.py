@@ -94,6 +94,7 @@ def test_admin_gives_a_user_an_email_address_for_notices(client, login_as, db, m
     assert target.email == "Zhang.Min@example.org"  # trimmed, the domain in lower case
     form = client.get(f"/admin/users/{target.id}").get_data(as_text=True)
     assert 'value="Zhang.Min@example.org"' in form
+    assert "<td>Zhang.Min@example.org</td>" in client.get("/admin/users").get_data(as_text=True)
     assert _edit(client, target, email="").status_code == 302  # optional: cleared
     db.refresh(target)
     assert target.email is None
