@@ -65,6 +65,15 @@ class Config:
     SMS_REGION = os.environ.get("SMS_REGION", "ap-guangzhou")
     SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
     SMS_PROTOCOL = os.environ.get("SMS_PROTOCOL", "https")
+    # E-mail over SMTP (notices to staff with an address on their account, e.g. a deadline
+    # approaching): on when SMTP_HOST is set, else such messages stay in the outbox. Port 465
+    # is TLS from the start; otherwise SMTP_STARTTLS upgrades the connection (on by default).
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT") or 587)
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = _flag("SMTP_STARTTLS", default=True)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "")
     # Where the public pages are reached from a phone: links in messages and the centres' QR
     # posters start with it.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")

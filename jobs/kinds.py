@@ -34,6 +34,7 @@ from mediation.ledger.exporting import (
     write_xlsx,
 )
 from mediation.notices import outbox
+from mediation.notices.catalogue import notify_deadlines_near
 from mediation.notices.daily import send_due_notices
 from mediation.privacy import personal_data_access
 from mediation.scope import scope_of
@@ -210,8 +211,9 @@ def print_agreements(ctx: Context, session: Session) -> Outcome:
 
 
 def compute_due(ctx: Context, session: Session) -> Outcome:
-    """What is due as seen on the job's day, stored (one set per day), and the day's reminders
-    to the workers, sent once each (mediation.notices.daily), in the same transaction."""
+    """What is due as seen on the job's day, stored (one set per day), the day's reminders to
+    the workers (mediation.notices.daily) and the deadlines approaching to the mediators, each
+    sent once, in the same transaction."""
     day = date.fromisoformat(ctx.params["day"])
     items = due_items(session, day)
     ctx.progress(len(items), len(items))
@@ -219,6 +221,7 @@ def compute_due(ctx: Context, session: Session) -> Outcome:
     def apply(writing: Session) -> None:
         replace_due_items(writing, day, items, ctx.job_id)
         send_due_notices(writing, day)
+        notify_deadlines_near(writing, day)
 
     return Outcome(apply)
 
@@ -245,11 +248,11 @@ def deliver_message(ctx: Context, session: Session) -> Outcome:
     message = session.get(Message, ctx.params["message_id"])
     if message is None or message.status in (MessageStatus.SENT, MessageStatus.DELIVERED):
         return Outcome(lambda writing: None)
-    error = outbox.try_delivery(message)
+    attempt = outbox.try_delivery(message)
 
     def apply(writing: Session) -> None:
         stored = writing.get(Message, message.id)
-        outbox.record_attempt(writing, stored, error)
+        outbox.record_attempt(writing, stored, attempt)
         if stored.status == MessageStatus.RETRIED:
             queue_delivery(writing, stored, stored.attempts + 1)
 

@@ -86,7 +86,17 @@ STRUCTURED = {
     # (an application's data and a message's values are JSON: what they hold is shown, escaped,
     # on the case the application became and in the message's text)
     "online_application": {"token", "reference", "status", "phone", "remote_addr", "data"},
-    "message": {"kind", "channel", "status", "dedupe_key", "recipient", "recipient_key", "params"},
+    # provider_ref: the provider's name for a message (SerialNo, Message-ID), never shown
+    "message": {
+        "kind",
+        "channel",
+        "status",
+        "dedupe_key",
+        "recipient",
+        "recipient_key",
+        "params",
+        "provider_ref",
+    },
     "employer_reply": {"token", "phone"},
     "document_service": {"doc_code", "token", "phone"},
     "rating": {"token"},
