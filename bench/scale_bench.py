@@ -7,6 +7,9 @@ workers a case. Prints every ratio with its target, measured in one run:
 - the case list's searches (ID number, phone, a two-character name, a three-character name
   fragment, a case number, an employer-name word) against the plain list at N (each ≤ 2).
 
+The two sides of each ratio but the full scan are timed alternately, 15 times each, and their
+medians compared: on a shared machine both then bear the same load.
+
 The databases come from bench/scale_data.py (COPY on PostgreSQL; the generation time is printed)
 and are kept: `--reuse` measures a kept, complete one instead of generating it again.
 
@@ -14,7 +17,9 @@ and are kept: `--reuse` measures a kept, complete one instead of generating it a
 """
 
 import argparse
+import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -59,12 +64,21 @@ def search_queries(app) -> dict[str, str]:
     }
 
 
-def list_seconds(client, **query) -> float:
-    return median_seconds(lambda: client.get("/cases/", query_string=query), runs=9)
+def paired(first, second, runs: int = 15) -> tuple[float, float]:
+    """Median seconds of two actions timed alternately, so that whatever else the machine is
+    doing weighs on both sides of a ratio alike (2 shared cores make single runs noisy)."""
+    first(), second()  # warm-up
+    timings: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for action, into in ((first, timings[0]), (second, timings[1])):
+            started = time.perf_counter()
+            action()
+            into.append(time.perf_counter() - started)
+    return statistics.median(timings[0]), statistics.median(timings[1])
 
 
-def stats_seconds(client) -> float:
-    return median_seconds(lambda: client.get(STATS))
+def case_list(client, **query):
+    return lambda: client.get("/cases/", query_string=query)
 
 
 def measure(backend: str, cases: int, reuse: bool, baseline: int = BASELINE) -> None:
@@ -73,39 +87,37 @@ def measure(backend: str, cases: int, reuse: bool, baseline: int = BASELINE) -> 
     app, client = logged_in_client(url)
     body = client.get(STATS).get_json()["mediation"]
     print(f"five years city-wide: handled {body['handled']:,}, succeeded {body['succeeded']:,}")
-    stats = stats_seconds(client)
+    stats = median_seconds(lambda: client.get(STATS))
     scan = plain_scan_seconds(url)
     print(
         f"/api/stats {stats * 1000:.1f} ms; plain GROUP BY month scan {scan * 1000:.1f} ms; "
         f"{verdict(stats / scan, 0.25)}"
     )
-    plain = list_seconds(client)
-    print(f"case list {plain * 1000:.1f} ms")
     for label, q in search_queries(app).items():
         response = client.get("/cases/", query_string={"q": q})
         assert response.status_code == 200, response.status_code
         total = response.get_data(as_text=True).split('id="case-total">')[1].split("<")[0]
-        seconds = list_seconds(client, q=q)
+        found, plain = paired(case_list(client, q=q), case_list(client))
         print(
-            f"search by {label} 「{q}」: {seconds * 1000:.1f} ms, {total} found; "
-            f"against the plain list {verdict(seconds / plain, 2)}"
+            f"search by {label} 「{q}」: {found * 1000:.1f} ms, {total} found; plain list "
+            f"{plain * 1000:.1f} ms; {verdict(found / plain, 2)}"
         )
-    app.extensions["database"].engine.dispose()
 
     if cases > baseline:
-        app, client = logged_in_client(generate(backend, baseline, reuse))
-        at_baseline = stats_seconds(client)
-        app.extensions["database"].engine.dispose()
+        other, other_client = logged_in_client(generate(backend, baseline, reuse))
+        big, small = paired(lambda: client.get(STATS), lambda: other_client.get(STATS))
+        other.extensions["database"].engine.dispose()
         print(
-            f"/api/stats at {cases:,}: {stats * 1000:.1f} ms; at {baseline:,}: "
-            f"{at_baseline * 1000:.1f} ms; {verdict(stats / at_baseline, 2)}"
+            f"/api/stats at {cases:,}: {big * 1000:.1f} ms; at {baseline:,}: "
+            f"{small * 1000:.1f} ms; {verdict(big / small, 2)}"
         )
-    app, client = logged_in_client(generate(backend, SMALL, reuse))
-    small = list_seconds(client)
+    other, other_client = logged_in_client(generate(backend, SMALL, reuse))
+    big, small = paired(case_list(client), case_list(other_client))
+    other.extensions["database"].engine.dispose()
     app.extensions["database"].engine.dispose()
     print(
-        f"case list at {cases:,}: {plain * 1000:.1f} ms; at {SMALL:,}: {small * 1000:.1f} ms; "
-        f"{verdict(plain / small, 1.5)}"
+        f"case list at {cases:,}: {big * 1000:.1f} ms; at {SMALL:,}: {small * 1000:.1f} ms; "
+        f"{verdict(big / small, 1.5)}"
     )
 
 
