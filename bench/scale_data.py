@@ -414,44 +414,49 @@ def generate(backend: str, cases: int, reuse: bool = False, seed: int = 16) -> s
     if reuse and _is_complete(url, cases, seed):
         print(f"{backend}: reusing {cases:,} generated cases ({url})")
         return url
-    _check_columns()
     started = time.perf_counter()
     _recreate(url)
+    rows = fill(url, cases, seed)
+    _mark_complete(url, cases, seed)
+    print(
+        f"{backend}: generated {cases:,} cases, {rows.ids['worker']:,} workers, "
+        f"{rows.ids['claim']:,} claims, {rows.ids['agreement']:,} agreements, "
+        f"{rows.ids['payment']:,} payments in {time.perf_counter() - started:.0f} s"
+    )
+    return url
+
+
+def fill(url: str, cases: int, seed: int = 16) -> Rows:
+    """Migrate the empty database at `url`, load the reference data and `cases` generated cases
+    with everything they own, rebuild the rollup and analyse."""
+    _check_columns()
     _prepare(url)
     engine = make_engine(url)
+    postgresql = engine.dialect.name == "postgresql"
     now = datetime(2026, 11, 1, 1, 0, tzinfo=UTC)
-    now_text = (
-        now.isoformat(sep=" ") if backend == "postgresql" else now.strftime("%Y-%m-%d %H:%M:%S.%f")
-    )
+    now_text = now.isoformat(sep=" ") if postgresql else now.strftime("%Y-%m-%d %H:%M:%S.%f")
     with Session(engine) as session:
         centres, employer_ids, stationed = _small_tables(session, max(50, cases // 20))
         session.commit()
         rows = Rows(random.Random(seed), centres, employer_ids, stationed, now_text)
     employers = _employers(len(employer_ids), current(), now_text)
-    load = _load_postgresql if backend == "postgresql" else _load_sqlite
-    load(url, cases, rows, employers)
+    (_load_postgresql if postgresql else _load_sqlite)(url, cases, rows, employers)
     with Session(engine) as session:
         session.execute(CaseCounter.__table__.insert(), _counters(rows))
-        started_rollup = time.perf_counter()
+        started = time.perf_counter()
         rebuild_rollup(session)  # the app's own recount, as `flask rebuild-rollup` runs it
         session.commit()
-        print(f"  rollup rebuilt in {time.perf_counter() - started_rollup:.0f} s", flush=True)
+        print(f"  rollup rebuilt in {time.perf_counter() - started:.0f} s", flush=True)
     # Steady state, as autovacuum would leave it: statistics and the visibility map.
-    if backend == "postgresql":
+    tables = ", ".join([*COLUMNS, "case_rollup", "case_counter"])
+    if postgresql:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("VACUUM ANALYZE"))
+            connection.execute(text(f"VACUUM ANALYZE {tables}"))
     else:
         with engine.begin() as connection:
             connection.execute(text("ANALYZE"))
     engine.dispose()
-    _mark_complete(url, cases, seed)
-    workers = rows.ids["worker"]
-    print(
-        f"{backend}: generated {cases:,} cases, {workers:,} workers, {rows.ids['claim']:,} "
-        f"claims, {rows.ids['agreement']:,} agreements, {rows.ids['payment']:,} payments "
-        f"in {time.perf_counter() - started:.0f} s"
-    )
-    return url
+    return rows
 
 
 def main() -> None:
