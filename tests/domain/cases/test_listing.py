@@ -26,6 +26,31 @@ def test_paging_visits_every_case_once_and_totals_match(db, make_case, make_user
     assert sorted(seen) == sorted(made) and len(seen) == len(set(seen))
 
 
+def test_city_wide_search_pages_every_match_once_under_one_total(db, make_case, make_user):
+    made = {make_case("NH-LS", employer="佛山市丙五金有限公司").id for _ in range(4)}
+    other_centre = make_case("CC-ZC", employer="佛山市丙五金有限公司")
+    made.add(other_centre.id)
+    make_case("NH-LS", employer="佛山市丁纺织有限公司")
+    city = scope_of(db, make_user("city_supervisor"))
+    seen, cursor = [], None
+    while True:
+        page = list_cases(db, city, CaseFilter(text="丙五金"), TODAY, cursor=cursor, limit=2)
+        assert page.total == 5
+        seen += [row.id for row in page.rows]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == sorted(made, reverse=True)
+    # narrowed by a filter or a scope, the same search counts and lists only what is left
+    narrowed = CaseFilter(text="丙五金", centre_id=other_centre.centre_id)
+    page = list_cases(db, city, narrowed, TODAY)
+    assert (page.total, [row.id for row in page.rows]) == (1, [other_centre.id])
+    mediator = scope_of(db, make_user("mediator", "CC-ZC"))
+    page = list_cases(db, mediator, CaseFilter(text="丙五金"), TODAY)
+    assert (page.total, [row.id for row in page.rows]) == (1, [other_centre.id])
+    assert list_cases(db, city, CaseFilter(text="无此单位"), TODAY).total == 0
+
+
 def test_filters(db, make_case, make_user):
     wages = make_case("NH-LS", employer="佛山市甲陶瓷有限公司")
     injury = make_case("NH-LS", category="工伤", employer="佛山市乙家具有限公司")
