@@ -102,6 +102,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     JOBS_QUEUE_FILE = os.environ.get("JOBS_QUEUE_FILE")  # None means instance/jobs-queue.sqlite3
     JOB_EXPORT_ROWS = int(os.environ.get("JOB_EXPORT_ROWS", 20_000))  # larger exports: a job
+    # Ledger uploads with more data rows: preview and import run as jobs.
+    JOB_IMPORT_ROWS = int(os.environ.get("JOB_IMPORT_ROWS", 5_000))
     JOB_DUE_HOUR = int(os.environ.get("JOB_DUE_HOUR", 6))  # local hour of the daily due job
     JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", 120))  # no heartbeat: requeue
     JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 3))
