@@ -14,6 +14,7 @@ from jobs import queue, records
 from mediation import storage
 from mediation.ledger import guard, importing, uploads
 from models import AuditEvent, Case, Centre, Job, JobState, LedgerUpload
+from tests.web.test_ledger_mapping import _form_fields
 from tests.web.test_ledger_uploads import LEDGER, confirm, upload
 
 ROWS = 30
@@ -189,3 +190,24 @@ def test_the_row_count_decides_without_parsing(tmp_path):
     path = write_xlsx(tmp_path / "台账.xlsx", generate_rows(40, centres, [], seed=3))
     assert guard.data_rows(path.read_bytes(), ".xlsx") == 40
     assert 11 <= guard.data_rows(path.read_bytes(), ".xlsx", at_most=10) <= 41
+
+
+def test_a_mapping_correction_of_a_large_upload_is_checked_by_a_job(
+    app, db, client, login_as, large
+):
+    login_as("centre_supervisor", "NH-LS")
+    job_of(upload(client, LEDGER))
+    queue.drain(app)
+    stored = db.exec(select(LedgerUpload)).one()
+    preview_url = f"/ledger/{stored.token}"
+    fields = _form_fields(client.get(preview_url).get_data(as_text=True))
+    heads = {value: name[5:] for name, value in fields.items() if name.startswith("head-")}
+    fields[f"col-{heads['原因']}"] = ""  # not imported
+    check_job = job_of(client.post(preview_url + "/mapping", data=fields))
+    assert stored.choice.get("columns", {}) == {}  # nothing changes before the job is done
+    queue.drain(app)
+    db.refresh(stored)
+    assert stored.choice["columns"] == {"原因": ""}
+    assert client.get(f"/jobs/{check_job}").headers["Location"] == preview_url
+    page = client.get(preview_url).get_data(as_text=True)
+    assert '<strong id="ledger-new">2</strong>' in page and "确认导入 2 件案件" in page
