@@ -10,9 +10,9 @@ the confirmation starts the import job. A worker in a child process (as `flask -
 worker` beside gunicorn) works the queue (Huey's SQLite storage, shared through a file), while
 this process asks for the case list (/cases/) every 50 ms. Prints the rows per second of the
 preview job, of the import job (from the confirmation to done: target at least 1,667, i.e.
-100,000 rows in a minute) and of the whole (upload to imported), the worker's CPU seconds per job
-(on a loaded machine the wall-clock rate says more about the neighbours), and the case list's median and p99 before and
-during the import. Asserts nothing but that every row was imported.
+100,000 rows in a minute) and of the whole (upload to imported), the worker's CPU seconds per
+job (on a loaded machine the wall-clock rate says more about the neighbours), and the case
+list's median and p99 before and during the import. Asserts nothing but that every row was imported.
 """
 
 import argparse
@@ -43,9 +43,7 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def _app(url: str, queue_file: str):
     from app import create_app
 
-    return create_app(
-        {"SECRET_KEY": "bench", "DATABASE_URL": url, "JOBS_QUEUE_FILE": queue_file}
-    )
+    return create_app({"SECRET_KEY": "bench", "DATABASE_URL": url, "JOBS_QUEUE_FILE": queue_file})
 
 
 def _worker(url: str, queue_file: str, stop, spent) -> None:
@@ -102,8 +100,9 @@ def run(backend: str, rows: int, cases: int) -> None:
             session.commit()
         path = write_csv(
             Path(folder) / "十万件台账.csv",
-            generate_rows(rows, centres, [], seed=100, first_day=date(2010, 1, 4),
-                          last_day=date(2014, 12, 30)),
+            generate_rows(
+                rows, centres, [], seed=100, first_day=date(2010, 1, 4), last_day=date(2014, 12, 30)
+            ),
         )  # fmt: skip  (years the generated cases do not reach)
         queue_file = str(Path(folder) / "queue.sqlite3")
         app = _app(url, queue_file)
