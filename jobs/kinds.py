@@ -151,6 +151,14 @@ def _refused(violation: RuleViolation) -> JobFailure:
     return JobFailure("；".join(message for _, message in violation.problems))
 
 
+def _still_there(writing: Session, upload_id: int) -> LedgerUpload:
+    """The upload again, in the finishing transaction: the user may have discarded it."""
+    upload = writing.get(LedgerUpload, upload_id)
+    if upload is None:
+        raise JobFailure("上传的台账已放弃，未导入任何案件")
+    return upload
+
+
 def preview_ledger(ctx: Context, session: Session) -> Outcome:
     """Check an uploaded ledger as chosen (the upload's own checks, within
     LEDGER_PREVIEW_SECONDS, as in a request) and keep its preview with the choice."""
@@ -166,7 +174,7 @@ def preview_ledger(ctx: Context, session: Session) -> Outcome:
 
     def apply(writing: Session) -> None:
         try:
-            uploads.keep_preview(writing, writing.get(LedgerUpload, upload.id), choice, preview)
+            uploads.keep_preview(writing, _still_there(writing, upload.id), choice, preview)
         except RuleViolation as violation:
             raise _refused(violation) from None
 
@@ -187,7 +195,7 @@ def import_ledger(ctx: Context, session: Session) -> Outcome:
     def apply(writing: Session) -> None:
         try:
             uploads.write_import(
-                writing, writing.get(LedgerUpload, upload.id), writing.get(User, user.id), report
+                writing, _still_there(writing, upload.id), writing.get(User, user.id), report
             )
         except RuleViolation as violation:
             raise _refused(violation) from None

@@ -241,7 +241,7 @@ def mapping(token: str):
     if not form.validate_on_submit():
         abort(400)
     choice = _chosen(upload)
-    if upload.preview and _large(upload.preview["rows"]):
+    if not upload.preview or _large(upload.preview["rows"]):
         return _check_by_job(upload, choice)
     db = get_db()
     seconds = current_app.config["LEDGER_PREVIEW_SECONDS"]
@@ -293,7 +293,9 @@ def confirm(token: str):
     form = LedgerConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    if upload.preview and _large(upload.preview["rows"]):
+    if not upload.preview:  # not checked yet: nothing to confirm
+        return redirect(url_for("ledger.preview", token=token))
+    if _large(upload.preview["rows"]):
         params = {"token": token, "preview_url": url_for("ledger.preview", token=token)}
         result_url = url_for("ledger.imported", token=token)
         return _job("ledger_import", f"导入台账「{upload.filename}」", params, result_url)

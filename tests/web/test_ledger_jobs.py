@@ -211,3 +211,26 @@ def test_a_mapping_correction_of_a_large_upload_is_checked_by_a_job(
     assert client.get(f"/jobs/{check_job}").headers["Location"] == preview_url
     page = client.get(preview_url).get_data(as_text=True)
     assert '<strong id="ledger-new">2</strong>' in page and "确认导入 2 件案件" in page
+
+
+def test_an_upload_discarded_while_its_import_waits_imports_nothing(
+    app, db, client, login_as, large
+):
+    login_as("centre_supervisor", "NH-LS")
+    preview_job = job_of(upload(client, LEDGER))
+    stored = db.exec(select(LedgerUpload)).one()
+    preview_url = f"/ledger/{stored.token}"
+    # Confirming before the check is done confirms nothing: back to the preview, still waiting.
+    early = client.post(preview_url + "/confirm", data={"csrf_token": csrf_from(client, "/jobs/")})
+    assert early.headers["Location"] == preview_url and count(db, Job) == 1
+    queue.drain(app)
+    assert client.get(f"/jobs/{preview_job}").headers["Location"] == preview_url
+    import_job = job_of(confirm(client, preview_url))
+    token = csrf_from(client, preview_url)
+    assert client.post(preview_url + "/discard", data={"csrf_token": token}).status_code == 302
+    queue.drain(app)
+    assert "上传的台账不存在、已导入或已放弃" in client.get(f"/jobs/{import_job}").get_data(
+        as_text=True
+    )
+    assert count(db, Case) == 0 and count(db, LedgerUpload) == 0
+    assert not storage.store.exists(db, storage.ledger_key(stored.token))
