@@ -107,5 +107,8 @@ class Config:
     JOB_DUE_HOUR = int(os.environ.get("JOB_DUE_HOUR", 6))  # local hour of the daily due job
     JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", 120))  # no heartbeat: requeue
     JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 3))
+    # The time a job's effect may take to write (one transaction, no heartbeat meanwhile) before
+    # the reaper takes its worker for dead: a 100,000-row ledger import writes for minutes.
+    JOB_WRITE_SECONDS = int(os.environ.get("JOB_WRITE_SECONDS", 900))
     JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", 7))  # a built file is kept this long
     JOB_PROGRESS_SECONDS = 0.5  # progress (and the heartbeat) written at most this often

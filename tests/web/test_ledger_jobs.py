@@ -10,7 +10,7 @@ from sqlmodel import func, select
 
 from bench.ledger_bench import generate_rows, write_csv, write_xlsx
 from conftest import csrf_from
-from jobs import queue, records
+from jobs import queue, records, runner
 from mediation import storage
 from mediation.ledger import guard, importing, uploads
 from models import AuditEvent, Case, Centre, Job, JobState, LedgerUpload
@@ -234,3 +234,26 @@ def test_an_upload_discarded_while_its_import_waits_imports_nothing(
     )
     assert count(db, Case) == 0 and count(db, LedgerUpload) == 0
     assert not storage.store.exists(db, storage.ledger_key(stored.token))
+
+
+def test_the_reaper_leaves_an_import_writing_its_cases_alone(
+    app, db, client, login_as, large, monkeypatch
+):
+    """The write of a large import sends no heartbeat (on SQLite it holds the write lock): the
+    runner leases JOB_WRITE_SECONDS first, so the reaper does not take its worker for dead and
+    start a second attempt meanwhile."""
+    login_as("centre_supervisor", "NH-LS")
+    job_of(upload(client, LEDGER))
+    queue.drain(app)
+    preview_url = f"/ledger/{db.exec(select(LedgerUpload)).one().token}"
+    import_job = job_of(confirm(client, preview_url))
+    queue.engine(app).huey.flush()
+    writing = records.claim(db, import_job)  # an attempt now writing its effect
+    records.lease(db, import_job, writing, app.config["JOB_WRITE_SECONDS"])
+    monkeypatch.setitem(app.config, "JOB_STALE_SECONDS", 0)
+    with app.app_context():
+        assert runner.reap(lambda _: None).requeued == []
+    monkeypatch.setitem(app.config, "JOB_WRITE_SECONDS", -1)  # its lease has run out
+    records.lease(db, import_job, writing, app.config["JOB_WRITE_SECONDS"])
+    with app.app_context():
+        assert runner.reap(lambda _: None).requeued == [import_job]
