@@ -27,13 +27,13 @@ class TextProgress:
     def __init__(self, stream: TextIO, total: int):
         self.stream, self.total = stream, total
         self.started = time.monotonic()
-        self._drawn = float("-inf")
+        self._drawn, self._shown = float("-inf"), -1
 
     def __call__(self, done: int) -> None:
         now = time.monotonic()
-        if now - self._drawn < REDRAW_SECONDS and done < self.total:
+        if done == self._shown or (now - self._drawn < REDRAW_SECONDS and done < self.total):
             return
-        self._drawn = now
+        self._drawn, self._shown = now, done
         elapsed = now - self.started
         left = round((self.total - done) * elapsed / done) if done and elapsed else None
         self.stream.write("\r" + render_bar(done, self.total, left))

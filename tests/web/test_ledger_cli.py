@@ -45,3 +45,4 @@ def test_the_bar_is_drawn_in_place_on_a_terminal_only():
     drawn = terminal.getvalue()
     assert drawn.startswith("\r[") and "1,000/2,000 行  50%" in drawn
     assert drawn.endswith("\r[" + "#" * progress.WIDTH + "] 2,000/2,000 行 100%\n")
+    assert drawn.count("100%") == 1  # drawn once, not again on closing
