@@ -112,7 +112,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_message_channels(app: Flask) -> None:
-    """The outbox always; Tencent Cloud SMS when MESSAGE_CHANNEL asks for it."""
+    """The outbox always; Tencent Cloud SMS when MESSAGE_CHANNEL asks for it; e-mail when
+    SMTP_HOST is set."""
     import json
 
     from mediation.notices import outbox
@@ -132,9 +133,28 @@ def register_message_channels(app: Flask) -> None:
             protocol=app.config["SMS_PROTOCOL"],
         )
         outbox.register(TencentSmsChannel(settings))
+    if app.config["SMTP_HOST"]:
+        from mediation.notices.mail import SmtpChannel, SmtpSettings
+
+        if not app.config["MAIL_FROM"]:
+            raise RuntimeError("SMTP_HOST is set but MAIL_FROM is not: the sender's address")
+        outbox.register(
+            SmtpChannel(
+                SmtpSettings(
+                    host=app.config["SMTP_HOST"],
+                    port=app.config["SMTP_PORT"],
+                    user=app.config["SMTP_USER"],
+                    password=app.config["SMTP_PASSWORD"],
+                    starttls=app.config["SMTP_STARTTLS"],
+                    sender=app.config["MAIL_FROM"],
+                )
+            )
+        )
+    else:
+        outbox.CHANNELS.pop(outbox.EMAIL_CHANNEL, None)
     # Messages over a real provider go by jobs (retried); the outbox delivers at once.
     queue = None
-    if app.config["MESSAGE_CHANNEL"] != "outbox":
+    if app.config["MESSAGE_CHANNEL"] != "outbox" or app.config["SMTP_HOST"]:
         from jobs.kinds import queue_delivery as queue
     outbox.configure(app.config["MESSAGE_CHANNEL"], app.config["PUBLIC_BASE_URL"], queue)
 

@@ -65,6 +65,15 @@ class Config:
     SMS_REGION = os.environ.get("SMS_REGION", "ap-guangzhou")
     SMS_ENDPOINT = os.environ.get("SMS_ENDPOINT", "")
     SMS_PROTOCOL = os.environ.get("SMS_PROTOCOL", "https")
+    # E-mail over SMTP (notices to staff with an address on their account, e.g. a deadline
+    # approaching): on when SMTP_HOST is set, else such messages stay in the outbox. Port 465
+    # is TLS from the start; otherwise SMTP_STARTTLS upgrades the connection (on by default).
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT") or 587)
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = _flag("SMTP_STARTTLS", default=True)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "")
     # Where the public pages are reached from a phone: links in messages and the centres' QR
     # posters start with it.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
@@ -102,8 +111,13 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     JOBS_QUEUE_FILE = os.environ.get("JOBS_QUEUE_FILE")  # None means instance/jobs-queue.sqlite3
     JOB_EXPORT_ROWS = int(os.environ.get("JOB_EXPORT_ROWS", 20_000))  # larger exports: a job
+    # Ledger uploads with more data rows: preview and import run as jobs.
+    JOB_IMPORT_ROWS = int(os.environ.get("JOB_IMPORT_ROWS", 5_000))
     JOB_DUE_HOUR = int(os.environ.get("JOB_DUE_HOUR", 6))  # local hour of the daily due job
     JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", 120))  # no heartbeat: requeue
     JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", 3))
+    # The time a job's effect may take to write (one transaction, no heartbeat meanwhile) before
+    # the reaper takes its worker for dead: a 100,000-row ledger import writes for minutes.
+    JOB_WRITE_SECONDS = int(os.environ.get("JOB_WRITE_SECONDS", 900))
     JOB_KEEP_DAYS = int(os.environ.get("JOB_KEEP_DAYS", 7))  # a built file is kept this long
     JOB_PROGRESS_SECONDS = 0.5  # progress (and the heartbeat) written at most this often

@@ -2,11 +2,13 @@
 """Load test (issue: prove it holds): gunicorn on loopback, a realistic mix for 60 s with wrk.
 
 Prints requests per second, p50/p99 latency and the error count for the mix (case list, case
-page, statistics API, intake POST), then the case-list page's requests per second as a fraction
-of a bare Flask page rendering a 50-row template, measured in the same run. Targets: zero errors,
-fraction ≥ 0.5. Needs `wrk` (apt-get install wrk). Only 127.0.0.1 is ever contacted.
+page, statistics API, intake POST); with `--nodes 2` (PostgreSQL) the same mix again spread
+evenly over two gunicorn instances on two ports sharing the database, logged in on the first
+only (issue 16: any node serves any request; errors must stay 0). Then the case-list page's
+requests per second as a fraction of a bare Flask page rendering a 50-row template, measured in
+the same run. Targets: zero errors, fraction ≥ 0.5. Needs `wrk` (apt-get install wrk). Only 127.0.0.1 is ever contacted.
 
-    .venv/bin/python bench/load_bench.py [--seconds 60] [--backend sqlite|postgresql]
+    .venv/bin/python bench/load_bench.py [--seconds 60] [--backend sqlite|postgresql] [--nodes 2]
 """
 
 import argparse
@@ -81,15 +83,21 @@ end
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """Distinct free ports (held open together, so the kernel cannot hand one out twice)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def serve(app_spec: str, port: int, env: dict) -> subprocess.Popen:
     command = [
-        str(ROOT / ".venv/bin/gunicorn"),
+        str(Path(sys.executable).parent / "gunicorn"),  # the venv running this bench
         "--workers",
         str(WORKERS),
         "--bind",
@@ -124,31 +132,71 @@ def log_in(base: str) -> tuple[str, str]:
     return cookie, token
 
 
+def shares(total: int, parts: int) -> list[int]:
+    """`total` connections dealt out over `parts` nodes as evenly as they go."""
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
 def wrk(url: str, script: Path, seconds: int, connections: int = 16) -> dict[str, float]:
-    result = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "--timeout",
-            "10s",
-            "-s",
-            str(script),
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    for line in result.stdout.splitlines():
+    return wrk_spread([url], script, seconds, connections)
+
+
+def wrk_spread(
+    urls: list[str], script: Path, seconds: int, connections: int = 16
+) -> dict[str, float]:
+    """The same load spread over the nodes: one wrk per node started together, the connections
+    and wrk's two threads shared out; requests per second and errors summed, latency the worst
+    node's."""
+    threads = shares(2, len(urls)) if len(urls) <= 2 else [1] * len(urls)
+    processes = [
+        subprocess.Popen(
+            [
+                "wrk",
+                f"-t{max(1, thread_count)}",
+                f"-c{count}",
+                f"-d{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(script),
+                url,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for url, count, thread_count in zip(
+            urls, shares(connections, len(urls)), threads, strict=True
+        )
+    ]
+    results = [_summary(*process.communicate(), process.returncode) for process in processes]
+    return {
+        "rps": sum(r["rps"] for r in results),
+        "p50_ms": max(r["p50_ms"] for r in results),
+        "p99_ms": max(r["p99_ms"] for r in results),
+        "non2xx3xx": sum(r["non2xx3xx"] for r in results),
+        "socket_errors": sum(r["socket_errors"] for r in results),
+    }
+
+
+def _summary(stdout: str, stderr: str, returncode: int) -> dict[str, float]:
+    if returncode != 0:
+        raise RuntimeError(f"wrk failed ({returncode}):\n{stdout}\n{stderr}")
+    for line in stdout.splitlines():
         if line.startswith("ERR "):
             print(line)
-    lines = [line for line in result.stdout.splitlines() if line.startswith("WRK ")]
+    lines = [line for line in stdout.splitlines() if line.startswith("WRK ")]
     if not lines:
-        raise RuntimeError(f"wrk printed no summary:\n{result.stdout}\n{result.stderr}")
-    line = lines[0]
-    return {key: float(value) for key, value in (part.split("=") for part in line[4:].split())}
+        raise RuntimeError(f"wrk printed no summary:\n{stdout}\n{stderr}")
+    return {key: float(value) for key, value in (part.split("=") for part in lines[0][4:].split())}
+
+
+def print_mix(label: str, figures: dict[str, float], seconds: int) -> None:
+    print(
+        f"mix on {label} for {seconds} s: {figures['rps']:.1f} req/s, p50 "
+        f"{figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, errors "
+        f"{int(figures['non2xx3xx'] + figures['socket_errors'])} (target 0)"
+    )
 
 
 def main() -> None:
@@ -156,9 +204,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--cases", type=int, default=5000)
+    parser.add_argument(
+        "--nodes",
+        type=int,
+        choices=[1, 2],
+        default=1,
+        help="2: also run the mix spread over two gunicorn nodes sharing one PostgreSQL",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk")
+    if args.nodes > 1 and args.backend != "postgresql":
+        sys.exit("two nodes share one PostgreSQL database: add --backend postgresql")
     with fresh_database(args.backend) as url:
         generate_cases(url, args.cases)
         engine = make_engine(url)
@@ -169,11 +226,14 @@ def main() -> None:
             ids = session.exec(select(Case.id).where(Case.centre_id == lishui)).all()
         engine.dispose()
         env = {"DATABASE_URL": url, "SECRET_KEY": "load-test"}
-        app_port, bare_port = free_port(), free_port()
-        app = serve("app:create_app()", app_port, env)
+        *ports, bare_port = free_ports(args.nodes + 1)
+        nodes = [serve("app:create_app()", port, env) for port in ports]
         bare = serve("bench.bare_app:create_app()", bare_port, {})
         try:
-            base = f"http://127.0.0.1:{app_port}"
+            bases = [f"http://127.0.0.1:{port}" for port in ports]
+            base = bases[0]
+            # Logged in on the first node only: the signed session cookie and its CSRF token
+            # serve on every node that shares SECRET_KEY.
             cookie, token = log_in(base)
             os.makedirs(OUT, exist_ok=True)
             mix = Path(OUT) / "mix.lua"
@@ -182,15 +242,20 @@ def main() -> None:
             plain = Path(OUT) / "plain.lua"
             plain.write_text(LUA_PLAIN % {"cookie": cookie})
             print(
-                f"{args.backend}: {args.cases:,} cases, gunicorn with {WORKERS} workers, "
-                f"wrk 2 threads x 16 connections, loopback only"
+                f"{args.backend}: {args.cases:,} cases, gunicorn with {WORKERS} workers a node, "
+                f"wrk 2 threads x 16 connections in all, loopback only"
             )
-            figures = wrk(base + "/", mix, args.seconds)
-            print(
-                f"mix for {args.seconds} s: {figures['rps']:.1f} req/s, p50 "
-                f"{figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, errors "
-                f"{int(figures['non2xx3xx'] + figures['socket_errors'])} (target 0)"
-            )
+            # Every worker of every node imports and connects before anything is timed.
+            wrk_spread([b + "/" for b in bases], mix, 5)
+            print_mix("1 node", wrk(base + "/", mix, args.seconds), args.seconds)
+            if args.nodes > 1:
+                spread = wrk_spread([b + "/" for b in bases], mix, args.seconds)
+                print_mix(
+                    f"{args.nodes} nodes (requests spread evenly, one database; "
+                    f"{os.cpu_count()} cores: no speed-up expected)",
+                    spread,
+                    args.seconds,
+                )
             short = max(5, args.seconds // 4)
             listing = wrk(base + "/cases/", plain, short)
             yardstick = wrk(f"http://127.0.0.1:{bare_port}/", plain, short)
@@ -206,7 +271,7 @@ def main() -> None:
                 f" (what login, database, layout and filter form cost)"
             )
         finally:
-            for process in (app, bare):
+            for process in (*nodes, bare):
                 process.terminate()
                 process.wait(timeout=10)
 

@@ -12,19 +12,26 @@ sheets (调解案件 and 法律服务案件); a .csv holds the mediation cases, 
 legal-service cases.
 
 A file imported before (the same bytes, on the web or here) is refused: 「该文件已于…导入」.
+On a terminal the import draws a progress bar of the rows read (cli.progress); piped or
+redirected, it prints only its summary. It always runs here, in this process, whatever its size.
 """
 
+import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 from sqlmodel import select
 
+from cli import progress
 from mediation.cases.listing import CaseFilter, filter_conditions
 from mediation.dates import InvalidDate, parse_date_text, today
 from mediation.errors import RuleViolation
+from mediation.ledger import guard
 from mediation.ledger.columns import LEGAL_COLUMNS, LedgerReport
 from mediation.ledger.exporting import csv_chunks, ledger_rows, legal_ledger_rows, write_xlsx
+from mediation.ledger.guard import data_rows
 from mediation.ledger.importing import CLI_ACTOR, import_ledger
 from mediation.ledger.mapping import MappingChoice, describe, parse_overrides
 from mediation.ledger.stored import legal_export_conditions
@@ -107,16 +114,20 @@ def import_ledger_command(
             if centre is None:
                 raise click.ClickException(f"未知调解中心代码「{centre_code}」")
             choice.centre_id = centre.id
-        report = import_ledger(
-            session,
-            file,
-            file.name,
-            actor=actor,
-            scope=scope,
-            actor_name=None if actor else CLI_ACTOR,
-            dry_run=dry_run,
-            choice=choice,
-        )
+        bar = progress.for_terminal(sys.stdout, lambda: data_rows(file, file.suffix))
+        with guard.counting_rows(bar) if bar else nullcontext():
+            report = import_ledger(
+                session,
+                file,
+                file.name,
+                actor=actor,
+                scope=scope,
+                actor_name=None if actor else CLI_ACTOR,
+                dry_run=dry_run,
+                choice=choice,
+            )
+        if bar:
+            bar.close()
         if report.mapping is not None:
             click.echo("\n".join(describe(report.mapping)))
             unknown = set(columns) - {c.header for c in report.mapping.columns}

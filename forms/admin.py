@@ -18,6 +18,12 @@ class UserForm(FlaskForm):
         ],
     )
     display_name = StringField("姓名", validators=[Length(max=64, message="姓名不超过64个字符")])
+    email = StringField(
+        "电子邮箱",
+        validators=[Length(max=254, message="电子邮箱不超过254个字符")],
+        description="调解期限将至等提醒发往此邮箱；不填则只记入发件箱",
+        render_kw={"type": "email", "autocomplete": "off"},
+    )
     role = SelectField("角色", choices=ROLE_CHOICES, validators=[DataRequired("请选择角色")])
     centre = SelectField(
         "所属调解中心",

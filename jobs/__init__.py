@@ -12,11 +12,20 @@ from sqlmodel import Session
 from models import Job, User
 
 
-def start(session: Session, kind: str, title: str, owner: User, params: dict[str, Any]) -> Job:
-    """Record a job for `owner`, commit, and queue it."""
+def start(
+    session: Session,
+    kind: str,
+    title: str,
+    owner: User,
+    params: dict[str, Any],
+    result_url: str | None = None,
+) -> Job:
+    """Record a job for `owner`, commit, and queue it. `result_url`: where its page sends the
+    user once it is done (a path of this app)."""
     from jobs import queue, records
 
     job = records.new_job(session, kind, title, owner, params)
+    job.result_url = result_url
     session.commit()
     queue.send(job.id)
     return job

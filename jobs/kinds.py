@@ -25,6 +25,8 @@ from mediation.cases.intake import get_case
 from mediation.cases.listing import filter_conditions
 from mediation.dates import today
 from mediation.documents import case_documents as documents
+from mediation.errors import RuleViolation
+from mediation.ledger import uploads
 from mediation.ledger.exporting import (
     csv_chunks,
     ledger_count,
@@ -33,11 +35,23 @@ from mediation.ledger.exporting import (
     legal_ledger_rows,
     write_xlsx,
 )
+from mediation.ledger.mapping import MappingChoice
 from mediation.notices import outbox
+from mediation.notices.catalogue import notify_deadlines_near
 from mediation.notices.daily import send_due_notices
+from mediation.permissions import Permission, can
 from mediation.privacy import personal_data_access
 from mediation.scope import scope_of
-from models import Agreement, Case, Centre, Message, MessageStatus, User
+from models import (
+    Agreement,
+    Case,
+    Centre,
+    LedgerUpload,
+    LedgerUploadStatus,
+    Message,
+    MessageStatus,
+    User,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ZIP = "application/zip"
@@ -113,6 +127,82 @@ def export_ledger(ctx: Context, session: Session) -> Outcome:
     ctx.progress(total)
     media_type = "text/csv; charset=utf-8" if kind == "csv" else XLSX
     return _stored(ctx, data, media_type, ledger_filename(kind, today()))
+
+
+# --- Large ledger imports: the preview, then the import ------------------------------------
+
+
+def _ledger_upload(session: Session, ctx: Context) -> tuple[User, LedgerUpload]:
+    """The job owner's upload awaiting confirmation, the owner still allowed to import."""
+    user = _owner(session, ctx)
+    upload = session.exec(
+        select(LedgerUpload).where(LedgerUpload.token == ctx.params["token"])
+    ).first()
+    if (
+        upload is None
+        or upload.user_id != user.id
+        or upload.status != LedgerUploadStatus.PREVIEWED
+        or not can(user, Permission.LEDGER_IMPORT)
+    ):
+        raise JobFailure("上传的台账不存在、已导入或已放弃")
+    return user, upload
+
+
+def _refused(violation: RuleViolation) -> JobFailure:
+    return JobFailure("；".join(message for _, message in violation.problems))
+
+
+def _still_there(writing: Session, upload_id: int) -> LedgerUpload:
+    """The upload again, in the finishing transaction: the user may have discarded it."""
+    upload = writing.get(LedgerUpload, upload_id)
+    if upload is None:
+        raise JobFailure("上传的台账已放弃，未导入任何案件")
+    return upload
+
+
+def preview_ledger(ctx: Context, session: Session) -> Outcome:
+    """Check an uploaded ledger as chosen (the upload's own checks, within
+    LEDGER_PREVIEW_SECONDS, as in a request) and keep its preview with the choice."""
+    user, upload = _ledger_upload(session, ctx)
+    choice = MappingChoice.loaded(ctx.params["choice"])
+    seconds = current_app.config["LEDGER_PREVIEW_SECONDS"]
+    try:
+        preview = uploads.check_upload(
+            session, upload, choice, scope_of(session, user), seconds=seconds, progress=ctx.progress
+        )
+    except RuleViolation as violation:
+        raise _refused(violation) from None
+
+    def apply(writing: Session) -> None:
+        try:
+            uploads.keep_preview(writing, _still_there(writing, upload.id), choice, preview)
+        except RuleViolation as violation:
+            raise _refused(violation) from None
+
+    return Outcome(apply)
+
+
+def import_ledger(ctx: Context, session: Session) -> Outcome:
+    """Import a previewed upload: checked again while reading (the progress bar follows the
+    rows), written all or nothing in the job's finishing transaction. When the check finds
+    problems (the cases changed since the preview) nothing is imported, the upload's preview
+    shows the new report and the job sends the user back to it."""
+    user, upload = _ledger_upload(session, ctx)
+    try:
+        report = uploads.check_import(session, upload, scope_of(session, user), ctx.progress)
+    except RuleViolation as violation:
+        raise _refused(violation) from None
+
+    def apply(writing: Session) -> None:
+        try:
+            uploads.write_import(
+                writing, _still_there(writing, upload.id), writing.get(User, user.id), report
+            )
+        except RuleViolation as violation:
+            raise _refused(violation) from None
+
+    values = {} if report.ok else {"result_url": ctx.params["preview_url"]}
+    return Outcome(apply, values)
 
 
 # --- Batch printing -------------------------------------------------------------------------
@@ -210,8 +300,9 @@ def print_agreements(ctx: Context, session: Session) -> Outcome:
 
 
 def compute_due(ctx: Context, session: Session) -> Outcome:
-    """What is due as seen on the job's day, stored (one set per day), and the day's reminders
-    to the workers, sent once each (mediation.notices.daily), in the same transaction."""
+    """What is due as seen on the job's day, stored (one set per day), the day's reminders to
+    the workers (mediation.notices.daily) and the deadlines approaching to the mediators, each
+    sent once, in the same transaction."""
     day = date.fromisoformat(ctx.params["day"])
     items = due_items(session, day)
     ctx.progress(len(items), len(items))
@@ -219,6 +310,7 @@ def compute_due(ctx: Context, session: Session) -> Outcome:
     def apply(writing: Session) -> None:
         replace_due_items(writing, day, items, ctx.job_id)
         send_due_notices(writing, day)
+        notify_deadlines_near(writing, day)
 
     return Outcome(apply)
 
@@ -245,11 +337,11 @@ def deliver_message(ctx: Context, session: Session) -> Outcome:
     message = session.get(Message, ctx.params["message_id"])
     if message is None or message.status in (MessageStatus.SENT, MessageStatus.DELIVERED):
         return Outcome(lambda writing: None)
-    error = outbox.try_delivery(message)
+    attempt = outbox.try_delivery(message)
 
     def apply(writing: Session) -> None:
         stored = writing.get(Message, message.id)
-        outbox.record_attempt(writing, stored, error)
+        outbox.record_attempt(writing, stored, attempt)
         if stored.status == MessageStatus.RETRIED:
             queue_delivery(writing, stored, stored.attempts + 1)
 
@@ -263,4 +355,6 @@ KINDS: dict[str, Callable[[Context, Session], Outcome]] = {
     "print_case": print_case,
     "print_agreements": print_agreements,
     "due": compute_due,
+    "ledger_preview": preview_ledger,
+    "ledger_import": import_ledger,
 }

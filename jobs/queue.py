@@ -9,6 +9,8 @@ and memory under tests. Tasks:
   whose worker is killed; the job table and this reaper make it at-least-once).
 - schedule_due, every ten minutes: from JOB_DUE_HOUR (local time) on, the day's due job is
   created once (its id is the day's, so many nodes' schedulers make one) and sent.
+- pull_receipts, every five minutes: the providers' delivery reports (mediation.notices.
+  receipts) mark the messages they name delivered or failed.
 """
 
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from jobs import records, runner
 from mediation.dates import TZ
+from mediation.notices import outbox, receipts
 from views.db import database
 
 QUEUE_NAME = "mediation-jobs"
@@ -63,6 +66,11 @@ def init_app(app: Flask) -> None:
             if job_id:
                 run_job(job_id)
 
+    @huey.periodic_task(crontab(minute="*/5"), name="pull_receipts")
+    def pull_receipts() -> None:
+        with app.app_context():
+            collect_receipts()
+
     app.extensions["jobs"] = Engine(huey, run_job)
 
 
@@ -94,6 +102,14 @@ def due_job(now: datetime) -> str | None:
             session.rollback()
             return None
     return job_id
+
+
+def collect_receipts() -> receipts.Receipts:
+    """Apply the delivery reports of every channel that has them, in one transaction."""
+    with database().session_factory() as session:
+        counts = receipts.collect(session, outbox.CHANNELS.values())
+        session.commit()
+    return counts
 
 
 def drain(app: Flask) -> int:

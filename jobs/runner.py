@@ -80,6 +80,8 @@ def run(job_id: str) -> None:
         with _reading() as reading:
             outcome = KINDS[kind](context, reading)
             beat(beat.total if beat.total is not None else beat.done)  # a last check of cancel
+        with _session(write=True) as session:
+            records.lease(session, job_id, token, config["JOB_WRITE_SECONDS"])
         with _session(write=True) as writing:
             outcome.apply(writing)
             rows = beat.total if beat.total is not None else beat.done

@@ -354,6 +354,7 @@ def _anonymise_online(session: Session, case: Case) -> None:
     the application, the employer's answer, electronic services and rating comments."""
     for message in session.exec(select(Message).where(Message.case_id == case.id)):
         message.recipient, message.recipient_key = "", None
+        message.provider_ref = None  # the provider's records of it name the phone
         message.text, message.params = ANONYMISED, {}
         session.add(message)
     for model in (OnlineApplication, EmployerReply, DocumentService):

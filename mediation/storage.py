@@ -1,4 +1,4 @@
-"""Where files live: scans attached to cases and the files jobs build.
+"""Where files live: scans attached to cases, uploaded ledger files and the files jobs build.
 
 One small interface (put, get, delete, exists) so that an S3-compatible store can take the
 bytes later without touching its callers. Today's store is the database (`stored_file`): a file
@@ -55,6 +55,11 @@ store: FileStore = DatabaseStore()
 def scan_key(stored_name: str) -> str:
     """The key of a case's scan, from the random name its attachment row keeps."""
     return f"scan/{stored_name}"
+
+
+def ledger_key(token: str) -> str:
+    """The key of an uploaded ledger file awaiting confirmation, from its upload's token."""
+    return f"ledger/{token}"
 
 
 def job_key(job_id: str) -> str:

@@ -53,6 +53,8 @@ class Job(SQLModel, table=True):
     error: str = Field(default="", sa_type=Text)
     result_key: str | None = Field(default=None, max_length=200)  # in mediation.storage
     result_name: str = Field(default="", max_length=200)
+    # Where the job page sends the user once the job is done (a path of this app), if anywhere.
+    result_url: str | None = Field(default=None, max_length=300)
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
     heartbeat_at: datetime | None = None

@@ -1,13 +1,14 @@
-"""Ledger files uploaded for import: the bytes, the user's mapping choices and the checked
-preview, kept in the database until imported or discarded; the content hash of every imported
-file, kept for good so that the same file is never imported twice; and a centre's remembered
-column mapping: the columns of its own spreadsheet, as the centre last confirmed them, applied to
-its next file with the same header."""
+"""Ledger files uploaded for import: the user's mapping choices and the checked preview, kept in
+the database until imported or discarded (the file's bytes live in mediation.storage under
+storage.ledger_key(token)); the content hash of every imported file, kept for good so that the
+same file is never imported twice; and a centre's remembered column mapping: the columns of its
+own spreadsheet, as the centre last confirmed them, applied to its next file with the same
+header."""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, LargeBinary, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.base import LabelledEnum, utcnow
@@ -40,11 +41,11 @@ class LedgerUpload(SQLModel, table=True):
     filename: str = Field(max_length=200)
     size_bytes: int
     sha256: str = Field(max_length=64)
-    content: bytes = Field(default=b"", sa_type=LargeBinary)  # emptied once imported
     # The mapping the user chose in the preview (sheet, column corrections, centre, channel):
     # the preview is computed again from the bytes with it when it changes.
     choice: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # ImportChoice
-    preview: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)  # StoredPreview
+    # StoredPreview; {} while a job checks a large file (mediation.ledger.uploads).
+    preview: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     status: str = Field(default=LedgerUploadStatus.PREVIEWED, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     imported_at: datetime | None = None

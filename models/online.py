@@ -68,6 +68,10 @@ class MessageStatus(LabelledEnum):
     RETRIED = ("retried", "已重试")
 
 
+# Message kinds addressed to the centre's staff rather than to the parties.
+STAFF_KINDS = frozenset({"deadline_near"})
+
+
 class Message(SQLModel, table=True):
     """One message to one recipient over one channel, with where it stands. In the embedded
     default the channel is the outbox: the message is kept here and nothing leaves."""
@@ -90,10 +94,20 @@ class Message(SQLModel, table=True):
     sent_at: datetime | None = None
     # Set on notices a scheduled run sends, so that running it twice sends once.
     dedupe_key: str | None = Field(default=None, max_length=80, unique=True)
+    # What the provider called it when it took it (an SMS's SerialNo, an e-mail's Message-ID):
+    # its delivery reports name the message by it.
+    provider_ref: str | None = Field(default=None, max_length=200, index=True)
+    delivered_at: datetime | None = None  # received, by the provider's report
 
     @property
     def status_label(self) -> str:
         return MessageStatus(self.status).label
+
+    @property
+    def to_staff(self) -> bool:
+        """A notice to a staff member (at an e-mail address or their username), shown in full;
+        the parties' phones are masked."""
+        return self.kind in STAFF_KINDS
 
 
 class EmployerReply(SQLModel, table=True):

@@ -40,6 +40,8 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=64, unique=True)
     display_name: str = Field(default="", max_length=64)
+    # Where notices to this user go by e-mail (the deadline approaching); none: the outbox.
+    email: str | None = Field(default=None, max_length=254)
     password_hash: str = Field(max_length=255)
     role: str = Field(max_length=32)
     centre_id: int | None = Field(default=None, foreign_key="centre.id", index=True)

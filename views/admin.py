@@ -61,6 +61,7 @@ def edit_user(user_id: int | None = None):
     if user and request.method == "GET":
         form.username.data = user.username
         form.display_name.data = user.display_name
+        form.email.data = user.email or ""
         form.role.data = user.role
         form.active.data = user.active
         form.centre.data = db.get(Centre, user.centre_id).code if user.centre_id else ""
@@ -77,6 +78,7 @@ def edit_user(user_id: int | None = None):
                 form.display_name.data or "",
                 form.active.data,
                 actor=current_user,
+                email=form.email.data,
             )
             return user
         return accounts.create_user(
@@ -89,6 +91,7 @@ def edit_user(user_id: int | None = None):
             display_name=form.display_name.data or "",
             actor=current_user,
             active=form.active.data,
+            email=form.email.data,
         )
 
     if saved := submit(form, save):

@@ -3,7 +3,7 @@ download; and the requests that start jobs (batch printing; the ledger export ab
 JOB_EXPORT_ROWS starts from views.ledger).
 
 GET  /jobs/                      the user's jobs (an admin: everyone's)
-GET  /jobs/<id>                  the progress bar, polling …
+GET  /jobs/<id>                  the progress bar, polling … (once done, its result_url if any)
 GET  /jobs/<id>/progress         … this JSON: state, rows done of total, seconds left
 POST /jobs/<id>/cancel           stop it (a queued job at once, a running one at its next step)
 GET  /jobs/<id>/download         the file it built, once done
@@ -64,6 +64,7 @@ def progress_of(job) -> dict:
         "cancel_requested": job.cancel_requested,
         "error": job.error if job.state == JobState.FAILED.value else "",
         "download_url": url_for("jobs.download", job_id=job.id) if ready else None,
+        "result_url": job.result_url if job.state == JobState.DONE.value else None,
     }
 
 
@@ -77,6 +78,8 @@ def index():
 @login_required
 def detail(job_id: str):
     job = _job(job_id)
+    if job.state == JobState.DONE.value and job.result_url:  # done: where it leads
+        return redirect(job.result_url)
     return render_template("jobs/detail.html", job=job, progress=progress_of(job), form=EmptyForm())
 
 

@@ -14,6 +14,11 @@ and the centre and channel of a file without them. These choices are kept with t
 sending them checks the file again (ledger.mapping): a plain reload shows the stored preview. The
 import remembers the centre's mapping for its next file. The template workbook is downloaded
 from the ledger page.
+
+A file with more data rows than JOB_IMPORT_ROWS is checked by a job (jobs.kinds.preview_ledger),
+and so is a change of its mapping; its import is a job too (jobs.kinds.import_ledger). The job's
+page shows the progress and, once done, sends the user on: to the preview, or to `imported`,
+which shows the same summary on the case list as the import in the request.
 """
 
 import io
@@ -37,9 +42,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.orm import defer
 from sqlmodel import select
 
+import jobs
 from forms.admin import EmptyForm
 from forms.ledger import LedgerConfirmForm, LedgerUploadForm
 from mediation.cases.attachments import format_size
@@ -68,7 +73,13 @@ from mediation.ledger.exporting import (
 from mediation.ledger.mapping import MappingChoice
 from mediation.ledger.stored import legal_export_conditions
 from mediation.ledger.template import write_template
-from mediation.ledger.uploads import StoredPreview, change_choice, import_upload, upload_ledger
+from mediation.ledger.uploads import (
+    StoredPreview,
+    change_choice,
+    import_upload,
+    upload_ledger,
+)
+from mediation.ledger.uploads import discard as discard_upload
 from mediation.logs import access
 from mediation.permissions import Permission
 from mediation.privacy import personal_data_access
@@ -107,19 +118,31 @@ def too_large() -> str:
     return f"上传的文件过大：台账文件不超过 {limit}，请分成几个文件导入。"
 
 
-def _load(token: str) -> LedgerUpload:
-    """The upload awaiting confirmation with this token, if the current user made it (404
-    otherwise)."""
+def _load(token: str, status: LedgerUploadStatus = LedgerUploadStatus.PREVIEWED) -> LedgerUpload:
+    """The upload in this status (awaiting confirmation) with this token, if the current user
+    made it (404 otherwise). Its bytes are read only when checked or imported."""
     query = select(LedgerUpload).where(LedgerUpload.token == token)
-    # The bytes (up to LEDGER_MAX_BYTES) are read only when confirmed, not for each preview.
-    upload = get_db().exec(query.options(defer(LedgerUpload.content))).first()
-    if (
-        upload is None
-        or upload.user_id != current_user.id
-        or upload.status != LedgerUploadStatus.PREVIEWED
-    ):
+    upload = get_db().exec(query).first()
+    if upload is None or upload.user_id != current_user.id or upload.status != status:
         abort(404)
     return upload
+
+
+def _large(rows: int) -> bool:
+    """Whether a file of this many data rows is checked and imported by a job."""
+    return rows > current_app.config["JOB_IMPORT_ROWS"]
+
+
+def _job(kind: str, title: str, params: dict, result_url: str):
+    """Start a ledger job for the current user; the redirect to its progress page."""
+    job = jobs.start(get_db(), kind, title, current_user, params, result_url=result_url)
+    return redirect(url_for("jobs.detail", job_id=job.id))
+
+
+def _check_by_job(upload: LedgerUpload, choice: MappingChoice):
+    preview_url = url_for("ledger.preview", token=upload.token)
+    params = {"token": upload.token, "choice": choice.stored()}
+    return _job("ledger_preview", f"检查台账「{upload.filename}」", params, preview_url)
 
 
 def _render_preview(upload: LedgerUpload, status: int = 200, form=None):
@@ -162,19 +185,26 @@ def index():
         storage = form.file.data
         limit = current_app.config["LEDGER_MAX_BYTES"]
         chosen = form.centre.data if form.centre.data in ids else current_user.centre_id
+        filename = clean_filename(storage.filename or "台账")
+        content = storage.read(limit + 1)
+        at_most = current_app.config["JOB_IMPORT_ROWS"]
         return upload_ledger(
             get_db(),
             current_user,
-            clean_filename(storage.filename or "台账"),
-            storage.read(limit + 1),
+            filename,
+            content,
             current_scope(),
             max_bytes=limit,
             seconds=current_app.config["LEDGER_PREVIEW_SECONDS"],
             choice=MappingChoice(centre_id=chosen if chosen in ids else None),
+            checked=not _large(guard.data_rows(content, Path(filename).suffix, at_most)),
         )
 
     if done := submit(form, operation):
-        return redirect(url_for("ledger.preview", token=done.value.token))
+        upload = done.value
+        if not upload.preview:  # a large file: a job checks it
+            return _check_by_job(upload, MappingChoice.loaded(upload.choice))
+        return redirect(url_for("ledger.preview", token=upload.token))
     return (
         render_template(
             "ledger/index.html",
@@ -194,7 +224,11 @@ def index():
 @bp.route("/<token>")
 @require(Permission.LEDGER_IMPORT)
 def preview(token: str):
-    return _render_preview(_load(token))
+    upload = _load(token)
+    if not upload.preview:  # its job has not checked it (yet): the jobs list shows where it is
+        flash(f"「{upload.filename}」正在检查，完成后即可预览。", "info")
+        return redirect(url_for("jobs.index"))
+    return _render_preview(upload)
 
 
 @bp.route("/<token>/mapping", methods=["POST"])
@@ -207,6 +241,8 @@ def mapping(token: str):
     if not form.validate_on_submit():
         abort(400)
     choice = _chosen(upload)
+    if not upload.preview or _large(upload.preview["rows"]):
+        return _check_by_job(upload, choice)
     db = get_db()
     seconds = current_app.config["LEDGER_PREVIEW_SECONDS"]
     if submit(form, lambda: change_choice(db, upload, choice, current_scope(), seconds=seconds)):
@@ -257,6 +293,12 @@ def confirm(token: str):
     form = LedgerConfirmForm()
     if not form.validate_on_submit():
         abort(400)
+    if not upload.preview:  # not checked yet: nothing to confirm
+        return redirect(url_for("ledger.preview", token=token))
+    if _large(upload.preview["rows"]):
+        params = {"token": token, "preview_url": url_for("ledger.preview", token=token)}
+        result_url = url_for("ledger.imported", token=token)
+        return _job("ledger_import", f"导入台账「{upload.filename}」", params, result_url)
     db = get_db()
     done = submit(form, lambda: import_upload(db, upload, current_user, current_scope()))
     if done is None:  # imported meanwhile (another tab): say when
@@ -269,6 +311,16 @@ def confirm(token: str):
     return redirect(url_for("cases.index"))
 
 
+@bp.route("/<token>/imported")
+@require(Permission.LEDGER_IMPORT)
+def imported(token: str):
+    """Where an import job sends its user once done: the import's summary on the case list,
+    as after an import in the request."""
+    upload = _load(token, LedgerUploadStatus.IMPORTED)
+    flash(import_summary(StoredPreview.loaded(upload.preview)), "success")
+    return redirect(url_for("cases.index"))
+
+
 @bp.route("/<token>/discard", methods=["POST"])
 @require(Permission.LEDGER_IMPORT)
 def discard(token: str):
@@ -276,13 +328,13 @@ def discard(token: str):
     if not LedgerConfirmForm().validate_on_submit():
         abort(400)
     db = get_db()
-    db.delete(upload)
+    discard_upload(db, upload)
     db.commit()
     flash("已放弃导入，上传的文件已删除。", "info")
     return redirect(url_for("ledger.index"))
 
 
-def import_summary(report: LedgerReport) -> str:
+def import_summary(report: LedgerReport | StoredPreview) -> str:
     """The message after an import, with the legal-service cases when the file had any."""
     text = (
         f"已从「{report.filename}」导入 {report.imported} 件案件；"

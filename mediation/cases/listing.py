@@ -174,9 +174,14 @@ def list_cases(
     """Newest first (by id); `cursor` is the id of the last row of the previous page.
 
     A search's first page counts its matches in the same query (a window count over the rows
-    before LIMIT), so that the index lookups of the search run once, not once more to count."""
+    before LIMIT), so that the index lookups of the search run once, not once more to count.
+    A city-wide search with no other filter needs no case row to count or to page: both come
+    from the matched ids alone (`_search_page`)."""
+    query = search.parse_query(f.text)
+    if query is not None and scope.is_city and _only_text(f):
+        return _search_page(session, query, today, cursor, limit)
     conditions = _conditions(f, scope, today)
-    counted_here = search.parse_query(f.text) is not None and cursor is None
+    counted_here = query is not None and cursor is None
     statement = (
         select(
             *LISTED_COLUMNS,
@@ -192,6 +197,14 @@ def list_cases(
     if cursor is not None:
         statement = statement.where(Case.id < cursor)
     found = session.exec(statement.order_by(Case.id.desc()).limit(limit + 1)).all()
+    if counted_here:
+        total = found[0].total if found else 0
+    else:
+        total = count_cases(session, scope, f, today)
+    return _page(found, total, today, limit)
+
+
+def _page(found: list, total: int, today: date, limit: int) -> Page:
     rows = [
         CaseRow(
             **{k: v for k, v in line._mapping.items() if k != "total"},
@@ -199,15 +212,47 @@ def list_cases(
         )
         for line in found[:limit]
     ]
-    if counted_here:
+    return Page(rows=rows, total=total, next_cursor=rows[-1].id if len(found) > limit else None)
+
+
+def _only_text(f: CaseFilter) -> bool:
+    defaults = CaseFilter()
+    return all(getattr(f, name) == getattr(defaults, name) for name in vars(f) if name != "text")
+
+
+def _search_page(
+    session: Session, query: search.Query, today: date, cursor: int | None, limit: int
+) -> Page:
+    """A city-wide search's page. Its total grows with the matches (a common two-character name
+    finds thousands of cases among millions): counted from the matched ids, and the page's ids
+    picked from them, only the page's cases are read, never every match's row."""
+    matched = search.matching_case_ids(query).cte("matched")
+    case_id = next(iter(matched.c))
+    page_ids = select(case_id)
+    if cursor is not None:
+        page_ids = page_ids.where(case_id < cursor)
+    page_ids = page_ids.order_by(case_id.desc()).limit(limit + 1)
+    columns = [
+        *LISTED_COLUMNS,
+        Centre.code.label("centre_code"),
+        Centre.short_name.label("centre_short"),
+        Employer.name.label("employer_name"),
+    ]
+    if cursor is None:
+        columns.append(select(func.count()).select_from(matched).scalar_subquery().label("total"))
+    statement = (
+        select(*columns)
+        .join(Centre, Centre.id == Case.centre_id)
+        .join(Employer, Employer.id == Case.employer_id)
+        .where(Case.id.in_(page_ids))
+        .order_by(Case.id.desc())
+    )
+    found = session.exec(statement).all()
+    if cursor is None:
         total = found[0].total if found else 0
     else:
-        total = count_cases(session, scope, f, today)
-    return Page(
-        rows=rows,
-        total=total,
-        next_cursor=rows[-1].id if len(found) > limit else None,
-    )
+        total = session.exec(select(func.count()).select_from(matched)).one()
+    return _page(found, total, today, limit)
 
 
 def status_counts(session: Session, scope: Scope) -> dict[CaseStatus, int]:

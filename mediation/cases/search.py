@@ -221,7 +221,8 @@ def matching_case_ids(query: Query):
 
 
 def _union(parts: list):
-    return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+    """The parts' ids, each once (a case is counted once however many of its workers match)."""
+    return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0].distinct()
 
 
 def case_condition(raw: str) -> ColumnElement[bool] | None:

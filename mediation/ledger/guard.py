@@ -12,13 +12,17 @@ rows are counted as they are read: a sheet beyond MAX_ROWS rows or MAX_COLUMNS c
 LedgerRefused, and the whole file is refused, never a part of it.
 
 A preview runs under time_limit(seconds): reading checks the deadline as it goes and raises
-PreviewTimeout past it. The limits live here (not in config) so that the domain reads them
-without Flask; the app sets LEDGER_PREVIEW_SECONDS through time_limit.
+PreviewTimeout past it. Under counting_rows(callback) reading also reports the rows read so far
+(every DEADLINE_EVERY rows), which a job's progress bar and the command line's show against
+data_rows, a quick count of the file's rows made before reading it. The limits live here (not
+in config) so that the domain reads them without Flask; the app sets LEDGER_PREVIEW_SECONDS
+through time_limit.
 """
 
+import io
 import time
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -47,6 +51,7 @@ NOT_TEXT = "文件内容不是文本（含有二进制数据），不是 CSV 台
 # return and the old end-of-file mark 0x1A; DEL.
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26)) + b"\x7f"
 _deadline: ContextVar[float | None] = ContextVar("ledger_deadline", default=None)
+_counter: ContextVar[list | None] = ContextVar("ledger_counter", default=None)
 
 
 class LedgerRefused(Exception):
@@ -66,6 +71,72 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         yield
     finally:
         _deadline.reset(token)
+
+
+@contextmanager
+def counting_rows(callback: Callable[[int], None]) -> Iterator[None]:
+    """Within this block, reading a ledger calls callback(rows read so far) as it goes."""
+    token = _counter.set([0, callback])
+    try:
+        yield
+    finally:
+        _counter.reset(token)
+
+
+def _count(rows: int) -> None:
+    counter = _counter.get()
+    if counter is not None:
+        counter[0] += rows
+        counter[1](counter[0])
+
+
+def data_rows(source: Path | bytes, suffix: str, at_most: int | None = None) -> int:
+    """About how many data rows the file holds, counted without parsing it (a header row per
+    sheet aside): a CSV's lines, the <row> elements of a workbook's sheets. With `at_most`, the
+    count stops past it. A file that is not what its suffix says counts 0 (reading refuses it)."""
+    if suffix.lower() == ".csv":
+        return max(_lines(source) - 1, 0)
+    data = io.BytesIO(source) if isinstance(source, bytes) else source
+    try:
+        if (_declared_parts(data) or MAX_PARTS + 1) > MAX_PARTS:
+            return 0
+        with zipfile.ZipFile(data) as archive:
+            total = 0
+            for info in archive.infolist():
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    with archive.open(info) as part:
+                        limit = None if at_most is None else at_most - total + 1
+                        total += max(_row_elements(part, limit) - 1, 0)
+                if at_most is not None and total > at_most:
+                    break
+            return total
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return 0
+
+
+def _lines(source: Path | bytes) -> int:
+    if isinstance(source, bytes):
+        return source.count(b"\n") + (not source.endswith(b"\n"))
+    lines, last = 0, b"\n"
+    with open(source, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
+
+
+def _row_elements(stream, at_most: int | None) -> int:
+    """The <row …> elements of a worksheet's XML, read in chunks (a tag cut between two chunks
+    is found in the carried tail)."""
+    count, tail = 0, b""
+    while chunk := stream.read(1 << 20):
+        window = tail + chunk
+        count += window.count(b"<row ") + window.count(b"<row>")
+        tail = window[-5:]
+        count -= tail.count(b"<row ") + tail.count(b"<row>")  # counted again with the next
+        if at_most is not None and count > at_most:
+            break
+    return count + tail.count(b"<row ") + tail.count(b"<row>")
 
 
 def check_deadline() -> None:
@@ -127,14 +198,17 @@ def xlsx_refusal(path: Path) -> str | None:
     return None
 
 
-def _declared_parts(path: Path) -> int | None:
+def _declared_parts(path: Path | io.BytesIO) -> int | None:
     """The number of parts a zip's end record declares (None: no end record, not a zip), so
     that a directory of millions of entries is refused before zipfile builds an object for
     each. A zip64 archive declares 0xFFFF here, more than any workbook holds."""
-    size = path.stat().st_size
-    with open(path, "rb") as handle:
-        handle.seek(max(size - _EOCD_SEARCH, 0))
-        tail = handle.read()
+    if isinstance(path, io.BytesIO):
+        tail = path.getbuffer()[-_EOCD_SEARCH:].tobytes()
+    else:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            handle.seek(max(size - _EOCD_SEARCH, 0))
+            tail = handle.read()
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
         return None
@@ -187,6 +261,7 @@ def bounded_rows(
         else:
             if number % DEADLINE_EVERY == 0:
                 check_deadline()
+                _count(DEADLINE_EVERY)
             if not row or all(_blank(value) for value in row):
                 continue
         if len(row) > MAX_COLUMNS and any(not _blank(value) for value in row[MAX_COLUMNS:]):

@@ -85,9 +85,24 @@ def import_ledger(
     new cases. Flushes; the caller commits. Nothing is written when the report has problems.
     The column mapping of an imported file is remembered for its centre (choice.centre_id)."""
     report = check_ledger(session, path, filename, scope, today, choice)
-    if report.ok and not dry_run and choice and choice.centre_id and report.mapping:
+    if report.ok and not dry_run:
+        write_checked(session, report, actor, actor_name, choice)
+    return report
+
+
+def write_checked(
+    session: Session,
+    report: LedgerReport,
+    actor: User | None,
+    actor_name: str | None = None,
+    choice: MappingChoice | None = None,
+) -> None:
+    """Write the new cases of a report check_ledger found without a problem (in this session or
+    another: a job checks in one transaction and writes in its finishing one), and remember the
+    column mapping for the centre. Flushes."""
+    if choice and choice.centre_id and report.mapping:
         remember(session, choice.centre_id, report.mapping, actor)
-    if report.ok and not dry_run and (report.new or report.legal_new):
+    if report.new or report.legal_new:
         name = actor_name or audit.actor_label(actor, CLI_ACTOR)
         if report.new:
             _write(session, report, actor, name)
@@ -95,7 +110,6 @@ def import_ledger(
         if report.legal_new:
             _write_legal(session, report, actor, name)
             report.legal_imported = len(report.legal_new)
-    return report
 
 
 def _write_legal(

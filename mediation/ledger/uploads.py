@@ -1,19 +1,24 @@
-"""Uploaded ledger files, kept in the database (table ledger_upload) from upload to import.
+"""Uploaded ledger files, kept in the database (table ledger_upload, the bytes through
+mediation.storage) from upload to import.
 
 A file is checked once, when it is uploaded: the preview (counts, the first rows to import, the
-problems, how its columns were mapped) is stored with the file's bytes, and showing it again reads
-it back instead of checking the file again. The user's mapping choices (sheet, column
-corrections, centre, channel: mediation.ledger.mapping.MappingChoice) are kept with the upload;
-changing them checks the file again (change_choice). Confirming imports the stored bytes as
-chosen (the check runs again inside the import, as the cases may have changed since). An
-imported upload keeps its content hash and time, not its bytes: the same file (by SHA-256) is
-refused afterwards, on the web and on the command line, so that a re-import never doubles cases.
-Uploads never confirmed are deleted a day after, at the next upload (sweep_stale).
+problems, how its columns were mapped) is stored with the upload, and showing it again reads it
+back instead of checking the file again. A large file is kept unchecked (`checked=False`, an
+empty preview) and a job checks it (`check_upload`, then `keep_preview` in the job's finishing
+transaction); its import is a job too (`check_import` reads, `write_import` writes). The
+user's mapping choices (sheet, column corrections, centre, channel:
+mediation.ledger.mapping.MappingChoice) are kept with the upload; changing them checks the file
+again (change_choice). Confirming imports the stored bytes as chosen (the check runs again
+inside the import, as the cases may have changed since). An imported upload keeps its content
+hash and time, not its bytes: the same file (by SHA-256) is refused afterwards, on the web and
+on the command line, so that a re-import never doubles cases. Uploads never confirmed are
+deleted a day after, at the next upload (sweep_stale).
 """
 
 import hashlib
 import secrets
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,13 +28,14 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from mediation import storage
 from mediation.cases.attachments import format_size
 from mediation.dates import TZ
 from mediation.errors import RuleViolation
 from mediation.ledger.checking import check_ledger
 from mediation.ledger.columns import LedgerReport
-from mediation.ledger.guard import PreviewTimeout, time_limit
-from mediation.ledger.importing import import_ledger
+from mediation.ledger.guard import PreviewTimeout, counting_rows, data_rows, time_limit
+from mediation.ledger.importing import write_checked
 from mediation.ledger.mapping import MappingChoice, SheetMapping
 from mediation.scope import Scope
 from models import LedgerUpload, LedgerUploadStatus, User
@@ -39,6 +45,8 @@ STALE_AFTER = timedelta(days=1)
 ROWS_KEPT = 20  # rows shown in the preview
 PROBLEMS_KEPT = 1000  # problems listed in the preview (all are counted)
 FIELD = "file"  # the upload form's field, where refusals are shown
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -72,6 +80,14 @@ class StoredPreview:
     @property
     def has_legal(self) -> bool:
         return bool(self.legal_new_count or self.legal_skipped)
+
+    @property
+    def imported(self) -> int:  # of an upload imported: what its import wrote
+        return self.new_count
+
+    @property
+    def legal_imported(self) -> int:
+        return self.legal_new_count
 
     @classmethod
     def of(cls, report: LedgerReport) -> "StoredPreview":
@@ -145,10 +161,12 @@ def upload_ledger(
     max_bytes: int,
     seconds: float | None,
     choice: MappingChoice | None = None,
+    checked: bool = True,
 ) -> LedgerUpload:
     """Check the file once (within `seconds`), read as `choice` says (at first, the centre
     chosen on the upload form), and keep it with the choice and its preview. Refused, at the
     file: over `max_bytes`, imported before, or a check running out of time (nothing kept).
+    With checked=False the file is kept unchecked, for a job to check (check_upload).
     Flushes; sweeps the stale uploads."""
     if len(content) > max_bytes:
         limit = format_size(max_bytes)
@@ -156,22 +174,70 @@ def upload_ledger(
     sha256 = content_hash(content)
     refuse_if_imported(session, sha256)
     choice = choice or MappingChoice()
-    report = _previewed(session, content, filename, scope, choice, seconds)
+    report = _previewed(session, content, filename, scope, choice, seconds) if checked else None
     sweep_stale(session)
     upload = LedgerUpload(
         token=secrets.token_urlsafe(24),
         user_id=user.id,
         centre_id=user.centre_id,
-        filename=report.filename,
+        filename=report.filename if report else filename[:200],
         size_bytes=len(content),
         sha256=sha256,
-        content=content,
         choice=choice.stored(),
-        preview=StoredPreview.of(report).stored(),
+        preview=StoredPreview.of(report).stored() if report else {},
     )
     session.add(upload)
+    storage.store.put(session, storage.ledger_key(upload.token), content, _media_type(filename))
     session.flush()
     return upload
+
+
+def _media_type(filename: str) -> str:
+    return CSV if Path(filename).suffix.lower() == ".csv" else XLSX
+
+
+def content_of(session: Session, upload: LedgerUpload) -> bytes:
+    """The uploaded file's bytes (b"" once imported: they are dropped)."""
+    return storage.store.get(session, storage.ledger_key(upload.token)) or b""
+
+
+def discard(session: Session, upload: LedgerUpload) -> None:
+    """Delete an upload awaiting confirmation and its file. Flushes."""
+    storage.store.delete(session, storage.ledger_key(upload.token))
+    session.delete(upload)
+    session.flush()
+
+
+def check_upload(
+    session: Session,
+    upload: LedgerUpload,
+    choice: MappingChoice,
+    scope: Scope,
+    *,
+    seconds: float | None,
+    progress: Callable[..., None] | None = None,
+) -> dict[str, Any]:
+    """The stored preview of the upload's file read as `choice` says, checked within `seconds`
+    as on upload (RuleViolation at the file past them, or when the file was imported
+    meanwhile); progress(rows read, rows) as it reads. Writes nothing."""
+    refuse_if_imported(session, upload.sha256)
+    content = content_of(session, upload)
+    report = _previewed(
+        session, content, upload.filename, scope, choice, seconds, progress=progress
+    )
+    return StoredPreview.of(report).stored()
+
+
+def keep_preview(
+    session: Session, upload: LedgerUpload, choice: MappingChoice, preview: dict[str, Any]
+) -> None:
+    """Keep a preview a job checked, with the choice it was checked with. Flushes."""
+    if upload.status != LedgerUploadStatus.PREVIEWED:
+        raise RuleViolation([(FIELD, "该文件已导入")])
+    upload.choice = choice.stored()
+    upload.preview = preview
+    session.add(upload)
+    session.flush()
 
 
 def change_choice(
@@ -187,7 +253,8 @@ def change_choice(
     was imported meanwhile (from another upload) or the check runs out of time; the choice and
     the preview then stay as they were. Flushes."""
     refuse_if_imported(session, upload.sha256)
-    report = _previewed(session, upload.content, upload.filename, scope, choice, seconds)
+    content = content_of(session, upload)
+    report = _previewed(session, content, upload.filename, scope, choice, seconds)
     upload.choice = choice.stored()
     upload.preview = StoredPreview.of(report).stored()
     session.add(upload)
@@ -201,6 +268,7 @@ def _previewed(
     scope: Scope,
     choice: MappingChoice,
     seconds: float | None,
+    progress: Callable[..., None] | None = None,
 ) -> LedgerReport:
     """The check of a file for its preview, within `seconds` (RuleViolation past them)."""
     try:
@@ -209,6 +277,7 @@ def _previewed(
                 content,
                 filename,
                 lambda path: check_ledger(session, path, filename, scope, choice=choice),
+                progress,
             )
     except PreviewTimeout as timeout:
         raise RuleViolation([(FIELD, str(timeout))]) from None
@@ -221,26 +290,47 @@ def import_upload(
     its bytes dropped; the mapping is remembered for the centre. When the import finds problems
     (the cases changed since the preview) nothing is written and the preview is replaced by the
     new report. Flushes."""
+    report = check_import(session, upload, scope)
+    write_import(session, upload, actor, report)
+    return report
+
+
+def check_import(
+    session: Session,
+    upload: LedgerUpload,
+    scope: Scope,
+    progress: Callable[..., None] | None = None,
+) -> LedgerReport:
+    """The import's check of a stored upload (refused when its file was imported before), with
+    progress(rows read, rows) as it reads. Writes nothing."""
     refuse_if_imported(session, upload.sha256)
     choice = MappingChoice.loaded(upload.choice)
-    report = _checked(
-        upload.content,
+    return _checked(
+        content_of(session, upload),
         upload.filename,
-        lambda path: import_ledger(
-            session, path, upload.filename, actor=actor, scope=scope, choice=choice
-        ),
+        lambda path: check_ledger(session, path, upload.filename, scope, choice=choice),
+        progress,
     )
+
+
+def write_import(session: Session, upload: LedgerUpload, actor: User, report: LedgerReport) -> None:
+    """Write what check_import found when it found no problem (the cases, the remembered
+    mapping) and mark the upload imported, its bytes dropped; keep the report as the upload's
+    preview either way. Refused when the file was imported meanwhile. Flushes."""
+    refuse_if_imported(session, upload.sha256)
+    if upload.status != LedgerUploadStatus.PREVIEWED:
+        raise RuleViolation([(FIELD, "该文件已导入")])
     if report.ok:
+        write_checked(session, report, actor, choice=MappingChoice.loaded(upload.choice))
         upload.status = LedgerUploadStatus.IMPORTED
         upload.imported_at = utcnow()
-        upload.content = b""
+        storage.store.delete(session, storage.ledger_key(upload.token))
     upload.preview = StoredPreview.of(report).stored()
     session.add(upload)
     try:
         session.flush()
     except IntegrityError:  # another confirmation of the same content won the race
         raise RuleViolation([(FIELD, "该文件已导入")]) from None
-    return report
 
 
 def record_import(session: Session, path: Path, filename: str, actor: User | None) -> None:
@@ -264,21 +354,32 @@ def record_import(session: Session, path: Path, filename: str, actor: User | Non
 
 
 def sweep_stale(session: Session, now: datetime | None = None) -> None:
-    """Delete the uploads never confirmed that are older than STALE_AFTER. Flushes."""
+    """Delete the uploads never confirmed that are older than STALE_AFTER, and their files.
+    Flushes."""
     cutoff = (now or utcnow()) - STALE_AFTER
-    session.exec(
-        delete(LedgerUpload).where(
-            LedgerUpload.status == LedgerUploadStatus.PREVIEWED, LedgerUpload.created_at < cutoff
-        )
+    stale = (
+        LedgerUpload.status == LedgerUploadStatus.PREVIEWED,
+        LedgerUpload.created_at < cutoff,
     )
+    for token in session.exec(select(LedgerUpload.token).where(*stale)).all():
+        storage.store.delete(session, storage.ledger_key(token))
+    session.exec(delete(LedgerUpload).where(*stale))
     session.flush()
 
 
-def _checked(content: bytes, filename: str, check) -> LedgerReport:
+def _checked(content: bytes, filename: str, check, progress=None) -> LedgerReport:
     """check(path) on the bytes written to a temporary file named with the upload's suffix (the
-    readers open files by path), removed afterwards."""
+    readers open files by path), removed afterwards; with progress(rows read, rows) as it
+    reads, the rows counted first (guard.data_rows)."""
     suffix = Path(filename).suffix.lower()
     with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
         handle.write(content)
         handle.flush()
-        return check(Path(handle.name))
+        if progress is None:
+            return check(Path(handle.name))
+        total = data_rows(content, suffix)
+        progress(0, total)
+        with counting_rows(lambda done: progress(min(done, total))):
+            report = check(Path(handle.name))
+        progress(total)
+        return report

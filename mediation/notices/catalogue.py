@@ -13,6 +13,11 @@ the ones the daily run sends carry a key (kind, worker, date), so running it twi
 | case closed with a result (rating link) | consenting workers | CLOSED |
 | instalment due tomorrow (daily run) | the worker owed | INSTALMENT_DUE |
 | instalment unpaid after its day (daily run) | the worker owed | INSTALMENT_DEFAULTED |
+| mediation deadline near (daily due job) | the mediator, else the supervisors | DEADLINE_NEAR |
+
+Staff are told by e-mail at the address on their account (the outbox when SMTP is not
+configured), or in the outbox under their username when they have none; once per case,
+person and deadline.
 """
 
 from datetime import date, datetime
@@ -28,8 +33,12 @@ from models import (
     Case,
     Centre,
     ClaimLine,
+    DueItem,
+    DueKind,
     LabelledEnum,
     Message,
+    Role,
+    User,
     Worker,
 )
 from models.base import sql_total
@@ -45,6 +54,7 @@ class Notice(LabelledEnum):
     INSTALMENT_DUE = ("instalment_due", "付款到期提醒")
     INSTALMENT_DEFAULTED = ("instalment_defaulted", "付款逾期通知")
     CLOSED = ("closed", "结案及评价邀请")
+    DEADLINE_NEAR = ("deadline_near", "调解期限将至")
 
 
 TEXTS = {
@@ -61,6 +71,8 @@ TEXTS = {
     Notice.INSTALMENT_DUE: "按调解协议（{number}），明日（{on}）应向您支付{amount}元。",
     Notice.INSTALMENT_DEFAULTED: "按调解协议（{number}），应于{on}向您支付的{amount}元"
     "尚未足额支付。您可向调解中心反映，或依法向人民法院申请支付令。",
+    Notice.DEADLINE_NEAR: "调解期限将至：案件（{number}）的调解期限于{on}届满，"
+    "请及时调解或依法结案。案件：{url}",
 }
 
 
@@ -141,3 +153,65 @@ def notify_worker(
 
 def _chinese(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def notify_deadlines_near(session: Session, day: date) -> int:
+    """Tell the people answering for each case whose mediation deadline the due job found near
+    on `day` (its DEADLINE_NEAR items): once per case, person and deadline, however often the
+    job runs. How many were told. Flushes."""
+    items = session.exec(
+        select(DueItem)
+        .where(DueItem.day == day, DueItem.kind == DueKind.DEADLINE_NEAR.value)
+        .order_by(DueItem.case_id)
+    ).all()
+    told = 0
+    for item in items:
+        case = session.get(Case, item.case_id)
+        for user in answerable_for(session, case):
+            told += notify_staff_once(session, case, user, item.due_on) is not None
+    session.flush()
+    return told
+
+
+def answerable_for(session: Session, case: Case) -> list[User]:
+    """The case's mediator; with none (not yet assigned, or no longer active), the active
+    supervisors of its centre, who assign it."""
+    mediator = session.get(User, case.mediator_id) if case.mediator_id else None
+    if mediator is not None and mediator.active:
+        return [mediator]
+    return list(
+        session.exec(
+            select(User)
+            .where(
+                User.centre_id == case.centre_id,
+                User.role == Role.CENTRE_SUPERVISOR.value,
+                User.active,
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def notify_staff_once(session: Session, case: Case, user: User, due_on: date) -> Message | None:
+    """DEADLINE_NEAR to one staff member: by e-mail at their address, else to the outbox under
+    their username; a second call for the same case, person and deadline sends nothing."""
+    notice = Notice.DEADLINE_NEAR
+    key = f"{notice.value}:{case.id}:{user.id}:{due_on.isoformat()}"
+    if session.exec(select(func.count()).where(Message.dedupe_key == key)).one():
+        return None
+    centre = session.get(Centre, case.centre_id)
+    values = {
+        "number": case.number,
+        "on": _chinese(due_on),
+        "url": outbox.public_url(f"/cases/{case.id}"),
+    }
+    return outbox.send(
+        session,
+        user.email or user.username,
+        f"【{centre.name}】" + TEXTS[notice].format(**values),
+        kind=notice.value,
+        channel=None if user.email else outbox.OutboxChannel.name,
+        case_id=case.id,
+        dedupe_key=key,
+        params={"centre": centre.name, "subject": f"{notice.label}：{case.number}", **values},
+    )

@@ -1,11 +1,16 @@
 """Sending a message: stored first, then handed to its channel, its status recorded.
 
-A channel is anything with `name` and `deliver(message) -> None` that raises ChannelError when
-the provider refuses. The embedded default, OutboxChannel, delivers nowhere: the stored row is
-the message. Real providers (SMS, e-mail) register under their name in CHANNELS.
+A channel is anything with `name` and `deliver(message) -> str | None` (what the provider
+calls the message, to match its delivery reports) that raises ChannelError when the provider
+refuses. The embedded default, OutboxChannel, delivers nowhere: the stored row is the message.
+Real providers register under their name in CHANNELS: Tencent Cloud SMS ("tencent_sms", sms.py)
+and e-mail over SMTP ("email", mail.py). Each message carries its channel: a message to an
+e-mail address goes by e-mail when SMTP is configured, else it stays in the outbox; one to a
+phone goes by MESSAGE_CHANNEL.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlmodel import Session, select
@@ -21,7 +26,7 @@ class ChannelError(RuntimeError):
 class Channel(Protocol):
     name: str
 
-    def deliver(self, message: Message) -> None: ...
+    def deliver(self, message: Message) -> str | None: ...
 
 
 class OutboxChannel:
@@ -30,8 +35,20 @@ class OutboxChannel:
 
     name = "outbox"
 
-    def deliver(self, message: Message) -> None:
+    def deliver(self, message: Message) -> str | None:
         return None
+
+
+EMAIL_CHANNEL = "email"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt's outcome: the provider's reason when it refused ("" when it took the
+    message), and its name for the message when it took it."""
+
+    error: str = ""
+    reference: str | None = None
 
 
 CHANNELS: dict[str, Channel] = {"outbox": OutboxChannel()}
@@ -74,6 +91,14 @@ def channel_named(name: str) -> Channel:
         raise ValueError(f"unknown message channel {name!r}") from None
 
 
+def channel_for(recipient: str) -> str:
+    """The channel of a message to `recipient` when the caller names none: e-mail for an
+    address when SMTP is configured (else the outbox), MESSAGE_CHANNEL for a phone."""
+    if "@" in recipient:
+        return EMAIL_CHANNEL if EMAIL_CHANNEL in CHANNELS else OutboxChannel.name
+    return DEFAULT_CHANNEL
+
+
 def send(
     session: Session,
     recipient: str,
@@ -91,7 +116,7 @@ def send(
     message = Message(
         case_id=case_id,
         kind=kind,
-        channel=channel or DEFAULT_CHANNEL,
+        channel=channel or channel_for(recipient),
         recipient=recipient,
         recipient_key=lookup_key("phone", recipient),
         text=text,
@@ -107,23 +132,26 @@ def send(
     return message
 
 
-def try_delivery(message: Message) -> str:
-    """Hand the message to its channel: "" when it took it, else the provider's reason. Writes
-    nothing (a job delivers outside the transaction that records the outcome)."""
+def try_delivery(message: Message) -> Attempt:
+    """Hand the message to its channel. Writes nothing (a job delivers outside the transaction
+    that records the outcome)."""
     try:
-        channel_named(message.channel).deliver(message)
+        reference = channel_named(message.channel).deliver(message)
     except ChannelError as error:
-        return str(error)[:500] or "发送失败"
-    return ""
+        return Attempt(error=str(error)[:500] or "发送失败")
+    return Attempt(reference=(reference or None) and str(reference)[:200])
 
 
-def record_attempt(session: Session, message: Message, error: str, queued: bool = True) -> None:
+def record_attempt(
+    session: Session, message: Message, attempt: Attempt, queued: bool = True
+) -> None:
     """The outcome of one attempt: sent, or retried (by jobs, while attempts remain) or failed."""
     message.attempts += 1
-    if not error:
+    if not attempt.error:
         message.status, message.sent_at, message.error = MessageStatus.SENT.value, utcnow(), ""
+        message.provider_ref = attempt.reference
     else:
-        message.error = error
+        message.error = attempt.error
         retry = queued and message.attempts < MAX_ATTEMPTS
         message.status = (MessageStatus.RETRIED if retry else MessageStatus.FAILED).value
     session.add(message)

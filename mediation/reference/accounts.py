@@ -1,5 +1,6 @@
 """Users: password hashing, login with a database-held lockout, and account administration."""
 
+import re
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -23,7 +24,13 @@ COMMON_PASSWORDS_FILE = Path(__file__).with_name("data") / "common_passwords.txt
 
 LOGIN_FAILED = "用户名或密码错误，或账户已被暂时锁定"
 # What the security log shows of an account's creation and changes.
-_ACCOUNT_FIELDS = ["role", "centre_id", "district_id", "display_name", "active"]
+_ACCOUNT_FIELDS = ["role", "centre_id", "district_id", "display_name", "email", "active"]
+# An address a relay accepts: local part, @, a domain with a dot; no spaces, no display name.
+_EMAIL = re.compile(
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+BAD_EMAIL = "电子邮箱格式不正确，应如 zhangsan@example.com"
 
 
 class LoginRefused(Exception):
@@ -233,6 +240,18 @@ def resolve_scope(
     return centre_id, district_id
 
 
+def normalize_email(value: str | None) -> str | None:
+    """The address as stored (trimmed, the domain in lower case), None when empty; a malformed
+    one is refused at the field."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if len(text) > 254 or not _EMAIL.fullmatch(text):
+        raise RuleViolation([("email", BAD_EMAIL)])
+    local, _, domain = text.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
 def create_user(
     session: Session,
     username: str,
@@ -243,6 +262,7 @@ def create_user(
     display_name: str = "",
     actor: User | None = None,
     active: bool = True,
+    email: str | None = None,
 ) -> User:
     """A new account; recorded as created by `actor` (None: the command line)."""
     username = username.strip()
@@ -252,9 +272,11 @@ def create_user(
         raise RuleViolation([("username", f"用户名「{username}」已存在")])
     centre_id, district_id = resolve_scope(session, role, centre_code, district_code)
     check_password_rules(password, username=username)
+    address = normalize_email(email)
     user = User(
         username=username,
         display_name=display_name.strip(),
+        email=address,
         password_hash=hash_password(password),
         role=role,
         centre_id=centre_id,
@@ -282,17 +304,22 @@ def update_user(
     display_name: str,
     active: bool,
     actor: User | None = None,
+    *,
+    email: str | None,
 ) -> None:
-    """Change role, scope, name or active flag; a changed role, scope or deactivation logs
-    the user out everywhere. An admin (`actor`) can neither deactivate nor demote themselves."""
+    """Change role, scope, name, e-mail address or active flag; a changed role, scope or
+    deactivation logs the user out everywhere. An admin (`actor`) can neither deactivate nor
+    demote themselves."""
     if actor is not None and actor.id == user.id and (not active or role != user.role):
         raise RuleViolation([("role", "不能停用自己或修改自己的角色")])
     centre_id, district_id = resolve_scope(session, role, centre_code, district_code)
+    address = normalize_email(email)
     scope_changed = (user.role, user.centre_id, user.district_id) != (role, centre_id, district_id)
     deactivated = user.active and not active
     before = audit.snapshot(user, _ACCOUNT_FIELDS)
     user.role, user.centre_id, user.district_id = role, centre_id, district_id
     user.display_name = display_name.strip()
+    user.email = address
     user.active = active
     session.add(user)
     if scope_changed or deactivated:

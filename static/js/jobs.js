@@ -1,5 +1,6 @@
 // The job page's progress bar: polls the job's progress (JSON) and moves the bar, the rows
-// done of total and the time left; once done, shows the download. Without JavaScript the page
+// done of total and the time left; once done, shows the download, or goes to the job's result
+// page (an import's summary, a checked ledger's preview). Without JavaScript the page
 // shows the progress as of its loading, and a reload shows the latest.
 (function () {
   "use strict";
@@ -30,6 +31,7 @@
       $("job-download").hidden = false;
     }
     $("job-cancel").hidden = p.finished;
+    if (p.result_url) window.location.assign(p.result_url);
   }
 
   function poll() {

@@ -1,6 +1,7 @@
 """Two app nodes (gunicorn on two ports) on one PostgreSQL, with Redis and a worker: a login on
 A is good on B, a scan uploaded on A downloads on B, an export asked on A shows its progress
-and downloads on B."""
+and downloads on B; a ledger uploaded on A is previewed and confirmed on B, B is killed while
+the import runs, and the worker's import lands exactly once, its result shown on A."""
 
 import http.cookiejar
 import json
@@ -13,16 +14,18 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from bench.common import generate_cases
+from bench.ledger_bench import generate_rows, write_csv
 from conftest import PDF, fresh_database
 from mediation.reference.accounts import create_user
 from mediation.reference.districts import load_reference_data
-from models import Attachment, Case, CaseStatus, Centre
+from models import Attachment, AuditEvent, Case, CaseStatus, Centre, LedgerUpload
 from models.db import make_engine, upgrade
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -33,6 +36,7 @@ pytestmark = pytest.mark.skipif(
 ROOT = Path(__file__).resolve().parents[2]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PASSWORD = "secret-2026-tests"
+LEDGER_ROWS = 10_000
 
 
 def free_port() -> int:
@@ -72,14 +76,19 @@ def nodes(tmp_path):
             ).first()
             centre = session.get(Centre, case.centre_id)
             create_user(session, "twonodes", PASSWORD, "mediator", centre_code=centre.code)
+            create_user(
+                session, "twonodes-sup", PASSWORD, "centre_supervisor", centre_code=centre.code
+            )
             session.commit()
             case_id = case.id
+            centre_names = {centre.code: centre.short_name}
         env = {
             **os.environ,
             "DATABASE_URL": url,
             "REDIS_URL": REDIS_URL,
             "SECRET_KEY": uuid.uuid4().hex,  # the same on both nodes
             "JOB_EXPORT_ROWS": "1",
+            "JOB_IMPORT_ROWS": "100",
         }
         ports = [free_port(), free_port()]
         processes = [
@@ -106,6 +115,8 @@ def nodes(tmp_path):
                 "b": f"http://127.0.0.1:{ports[1]}",
                 "case_id": case_id,
                 "engine": engine,
+                "centres": centre_names,
+                "processes": processes,
             }
         finally:
             for process in processes:
@@ -118,7 +129,13 @@ def token_on(opener, url: str) -> str:
     return CSRF.search(opener.open(url).read().decode()).group(1)
 
 
-def multipart(fields: dict[str, str], name: str, filename: str, data: bytes) -> tuple[bytes, str]:
+def multipart(
+    fields: dict[str, str],
+    name: str,
+    filename: str,
+    data: bytes,
+    media_type: str = "application/pdf",
+) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
@@ -126,7 +143,7 @@ def multipart(fields: dict[str, str], name: str, filename: str, data: bytes) -> 
     ]
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-        "Content-Type: application/pdf\r\n\r\n".encode()
+        f"Content-Type: {media_type}\r\n\r\n".encode()
         + data
         + f"\r\n--{boundary}--\r\n".encode()
     )
@@ -178,3 +195,76 @@ def test_any_node_serves_any_request(nodes):
     assert progress["state"] == "done" and progress["rows_done"] == progress["rows_total"] > 0
     exported = browser.open(f"{b}{progress['download_url']}").read().decode("utf-8-sig")
     assert exported.count("\n") == progress["rows_total"] + 1
+
+
+def login(browser, node: str, username: str) -> None:
+    token = token_on(browser, f"{node}/login")
+    fields = {"username": username, "password": PASSWORD, "csrf_token": token}
+    browser.open(f"{node}/login", data=urllib.parse.urlencode(fields).encode())
+
+
+def wait_for(browser, node: str, job_path: str, until, seconds: float = 180) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        progress = json.loads(browser.open(f"{node}{job_path}/progress").read())
+        if until(progress):
+            return progress
+        time.sleep(0.1)
+    raise AssertionError(f"{job_path}: {progress}")
+
+
+def test_a_ledger_import_started_on_a_killed_node_lands_once(nodes, tmp_path):
+    a, b = nodes["a"], nodes["b"]
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    login(browser, a, "twonodes-sup")
+    rows = generate_rows(
+        LEDGER_ROWS,
+        nodes["centres"],
+        [],
+        seed=16,
+        first_day=date(2015, 1, 5),
+        last_day=date(2016, 12, 30),
+    )  # fmt: skip  (years the generated cases do not reach)
+    content = write_csv(tmp_path / "两节点台账.csv", rows).read_bytes()
+    body, content_type = multipart(
+        {"csrf_token": token_on(browser, f"{a}/ledger/")}, "file", "两节点台账.csv", content,
+        "text/csv",
+    )  # fmt: skip
+    uploaded = browser.open(
+        urllib.request.Request(f"{a}/ledger/", data=body, headers={"Content-Type": content_type})
+    )
+    preview_job = urllib.parse.urlparse(uploaded.geturl()).path  # the preview job, on A
+    assert preview_job.startswith("/jobs/")
+    checked = wait_for(browser, b, preview_job, lambda p: p["finished"])
+    assert checked["state"] == "done", checked
+    preview = browser.open(f"{b}{preview_job}")  # B's job page leads to the preview
+    page = preview.read().decode()
+    assert f"确认导入 {LEDGER_ROWS:,} 件案件" in page or f"确认导入 {LEDGER_ROWS} 件案件" in page
+    preview_url = preview.geturl()
+    confirm = urllib.parse.urlencode({"csrf_token": CSRF.search(page).group(1)}).encode()
+    started = browser.open(f"{preview_url}/confirm", data=confirm)
+    import_job = urllib.parse.urlparse(started.geturl()).path  # started on B
+    assert import_job.startswith("/jobs/") and import_job != preview_job
+
+    moving = wait_for(browser, a, import_job, lambda p: p["rows_done"] > 0 or p["finished"])
+    nodes["processes"][1].kill()  # node B, which started the import, dies mid-way
+    nodes["processes"][1].wait(timeout=30)
+    assert not moving["finished"], "the import ended before node B could be killed"
+
+    done = wait_for(browser, a, import_job, lambda p: p["finished"])
+    assert done["state"] == "done" and done["rows_done"] == LEDGER_ROWS, done
+    landed = browser.open(f"{a}{import_job}")  # the job page leads to the import's summary
+    assert landed.geturl().endswith("/cases/")
+    assert f"已从「两节点台账.csv」导入 {LEDGER_ROWS} 件案件" in landed.read().decode()
+    with Session(nodes["engine"]) as session:
+        imported = session.exec(
+            select(func.count()).select_from(Case).where(Case.imported_from == "两节点台账.csv")
+        ).one()
+        events = session.exec(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "import")
+        ).one()
+        upload = session.exec(select(LedgerUpload)).one()
+    assert imported == events == LEDGER_ROWS  # exactly once
+    assert upload.status == "imported"

@@ -1,9 +1,9 @@
 """End to end in Chromium at 390 px, the parties' own journey: a worker applies for himself and
 two co-workers from the centre's QR address and proves his phone; the employer agrees by its
-link; the mediator accepts and schedules (the centre's steps, played through the domain, have
-their own browser tests); the worker follows the case at /track, sees the session and then his
-own amount and payment, opens the served agreement with a code and rates the service; the
-送达回证 shows when the agreement was opened."""
+link; the mediator accepts and schedules the session through the centre's forms; the worker
+follows the case at /track, sees the session and then his own amount and payment (the agreement
+and payment played through the domain: they have their own browser tests), opens the served
+agreement with a code and rates the service; the 送达回证 shows when the agreement was opened."""
 
 import re
 from datetime import timedelta
@@ -49,15 +49,23 @@ def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def centre_steps(engine, case_id: int) -> None:
-    """What the mediator does at the centre: accept, schedule, agree, record the payment."""
-    with Session(engine) as session:
-        case = session.get(Case, case_id)
-        actor = session.exec(select(User).where(User.username == "mediator")).one()
-        lifecycle.accept(session, case, actor, local_today())
-        starts = (local_now() + timedelta(days=3)).replace(hour=9, minute=30, second=0)
-        lifecycle.record_session(session, case, actor, starts, None, "第二调解室", "", "")
-        session.commit()
+def accept_and_schedule(mediator, case_url: str) -> None:
+    """What the mediator does at the centre, in the browser: accept the application today and
+    schedule the first session in three days."""
+    mediator.goto(case_url)
+    mediator.click(".case-actions a:text-is('受理')")
+    assert mediator.input_value("#accepted_on") == local_today().isoformat()
+    mediator.click("button[type=submit].primary")
+    mediator.wait_for_url(case_url)
+    assert "已受理" in mediator.inner_text(".badges")
+    mediator.click(".case-actions a:text-is('安排/记录调解')")
+    starts = (local_now() + timedelta(days=3)).replace(hour=9, minute=30)
+    mediator.fill("#starts_at", f"{starts:%Y-%m-%dT%H:%M}")
+    mediator.fill("#place", "第二调解室")
+    mediator.click("button[type=submit].primary")
+    mediator.wait_for_url(case_url)
+    planned = mediator.locator(".session", has_text="已安排").inner_text()
+    assert f"{starts:%Y-%m-%d %H:%M}" in planned and "第二调解室" in planned
 
 
 def agree_and_pay(engine, case_id: int) -> None:
@@ -133,7 +141,8 @@ def test_a_worker_applies_follows_and_rates_from_a_phone(browser, live_server, l
     mediator.reload()
     assert "同意调解" in mediator.inner_text("#employer-reply")
 
-    centre_steps(engine, case_id)
+    accept_and_schedule(mediator, f"{base}/cases/{case_id}")
+    assert "受理" in last_text(engine, PHONE, "accepted")
     assert "第二调解室" in last_text(engine, PHONE, "session_scheduled")
     worker.goto(f"{base}/track")
     worker.fill("#number", reference)

@@ -64,6 +64,7 @@ def test_admin_adds_a_user_who_logs_in(page, live_server, browser):
     page.goto(f"{base}/admin/users/new")
     page.fill("#username", "new.mediator")
     page.fill("#display_name", "新调解员")
+    page.fill("#email", "xin.mediator@example.org")
     page.select_option("#role", "mediator")
     page.select_option("#centre", "CC-ZC")
     page.fill("#password", PASSWORD)
@@ -71,6 +72,7 @@ def test_admin_adds_a_user_who_logs_in(page, live_server, browser):
     page.click("button[type=submit].primary")
     page.wait_for_url(f"{base}/admin/users")
     assert "新调解员" in page.inner_text("main")
+    assert "xin.mediator@example.org" in page.inner_text("main")
     page.shot("users")
 
     other = browser.new_context(locale="zh-CN").new_page()

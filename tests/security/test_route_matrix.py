@@ -195,6 +195,7 @@ ROUTES: dict[str, tuple[Permission | None, str | None, Reads]] = {
         None,
         reads(form="sheet col-0 head-0 was-0 centre_id channel"),
     ),
+    "ledger.imported": (P.LEDGER_IMPORT, None, NOTHING),
     "ledger.template": (P.LEDGER_IMPORT, None, NOTHING),
     "ledger.export": (P.CASE_READ, None, reads((CaseFilterForm, "kind"))),
     "roster.index": (P.ROSTER_MANAGE, None, reads((LawyerFilterForm, "page"))),

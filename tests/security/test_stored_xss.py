@@ -86,15 +86,36 @@ STRUCTURED = {
     # (an application's data and a message's values are JSON: what they hold is shown, escaped,
     # on the case the application became and in the message's text)
     "online_application": {"token", "reference", "status", "phone", "remote_addr", "data"},
-    "message": {"kind", "channel", "status", "dedupe_key", "recipient", "recipient_key", "params"},
+    # provider_ref: the provider's name for a message (SerialNo, Message-ID), never shown
+    "message": {
+        "kind",
+        "channel",
+        "status",
+        "dedupe_key",
+        "recipient",
+        "recipient_key",
+        "params",
+        "provider_ref",
+    },
     "employer_reply": {"token", "phone"},
     "document_service": {"doc_code", "token", "phone"},
     "rating": {"token"},
     "data_key_check": {"key_id", "token"},  # models.crypto: the data key's id and check
     "stored_file": {"key", "media_type", "sha256"},
-    # a job's texts are made by the app (titles from case numbers and centre names) and shown
-    # only on its own page, tested in tests/web/test_jobs.py
-    "job": {"id", "kind", "state", "worker_token", "result_key", "title", "error", "result_name"},
+    # a job's texts are made by the app (titles from case numbers, centre names and a ledger
+    # file's cleaned name, escaped) and shown only on its own page, tested in
+    # tests/web/test_jobs.py; result_url is a path the app built (url_for), never shown
+    "job": {
+        "id",
+        "kind",
+        "state",
+        "worker_token",
+        "result_key",
+        "title",
+        "error",
+        "result_name",
+        "result_url",
+    },
     "due_item": {"kind", "job_id"},
     "access_log": {"kind", "document"},  # document: a print's key (sheet, minutes:12)
     "security_event": {"kind"},

@@ -69,6 +69,52 @@ def test_user_form_errors_are_at_the_field_and_input_is_kept(client, login_as):
     assert 'value="new.mediator"' in html and 'value="新调解员"' in html
 
 
+def _edit(client, target, **changes):
+    token = csrf_from(client, f"/admin/users/{target.id}")
+    data = {
+        "username": target.username,
+        "display_name": "张调解",
+        "email": "",
+        "role": "mediator",
+        "centre": "NH-LS",
+        "district": "",
+        "active": "y",
+        "csrf_token": token,
+    }
+    return client.post(f"/admin/users/{target.id}", data={**data, **changes})
+
+
+def test_admin_gives_a_user_an_email_address_for_notices(client, login_as, db, make_user):
+    target = make_user("mediator", "NH-LS", username="zhang")
+    login_as("admin")
+    form = client.get(f"/admin/users/{target.id}").get_data(as_text=True)
+    assert "电子邮箱" in form and 'name="email"' in form
+    assert _edit(client, target, email=" Zhang.Min@Example.ORG ").status_code == 302
+    db.refresh(target)
+    assert target.email == "Zhang.Min@example.org"  # trimmed, the domain in lower case
+    form = client.get(f"/admin/users/{target.id}").get_data(as_text=True)
+    assert 'value="Zhang.Min@example.org"' in form
+    assert "<td>Zhang.Min@example.org</td>" in client.get("/admin/users").get_data(as_text=True)
+    assert _edit(client, target, email="").status_code == 302  # optional: cleared
+    db.refresh(target)
+    assert target.email is None
+
+
+@pytest.mark.parametrize("address", ["zhang@", "张三@例子", "zhang min@example.org", "a@b"])
+def test_a_bad_email_address_is_refused_at_the_field_with_the_input_kept(
+    client, login_as, db, make_user, address
+):
+    target = make_user("mediator", "NH-LS", username="zhang", email="zhang@example.org")
+    login_as("admin")
+    response = _edit(client, target, email=address, display_name="张调解（改）")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "电子邮箱格式不正确，应如 zhangsan@example.com" in html
+    assert f'value="{address}"' in html and 'value="张调解（改）"' in html
+    db.refresh(target)
+    assert target.email == "zhang@example.org" and target.display_name == ""
+
+
 def test_deactivated_user_is_logged_out_and_cannot_log_in(app, client, login_as, make_user):
     target = make_user("mediator", "NH-LS", username="leaver")
     other = app.test_client()

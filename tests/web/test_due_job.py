@@ -10,8 +10,11 @@ from conftest import TODAY, succeed
 from jobs import queue
 from mediation.cases import lifecycle
 from mediation.cases.agreements import claim_lines, save_agreement
+from mediation.cases.assignment import assign
 from mediation.dates import TZ
+from mediation.notices import outbox
 from models import DueItem, DueKind, Job, MediationSession, Message, Worker
+from tests.domain.notices.smtp_server import smtp_server
 
 DAY = date(2024, 5, 10)
 
@@ -88,11 +91,68 @@ def test_the_daily_job_stores_what_is_due_once_per_day(app, db, due_world, monke
     assert _reminders(db) == paying.worker_count  # and only once
 
 
-def test_the_reaper_runs_every_minute_and_the_due_check_every_ten(app):
+def run_due_job(app, db, job_id: str = "due-2024-05-10") -> None:
+    """The day's due job, run (again) by the worker."""
+    if db.get(Job, job_id) is None:
+        with app.app_context():
+            assert queue.due_job(datetime(2024, 5, 10, 6, 0, tzinfo=TZ)) == job_id
+    else:
+        db.exec(update(Job).where(Job.id == job_id).values(state="queued"))
+        db.commit()
+    queue.engine(app).send(job_id)
+    queue.drain(app)
+    db.expire_all()
+
+
+def _deadline_notices(db) -> list[Message]:
+    return list(
+        db.exec(select(Message).where(Message.kind == "deadline_near").order_by(Message.id))
+    )
+
+
+def test_the_mediator_is_told_by_email_once_that_a_deadline_approaches(
+    app, db, due_world, make_user, monkeypatch
+):
+    monkeypatch.setitem(app.config, "JOB_DUE_HOUR", 6)
+    near = due_world["near"]
+    mediator = make_user("mediator", "NH-LS", display_name="张调解", email="zhang@example.org")
+    assign(db, near, mediator, mediator.id, None)
+    db.flush()
+    with smtp_server() as inbox:
+        run_due_job(app, db)
+        run_due_job(app, db)  # a rerun of the day's job tells nobody twice
+    (message,) = _deadline_notices(db)
+    assert message.recipient == "zhang@example.org" and message.channel == "email"
+    assert message.status == "sent" and message.case_id == near.id
+    (mail,) = inbox.received
+    assert mail["To"] == "zhang@example.org"
+    assert mail["Subject"] == f"调解期限将至：{near.number}"
+    body = mail.get_content()
+    assert near.number in body and "2024年5月12日" in body
+    assert outbox.public_url(f"/cases/{near.id}") in body
+
+
+def test_without_a_mediator_the_centres_supervisors_are_told_in_the_outbox(
+    app, db, due_world, make_user, monkeypatch
+):
+    monkeypatch.setitem(app.config, "JOB_DUE_HOUR", 6)
+    supervisor = make_user("centre_supervisor", "NH-LS", username="lishui-head")
+    make_user("centre_supervisor", "CC-ZC")  # another centre's: not told
+    run_due_job(app, db)
+    run_due_job(app, db)
+    notices = _deadline_notices(db)
+    assert [(m.recipient, m.channel, m.case_id) for m in notices] == [
+        (supervisor.username, "outbox", due_world["near"].id)
+    ]
+    assert "调解期限将至" in notices[0].text and due_world["near"].number in notices[0].text
+
+
+def test_the_periodic_tasks_reap_check_the_due_job_and_pull_receipts(app):
     huey = queue.engine(app).huey
 
     def due_at(minute: int) -> set[str]:
         return {task.name for task in huey.read_periodic(datetime(2026, 11, 27, 8, minute))}
 
     assert due_at(3) == {"reap"}
-    assert due_at(10) == {"reap", "schedule_due"}
+    assert due_at(5) == {"reap", "pull_receipts"}
+    assert due_at(10) == {"reap", "schedule_due", "pull_receipts"}

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func
 from sqlmodel import select
 
 from conftest import csrf_from
+from mediation import storage
 from models import AuditEvent, Case, LedgerUpload, LegalCase, LegalWorker, Worker
 
 HEADER = (
@@ -74,7 +75,8 @@ def test_upload_preview_confirm(client, login_as, db, instance_folder):
     assert "已从「里水2021台账.csv」导入 2 件案件" in client.get("/cases/").get_data(as_text=True)
     assert case_count(db) == 2
     db.refresh(stored)  # imported: its bytes dropped, its hash kept
-    assert (stored.status, stored.content) == ("imported", b"") and stored.imported_at
+    assert stored.status == "imported" and stored.imported_at
+    assert not storage.store.exists(db, storage.ledger_key(stored.token))
     event = db.exec(select(AuditEvent).where(AuditEvent.action == "import")).first()
     assert event.user_id == supervisor.id and "梁主任" in event.summary
     assert "里水2021台账.csv" in event.summary

@@ -91,7 +91,7 @@ def test_the_preview_is_stored_and_not_checked_again_on_reload(client, login_as,
         page = client.get(preview_url).get_data(as_text=True)
         assert '<strong id="ledger-new">2</strong>' in page and "(2021)南里调字第15号" in page
     stored = db.exec(select(LedgerUpload)).one()
-    assert stored.content == LEDGER and stored.size_bytes == len(LEDGER)
+    assert uploads.content_of(db, stored) == LEDGER and stored.size_bytes == len(LEDGER)
     assert stored.preview["new_count"] == 2 and stored.sha256 == uploads.content_hash(LEDGER)
 
 

@@ -1,14 +1,16 @@
 """The Tencent Cloud SMS channel, through the provider's SDK, against a local server that
-answers as the provider's API documents (SendSms, API 3.0): the template and its parameters
-go out, the provider's verdict is the message's status."""
+answers as the provider's API documents (SendSms and PullSmsSendStatus, API 3.0): the template
+and its parameters go out, the provider's verdict is the message's status, and its delivery
+reports mark messages delivered (with the time) or failed (with the carrier's description)."""
 
 import json
 import threading
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from mediation.notices import outbox
+from mediation.notices import outbox, receipts
 from mediation.notices.sms import TencentSmsChannel, TencentSmsSettings
 
 OK = {"SendStatusSet": [{"Code": "Ok", "Message": "send success", "SerialNo": "2645:1"}]}
@@ -19,14 +21,37 @@ BLOCKED = {
 }
 
 
+RECEIVED_AT = 1715325000  # 2024-05-10 07:10:00 UTC, 15:10 in Foshan
+
+
+def status_report(serial: str, status: str, description: str) -> dict:
+    """One PullSmsSendStatusSet item as the API documents it."""
+    return {
+        "UserReceiveTime": RECEIVED_AT,
+        "CountryCode": "86",
+        "SubscriberNumber": "13800138000",
+        "PhoneNumber": "+8613800138000",
+        "SerialNo": serial,
+        "ReportStatus": status,
+        "Description": description,
+        "SessionContext": "",
+    }
+
+
 class Provider(BaseHTTPRequestHandler):
     answer: dict = OK
     received: list = []
+    reports: list = []  # held until pulled, then handed out once (as the provider does)
 
     def do_POST(self):  # noqa: N802 (http.server's name)
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         Provider.received.append((dict(self.headers), body))
-        payload = json.dumps({"Response": {**Provider.answer, "RequestId": "r-1"}}).encode()
+        answer = Provider.answer
+        if self.headers["X-TC-Action"] == "PullSmsSendStatus":
+            limit = body["Limit"]
+            answer = {"PullSmsSendStatusSet": Provider.reports[:limit]}
+            Provider.reports = Provider.reports[limit:]
+        payload = json.dumps({"Response": {**answer, "RequestId": "r-1"}}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -42,7 +67,7 @@ def provider():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Provider)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    Provider.received, Provider.answer = [], OK
+    Provider.received, Provider.answer, Provider.reports = [], OK, []
     settings = TencentSmsSettings(
         secret_id="AKID-test",
         secret_key="secret",
@@ -87,3 +112,39 @@ def test_a_kind_without_an_approved_template_is_never_sent(db, provider):
     message = outbox.send(db, "13800138000", "任意文字", "accepted", channel="tencent_sms")
     assert message.status == "failed" and "短信模板未配置" in message.error
     assert provider.received == []
+
+
+def test_delivery_reports_mark_messages_delivered_or_failed(db, provider):
+    delivered = send_code(db)
+    provider.answer = {
+        "SendStatusSet": [{"Code": "Ok", "Message": "send success", "SerialNo": "2645:2"}]
+    }
+    lost = send_code(db)
+    assert (delivered.provider_ref, lost.provider_ref) == ("2645:1", "2645:2")
+    provider.reports = [
+        status_report("2645:1", "SUCCESS", "DELIVRD"),
+        status_report("2645:2", "FAIL", "MK:0001 用户停机"),
+        status_report("9999:1", "SUCCESS", "DELIVRD"),  # another system's message
+    ]
+    counts = receipts.collect(db, outbox.CHANNELS.values())
+    assert (counts.delivered, counts.failed, counts.unknown) == (1, 1, 1)
+    headers, body = provider.received[-1]
+    assert headers["X-TC-Action"] == "PullSmsSendStatus"
+    assert body == {"SmsSdkAppId": "1400000001", "Limit": 100}
+    assert delivered.status == "delivered" and delivered.status_label == "已送达"
+    assert delivered.delivered_at == datetime(2024, 5, 10, 7, 10, tzinfo=UTC)
+    assert lost.status == "failed" and lost.error == "MK:0001 用户停机"
+    # Reports are handed out once: the next pull has none and changes nothing.
+    assert receipts.collect(db, outbox.CHANNELS.values()) == receipts.Receipts()
+    assert delivered.status == "delivered"
+
+
+def test_a_full_page_of_reports_is_followed_by_the_next(db, provider):
+    message = send_code(db)
+    provider.reports = [status_report(f"1:{n}", "SUCCESS", "DELIVRD") for n in range(100)]
+    provider.reports.append(status_report("2645:1", "SUCCESS", "DELIVRD"))
+    counts = receipts.collect(db, outbox.CHANNELS.values())
+    assert (counts.delivered, counts.unknown) == (1, 100)
+    assert message.status == "delivered"
+    pulls = [h for h, _ in provider.received if h["X-TC-Action"] == "PullSmsSendStatus"]
+    assert len(pulls) == 2
