@@ -7,8 +7,8 @@ employer-name word, over N cases with about 1.5 workers each.
         [--reuse PATH]
 
 Generating a million cases takes a quarter of an hour: `--reuse bench/out/search-1m.sqlite3`
-(SQLite only) keeps the generated database at PATH and, when PATH already holds one, measures
-it without generating again.
+(SQLite only) keeps the generated database at PATH and, when PATH already holds one, upgrades
+it to the current schema and measures it without generating again.
 """
 
 import argparse
@@ -32,7 +32,7 @@ from bench.common import (  # noqa: E402
 from bench.stats_bench import logged_in_client  # noqa: E402
 from mediation.identifiers import lookup_key, resident_id_check_char  # noqa: E402
 from models import Case, Employer, Worker  # noqa: E402
-from models.db import make_engine  # noqa: E402
+from models.db import make_engine, upgrade  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
 COMPOUND = ["欧阳", "司马", "上官", "诸葛", "东方"]
@@ -139,6 +139,7 @@ def measure(backend: str, cases: int, reuse: str | None = None) -> None:
     if reuse:
         url = f"sqlite:///{os.path.abspath(reuse)}"
         if os.path.exists(reuse):
+            upgrade(url)  # generated under an older schema: its migrations since then first
             engine = make_engine(url)
             with Session(engine) as session:
                 found = session.exec(select(func.count()).select_from(Case)).one()
