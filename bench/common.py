@@ -54,7 +54,7 @@ def fresh_database(backend: str):
         path = os.path.join(OUT, f"bench-{uuid.uuid4().hex[:8]}.sqlite3")
         url = f"sqlite:///{path}"
         try:
-            _prepare(url)
+            prepare_database(url)
             yield url
         finally:
             for suffix in ("", "-wal", "-shm"):
@@ -67,7 +67,7 @@ def fresh_database(backend: str):
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
     try:
-        _prepare(url)
+        prepare_database(url)
         yield url
     finally:
         with admin.begin() as connection:
@@ -75,7 +75,8 @@ def fresh_database(backend: str):
         admin.dispose()
 
 
-def _prepare(url: str) -> None:
+def prepare_database(url: str) -> None:
+    """Migrate a new database and load the reference data into it."""
     upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session:

@@ -42,13 +42,21 @@ def _to_decimal(value: str | int | float | Decimal) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
-def parse_yuan(value: str | int | float | Decimal | None) -> int:
-    """Parse an amount of yuan as typed or computed and return it in integer fen.
+# Larger units an amount may be counted in (a ledger column headed 「金额（万元）」): {unit: power
+# of ten of yuan}. The amount is still exact to the fen once scaled: 1.234567万元 = 12,345.67元.
+UNIT_EXPONENTS = {"元": 0, "千元": 3, "万元": 4}
+_PLACES = {2: "两", 5: "五", 6: "六"}
+
+
+def parse_yuan(value: str | int | float | Decimal | None, unit: str = "元") -> int:
+    """Parse an amount of yuan (or of `unit`, one of UNIT_EXPONENTS) as typed or computed and
+    return it in integer fen, exactly (Decimal arithmetic, never a float product).
 
     Strings may carry thousands separators, a leading ¥/￥, a trailing 元, spaces and
-    full-width digits. Trailing zeros beyond two decimals are accepted ("1.500"). Amounts above
-    AMOUNT_CAP_FEN (1亿元) are refused.
+    full-width digits. Trailing zeros beyond the fen are accepted ("1.500"). An amount finer
+    than a fen once scaled is refused, as are amounts above AMOUNT_CAP_FEN (1亿元).
     """
+    exponent = UNIT_EXPONENTS[unit]
     if value is None:
         raise InvalidAmount("请填写金额")
     try:
@@ -59,11 +67,14 @@ def parse_yuan(value: str | int | float | Decimal | None) -> int:
         raise InvalidAmount("金额格式不正确")
     if amount < 0:
         raise InvalidAmount("金额不能为负数")
-    fen = amount.scaleb(2)
+    fen = amount.scaleb(2 + exponent)
     if fen > AMOUNT_CAP_FEN:
         raise InvalidAmount(AMOUNT_CAP_MESSAGE)
     if fen != fen.to_integral_value():
-        raise InvalidAmount("金额最多保留两位小数")
+        if not exponent:
+            raise InvalidAmount("金额最多保留两位小数")
+        places = _PLACES[2 + exponent]
+        raise InvalidAmount(f"以{unit}计的金额最多保留{places}位小数（精确到分）")
     return int(fen)
 
 

@@ -320,6 +320,8 @@ class LedgerReport:
     sheet_names: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     numbers_from_counter: bool = False
+    # {amount column: 万元 or 千元} of the file's amount columns counted in larger units.
+    amount_units: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

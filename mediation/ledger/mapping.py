@@ -12,7 +12,6 @@ mapping for the same header (its signature), the column's name, then its content
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
@@ -29,6 +28,7 @@ from mediation.identifiers import (
 )
 from mediation.ledger.columns import (
     ACCEPTED,
+    AGREED,
     CATEGORY,
     CENTRE,
     CHANNEL,
@@ -39,14 +39,16 @@ from mediation.ledger.columns import (
     EMPLOYER,
     NUMBER,
     OUTCOME,
+    PAID,
     RECEIVED,
     REQUIRED_COLUMNS,
     LedgerReport,
     unescape_cell,
 )
-from mediation.ledger.names import NOT_IMPORTED_NAMES, SYNONYMS
+from mediation.ledger.names import NOT_IMPORTED_NAMES, SYNONYMS, header_key, header_unit
 from mediation.ledger.reading import BadCell, RawSheet, cell_text, is_empty
 from mediation.ledger.values import cell_date, known_word
+from mediation.money import UNIT_EXPONENTS
 from models import LedgerMapping, User, utcnow
 
 NOT_IMPORTED = ""  # the field of a column that is not imported
@@ -62,17 +64,9 @@ HEADER_SCAN_ROWS = 30  # title rows above the header
 CONTENT_SAMPLE_ROWS = 20  # data rows looked at to tell a column by what it holds
 SHOWN_SAMPLES = 3  # first values of each column shown in the preview
 TOTAL_WORDS = ("合计", "总计", "小计", "共计")
-_UNIT = re.compile(r"[(（](?:元|人民币元|万元|人|个)[)）]$")
+AMOUNT_COLUMNS = (CLAIMED, AGREED, PAID)
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _EMPLOYER_WORDS = re.compile(r"公司|厂|店|中心|集团|酒店|商行|工作室|经营部|合作社|医院|学校")
-
-
-def header_key(raw: Any) -> str:
-    """A header as compared: full-width folded, without blanks, required-markers (*), colons and
-    a trailing unit such as （元）."""
-    text = unicodedata.normalize("NFKC", cell_text(unescape_cell(raw)))
-    text = re.sub(r"[\s*:：]", "", text)
-    return _UNIT.sub("", text)
 
 
 def _names() -> dict[str, tuple[str, str]]:
@@ -98,6 +92,15 @@ class MappedColumn:
     field: str  # a ledger column, or NOT_IMPORTED
     how: str  # HOW_*; "" for a column nothing could map
     samples: list[str]
+    unit: str = "元"  # what an amount in it counts (header_unit): 元, 千元 or 万元
+
+    @property
+    def shown_unit(self) -> str:
+        """The unit as the preview states it, for a column read as an amount."""
+        if self.field not in AMOUNT_COLUMNS:
+            return ""
+        exponent = UNIT_EXPONENTS.get(self.unit, 0)
+        return f"{self.unit}（×{10**exponent:,}）" if exponent else "元"
 
 
 @dataclass
@@ -117,6 +120,10 @@ class SheetMapping:
 
     def mapped(self) -> list[MappedColumn]:
         return [c for c in self.columns if c.field != NOT_IMPORTED]
+
+    def amount_units(self) -> dict[str, str]:
+        """{amount column: unit} of the amounts counted in larger units than 元."""
+        return {c.field: c.unit for c in self.mapped() if c.shown_unit not in ("", "元")}
 
     def stored(self) -> dict[str, Any]:
         """As kept in the stored preview (a JSON column)."""
@@ -186,7 +193,8 @@ def _is_total(cells: list[Any]) -> bool:
     """A 合计 / 总计 / 小计 row: one of its first filled cells says so."""
     filled = (value for value in cells if not is_empty(value))
     for value in islice(filled, 3):
-        if isinstance(value, str) and header_key(value).startswith(TOTAL_WORDS):
+        # every total word ends in 计: most cells are passed over without normalising them
+        if isinstance(value, str) and "计" in value and header_key(value).startswith(TOTAL_WORDS):
             return True
     return False
 
@@ -276,7 +284,7 @@ def map_columns(
             field_, how = remembered[name], HOW_REMEMBERED
         if name in chosen:
             field_, how = chosen[name], HOW_CHOSEN
-        columns.append(MappedColumn(index, name, field_, how, shown))
+        columns.append(MappedColumn(index, name, field_, how, shown, header_unit(name)))
     taken = {c.field for c in columns if c.how}
     for column in columns:
         if column.how:
@@ -357,6 +365,7 @@ def mapped_rows(
     )
     report.mapping = mapping
     report.headers = {c.field: c.header for c in mapping.mapped() if c.header != c.field}
+    report.amount_units = mapping.amount_units()
     defaults = _check_mapping(mapping, choice, report)
     yield from _cells(chain(sample, rest), mapping, defaults, len(header), report)
 
@@ -466,5 +475,6 @@ def describe(mapping: SheetMapping) -> list[str]:
     for column in mapping.columns:
         target = column.field or "不导入"
         how = f"（{column.how}）" if column.how else "（无法识别）"
-        lines.append(f"  {column.header} → {target}{how}")
+        unit = f"，单位：{column.shown_unit}" if column.shown_unit else ""
+        lines.append(f"  {column.header} → {target}{how}{unit}")
     return lines

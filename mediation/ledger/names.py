@@ -1,7 +1,12 @@
 """The names centres give the ledger's columns in their own spreadsheets, and the columns they
 keep that the ledger does not import; read by the column mapping (mapping.py). The list is
-docs/ledger-mapping.md's; add names here as centres show new ones.
+docs/ledger-mapping.md's; add names here as centres show new ones. Headers are compared by
+their key (header_key), without blanks, marks and a trailing unit, which header_unit reads.
 """
+
+import re
+import unicodedata
+from typing import Any
 
 from mediation.ledger.columns import (
     ACCEPTED,
@@ -23,7 +28,10 @@ from mediation.ledger.columns import (
     REASON,
     RECEIVED,
     WORKER_COUNT,
+    unescape_cell,
 )
+from mediation.ledger.reading import cell_text
+from mediation.money import UNIT_EXPONENTS
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     NUMBER: (
@@ -63,7 +71,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "被申请人（用人单位）",
     ),
     CREDIT_CODE: ("信用代码", "社会信用代码", "单位信用代码", "统一代码"),
-    CLAIMED: ("申请金额", "诉求金额", "涉及金额", "标的额", "争议金额", "涉案金额", "请求标的"),
+    CLAIMED: (
+        "申请金额",
+        "诉求金额",
+        "涉及金额",
+        "标的额",
+        "争议金额",
+        "涉案金额",
+        "请求标的",
+        "拖欠工资",
+        "拖欠金额",
+        "欠薪金额",
+        "拖欠工资金额",
+    ),
     LAWYER: ("承办律师", "律师", "值班律师", "调解律师"),
     OUTCOME: ("处理结果", "结案方式", "办理结果", "调处结果", "结果", "调解情况"),
     CLOSED: ("结案时间", "办结日期", "办结时间", "结案日"),
@@ -91,3 +111,34 @@ NOT_IMPORTED_NAMES = (
     "地址",
     "单位地址",
 )
+
+# A trailing unit of a header: （元）, (万元), （单位：万元）, [人]; or a bare 万元 / 千元
+# ("标的额 万元").
+_UNIT = re.compile(
+    r"(?:[(（\[【](?:单位)?(?:人民币)?(?P<bracketed>元|万元|千元|人|个)[)）\]】]"
+    r"|/?(?P<bare>万元|千元))$"
+)
+
+
+def header_key(raw: Any) -> str:
+    """A header as compared: full-width folded, without blanks, required-markers (*), colons and
+    a trailing unit such as （元）."""
+    text = _bare_header(raw)
+    match = _UNIT.search(text)
+    return text[: match.start()] if match and match.start() else text
+
+
+def _bare_header(raw: Any) -> str:
+    text = unicodedata.normalize("NFKC", cell_text(unescape_cell(raw)))
+    return re.sub(r"[\s*:：]", "", text)
+
+
+def header_unit(raw: Any) -> str:
+    """The unit a header counts its amounts in: 万元 or 千元 when it says so (「拖欠工资（万元）」,
+    「金额(万元)」, 「标的额 万元」), otherwise 元."""
+    text = _bare_header(raw)
+    match = _UNIT.search(text)
+    if match is None or not match.start():
+        return "元"
+    unit = match.group("bracketed") or match.group("bare")
+    return unit if unit in UNIT_EXPONENTS else "元"

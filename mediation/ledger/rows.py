@@ -9,6 +9,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlmodel import Session, select
@@ -168,6 +169,10 @@ def parse_row(
 
         return parse
 
+    def amount(column: str):
+        unit = report.amount_units.get(column)  # a column headed （万元） or （千元）
+        return partial(cell_amount, unit=unit) if unit else cell_amount
+
     # A file without 案件编号 takes numbers from the centre's counter (checking._plan_numbers).
     take(NUMBER, text(MAX_NUMBER_LENGTH), required=not report.numbers_from_counter)
     take(CENTRE, lambda raw: ref.centre(cell_text(raw)), required=True)
@@ -181,15 +186,15 @@ def parse_row(
     take(NAMES, cell_names)
     take(EMPLOYER, text(MAX_EMPLOYER_LENGTH), required=True)
     take(CREDIT_CODE, cell_credit_code)
-    take(CLAIMED, cell_amount, required=True)
+    take(CLAIMED, amount(CLAIMED), required=True)
     take(LAWYER, lambda raw: ref.lawyer(cell_text(raw)))
     take(OUTCOME, cell_outcome, required=True)
     outcome = values[OUTCOME]
     take(
         CLOSED, cell_date, required=outcome not in (None, OPEN, REFUSED), requirement=_when(outcome)
     )
-    take(AGREED, cell_amount, required=outcome == SUCCEEDED, requirement=_when(outcome))
-    take(PAID, cell_amount)
+    take(AGREED, amount(AGREED), required=outcome == SUCCEEDED, requirement=_when(outcome))
+    take(PAID, amount(PAID))
     take(NEW_EMPLOYMENT, cell_yes_no)
     take(REASON, cell_text)
     take(NOTE, cell_text)

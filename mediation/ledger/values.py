@@ -8,13 +8,12 @@ Each parser returns the value or raises BadCell with the message for the report.
 import re
 import unicodedata
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from mediation.dates import InvalidDate, parse_date_text
 from mediation.ledger.columns import FAILED, OPEN, OUTCOMES, REFUSED, SUCCEEDED, WITHDRAWN
 from mediation.ledger.reading import BadCell, cell_text, one_of
-from mediation.money import AMOUNT_CAP_FEN, AMOUNT_CAP_MESSAGE, InvalidAmount, parse_yuan
+from mediation.money import InvalidAmount, parse_yuan
 from models import Category, Channel
 
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")  # 20210309
@@ -41,23 +40,25 @@ def cell_date(value: Any) -> date:
         raise BadCell(str(error)) from None
 
 
-def cell_amount(value: Any) -> int:
+def cell_amount(value: Any, unit: str = "元") -> int:
     """Yuan in fen: 12000, 12,000.50, 12000元, ￥12,000, full-width digits, and 1.2万 or 1.2万元
-    (12,000.00)."""
-    if isinstance(value, str) and "万" in value:
+    (12,000.00). In a column counted in larger units (`unit`: 万元 or 千元, from its header) a
+    bare number is in that unit: 1.2 in a 万元 column is 12,000.00元, exact to the fen and no
+    finer. A cell that names its own unit (1.2万, 12000元) is read in it."""
+    if isinstance(value, str):
         text = "".join(unicodedata.normalize("NFKC", value).split())
-        if match := _TEN_THOUSANDS.fullmatch(text):
-            try:
-                fen = Decimal(match.group(1)).scaleb(6)  # 万 → yuan → fen
-            except InvalidOperation:
-                raise BadCell("金额格式不正确") from None
-            if fen != fen.to_integral_value():
-                raise BadCell("金额最多保留两位小数")
-            if fen > AMOUNT_CAP_FEN:
-                raise BadCell(AMOUNT_CAP_MESSAGE)
-            return int(fen)
+        if "万" in text:
+            match = _TEN_THOUSANDS.fullmatch(text)
+            if match:
+                return _fen(match.group(1), "万元")
+        elif text.endswith("元"):
+            unit = "元"
+    return _fen(value, unit)
+
+
+def _fen(value: Any, unit: str) -> int:
     try:
-        return parse_yuan(value)
+        return parse_yuan(value, unit)
     except InvalidAmount as error:
         raise BadCell(str(error)) from None
 

@@ -130,15 +130,17 @@ def apply_deltas(session: Session, deltas: Mapping[tuple, Mapping[str, int]]) ->
     session.connection().execute(statement, rows)
 
 
-def add_contributions(session: Session, states: Iterable[Mapping[str, Any]]) -> None:
-    """Add the contribution of many new cases at once: for writers that insert cases in bulk
-    (the ledger import), which the before-flush hook does not see."""
-    deltas: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+def new_deltas() -> dict[tuple, dict[str, int]]:
+    """An empty sum of contributions, for add_to_deltas and then apply_deltas."""
+    return defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+
+
+def add_to_deltas(deltas: dict[tuple, dict[str, int]], states: Iterable[Mapping[str, Any]]) -> None:
+    """Add the contribution of new cases to the sum (a bulk writer adds batch after batch)."""
     for state in states:
         for key, measures in contribution(state).items():
             for name, amount in measures.items():
                 deltas[key][name] += amount
-    apply_deltas(session, deltas)
 
 
 def _changed(instance: Case) -> bool:

@@ -117,7 +117,7 @@ def test_an_import_that_fails_half_way_writes_nothing(
     def broken(*_args, **_kwargs):  # after the cases' rows are inserted
         raise RuntimeError("磁盘已满")
 
-    monkeypatch.setattr(importing, "add_contributions", broken)
+    monkeypatch.setattr(importing, "apply_deltas", broken)
     queue.drain(app)
     db.expire_all()
     assert db.get(Job, import_job).state == JobState.FAILED.value

@@ -282,3 +282,27 @@ def test_cli_maps_a_clerks_file_prints_the_mapping_and_takes_overrides(app, db, 
 
     result = runner.invoke(args=args)  # the same file again, however mapped
     assert result.exit_code != 0 and "该文件已于" in result.output
+
+
+def test_the_preview_shows_the_unit_of_each_amount_column_and_imports_wan_exactly(
+    client, db, centres, login_as, tmp_path
+):
+    login_as("centre_supervisor", "NH-LS")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["申请人", "被申请人", "争议类型", "受理时间", "来源", "涉及人数", "调解结果",
+                  "标的额 万元", "协议金额（千元）", "结案时间"])  # fmt: skip
+    sheet.append(["职工甲", "佛山市某五金制品有限公司", "欠薪", "2021-03-09", "现场", 1,
+                  "达成协议", 1.2345, "9.5", "2021-03-20"])  # fmt: skip
+    path = tmp_path / "万元台账.xlsx"
+    workbook.save(path)
+    preview_url = _upload(client, path)
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "<th>金额单位</th>" in page
+    units = re.findall(r'<td class="ledger-unit">([^<]*)</td>', page)
+    assert units == ["", "", "", "", "", "", "", "万元（×10,000）", "千元（×1,000）", ""]
+    assert '<strong id="ledger-new">1</strong>' in page
+    token = csrf_from(client, preview_url)
+    assert client.post(preview_url + "/confirm", data={"csrf_token": token}).status_code == 302
+    claimed, agreed = db.exec(select(Case.claimed_fen, Case.agreed_fen)).one()
+    assert (claimed, agreed) == (1_234_500, 950_000)  # 12,345.00元 and 9,500.00元

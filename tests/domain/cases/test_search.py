@@ -10,7 +10,7 @@ from mediation.cases.listing import CaseFilter, list_cases
 from mediation.cases.search import matched_workers, search_legal
 from mediation.identifiers import lookup_key
 from mediation.scope import scope_of
-from models import Case, LegalCase, Worker
+from models import Case, Centre, Employer, LegalCase, Worker
 
 TODAY = date(2026, 11, 24)
 
@@ -131,3 +131,32 @@ def test_a_search_counts_every_match_on_every_page(db, make_case, make_user):
     matched = matched_workers(db, "马光明", [row.id for row in first.rows])
     assert {w.name for ws in matched.values() for w in ws} == {"司马光明"}
     assert set(matched_workers(db, "司马", [c.id for c in cases])) == {c.id for c in cases}
+
+
+def test_a_search_page_shows_each_cases_own_centre_and_employer_within_scope_and_filters(
+    db, make_case, make_user
+):
+    """The page's ids are found first, then their rows: each row keeps its own centre and
+    employer, and scope and filters apply before the LIMIT, on every page."""
+    here = [make_case("NH-LS") for _ in range(3)]
+    elsewhere = make_case("CC-ZC")
+    for case in [*here, elsewhere]:
+        _renamed(db, case, "梁敏")
+    here[1].category = "工伤"
+    db.add(here[1])
+    db.flush()
+    centre = scope_of(db, make_user("mediator", "NH-LS"))
+    first = list_cases(db, centre, CaseFilter(text="梁敏"), TODAY, limit=1)
+    assert first.total == 3 and [row.id for row in first.rows] == [here[2].id]
+    second = list_cases(db, centre, CaseFilter(text="梁敏"), TODAY, cursor=first.next_cursor)
+    assert [row.id for row in second.rows] == [here[1].id, here[0].id]
+    assert second.total == 3 and second.next_cursor is None
+    city = scope_of(db, make_user("city_supervisor"))
+    everywhere = list_cases(db, city, CaseFilter(text="梁敏"), TODAY)
+    assert [row.id for row in everywhere.rows] == [elsewhere.id, here[2].id, here[1].id, here[0].id]
+    for row, case in zip(everywhere.rows, [elsewhere, *reversed(here)], strict=True):
+        centre, employer = db.get(Centre, case.centre_id), db.get(Employer, case.employer_id)
+        assert (row.centre_code, row.employer_name) == (centre.code, employer.name)
+        assert row.number == case.number
+    injuries = list_cases(db, city, CaseFilter(text="梁敏", category="工伤"), TODAY)
+    assert injuries.total == 1 and [row.id for row in injuries.rows] == [here[1].id]

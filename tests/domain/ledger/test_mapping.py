@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from mediation.identifiers import credit_code_check_char
 from mediation.ledger.importing import import_ledger
-from mediation.ledger.mapping import MappingChoice, header_key
+from mediation.ledger.mapping import MappingChoice, describe, header_key, header_unit
 from mediation.ledger.reading import BadCell
 from mediation.ledger.values import (
     cell_amount,
@@ -57,7 +57,7 @@ def test_amounts_as_people_type_them(typed, fen):
 
 
 def test_amounts_in_wan_keep_the_rules_of_yuan():
-    with pytest.raises(BadCell, match="金额最多保留两位小数"):
+    with pytest.raises(BadCell, match="以万元计的金额最多保留六位小数（精确到分）"):
         cell_amount("1.2345678万")
     with pytest.raises(BadCell, match="金额不能超过1亿元"):
         cell_amount("20000万")
@@ -85,6 +85,38 @@ def test_channels_and_categories_by_their_common_names():
 def test_header_names_are_compared_without_blanks_units_and_marks():
     assert header_key(" 请求金额（元）") == header_key("请求金额")
     assert header_key("*受理日期") == header_key("受理 日期") == "受理日期"
+    assert header_key("标的额 万元") == header_key("标的额（单位：万元）") == "标的额"
+
+
+@pytest.mark.parametrize(
+    ("header", "unit"),
+    [("拖欠工资（万元）", "万元"), ("金额(万元)", "万元"), ("标的额 万元", "万元"),
+     ("金额（单位：万元）", "万元"), ("金额/万元", "万元"), ("协议金额（千元）", "千元"),
+     ("请求金额（元）", "元"), ("请求金额", "元"), ("人数（人）", "元"), ("万元", "元")],
+)  # fmt: skip
+def test_the_unit_a_header_counts_in(header, unit):
+    assert header_unit(header) == unit
+
+
+@pytest.mark.parametrize(
+    ("typed", "unit", "fen"),
+    [("1.2", "万元", 1_200_000), (1.2, "万元", 1_200_000), ("1.234567", "万元", 1_234_567),
+     (3, "万元", 3_000_000), ("0.5", "千元", 50_000), ("12.34567", "千元", 1_234_567),
+     ("1,234.5", "万元", 1_234_500_000), ("１.５", "万元", 1_500_000),
+     # a cell that names its own unit is read in it
+     ("12000元", "万元", 1_200_000), ("1.2万", "千元", 1_200_000), ("1.2万元", "万元", 1_200_000)],
+)  # fmt: skip
+def test_amounts_in_a_column_counted_in_wan_or_thousands_are_exact_to_the_fen(typed, unit, fen):
+    assert cell_amount(typed, unit=unit) == fen
+
+
+def test_an_amount_finer_than_a_fen_once_scaled_is_refused():
+    with pytest.raises(BadCell, match="以万元计的金额最多保留六位小数（精确到分）"):
+        cell_amount(1.2345678, unit="万元")
+    with pytest.raises(BadCell, match="以千元计的金额最多保留五位小数（精确到分）"):
+        cell_amount("0.123456", unit="千元")
+    with pytest.raises(BadCell, match="金额不能超过1亿元"):
+        cell_amount("10000.01", unit="万元")
 
 
 HEADER = ["序号", "申请人", "被申请人", "争议类型", "受理时间", "来源", "涉及人数", "调解结果",
@@ -239,3 +271,51 @@ def test_the_filled_in_template_imports_without_its_instructions(db, centres, tm
     workbook.save(path)
     report = import_ledger(db, path, path.name, actor=None, scope=CITY, today=TODAY)
     assert report.ok and report.imported == 1, [str(p) for p in report.problems]
+
+
+WAN_HEADER = ["序号", "申请人", "被申请人", "争议类型", "受理时间", "来源", "涉及人数", "调解结果",
+              "拖欠工资（万元）", "协议金额(千元)", "到位金额 万元", "结案时间"]  # fmt: skip
+
+
+def _wan_row(n, claimed=1.2, agreed="8.5", paid=0.85):
+    return [n, f"职工{n}", "佛山市某五金制品有限公司", "欠薪", "2021-03-09", "现场", 1,
+            "达成协议", claimed, agreed, paid, "2021-03-20"]  # fmt: skip
+
+
+def test_a_ledger_counting_in_wan_and_thousands_imports_exact_amounts(db, centres, tmp_path):
+    rows = [_wan_row(1), _wan_row(2, claimed="0.123456", agreed=1.23456, paid="1,234.56元")]
+    path = _workbook(tmp_path / "万元.xlsx", rows, header=WAN_HEADER)
+    report = _import(db, path, centres)
+    assert report.ok, [str(p) for p in report.problems]
+    units = {c.header: (c.field, c.shown_unit) for c in report.mapping.columns}
+    assert units["拖欠工资（万元）"] == ("请求金额", "万元（×10,000）")
+    assert units["协议金额(千元)"] == ("协议金额", "千元（×1,000）")
+    assert units["到位金额 万元"] == ("实际到位金额", "万元（×10,000）")
+    assert units["涉及人数"] == ("申请人数", "")  # not an amount
+    line = "  拖欠工资（万元） → 请求金额（常用列名），单位：万元（×10,000）"
+    assert line in describe(report.mapping)
+    amounts = db.exec(
+        select(Case.claimed_fen, Case.agreed_fen, Case.paid_fen).order_by(Case.id)
+    ).all()
+    assert [tuple(a) for a in amounts] == [
+        (1_200_000, 850_000, 850_000),  # 1.2万元, 8.5千元, 0.85万元
+        (123_456, 123_456, 123_456),  # 0.123456万元, 1.23456千元, and 1,234.56 as typed in 元
+    ]
+
+
+def test_an_amount_finer_than_a_fen_in_a_wan_column_is_named_at_its_cell(db, centres, tmp_path):
+    rows = [_wan_row(1), _wan_row(2, claimed=1.2345678), _wan_row(3, agreed="0.000001")]
+    report = _import(db, _workbook(tmp_path / "万元有错.xlsx", rows, header=WAN_HEADER), centres)
+    assert [str(p) for p in report.problems] == [
+        "第5行「拖欠工资（万元）」（请求金额）以万元计的金额最多保留六位小数（精确到分）",
+        "第6行「协议金额(千元)」（协议金额）以千元计的金额最多保留五位小数（精确到分）",
+    ]
+    assert report.imported == 0 and _cases(db) == 0
+
+
+def test_a_column_chosen_as_an_amount_keeps_the_unit_of_its_header(db, centres, tmp_path):
+    header = [*WAN_HEADER[:8], "金额(万元)", *WAN_HEADER[9:]]
+    path = _workbook(tmp_path / "金额.xlsx", [_wan_row(1, claimed="2.5")], header=header)
+    report = _import(db, path, centres, columns={"金额(万元)": "请求金额"})
+    assert report.ok, [str(p) for p in report.problems]
+    assert db.exec(select(Case.claimed_fen)).one() == 2_500_000
