@@ -10,10 +10,10 @@ from cli import progress
 from models import Case, Centre, Job
 
 
-def test_piped_output_gets_the_summary_and_no_bar(app, db, tmp_path):
+def test_piped_output_gets_the_summary_and_no_bar(app, db, tmp_path, monkeypatch):
     centres = {c.code: c.short_name for c in db.exec(select(Centre).where(Centre.code == "NH-LS"))}
     path = write_csv(tmp_path / "台账.csv", generate_rows(12, centres, [], seed=9))
-    app.config["JOB_IMPORT_ROWS"] = 1  # the command line never hands the import to a job
+    monkeypatch.setitem(app.config, "JOB_IMPORT_ROWS", 1)  # the command line never uses a job
     result = app.test_cli_runner().invoke(args=["import-ledger", str(path)])
     assert result.exit_code == 0, result.output
     assert "已从「台账.csv」导入 12 件案件" in result.output
