@@ -32,7 +32,7 @@ import psycopg  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from bench.common import CATEGORIES, CHANNELS, OUT, OUTCOMES, _prepare  # noqa: E402
+from bench.common import CATEGORIES, CHANNELS, OUT, OUTCOMES, prepare_database  # noqa: E402
 from bench.search_bench import _id_number, _name  # noqa: E402
 from mediation.identifiers import lookup_key  # noqa: E402
 from mediation.ledger.importing import CATEGORY_CLAIM_KIND  # noqa: E402
@@ -430,7 +430,7 @@ def fill(url: str, cases: int, seed: int = 16) -> Rows:
     """Migrate the empty database at `url`, load the reference data and `cases` generated cases
     with everything they own, rebuild the rollup and analyse."""
     _check_columns()
-    _prepare(url)
+    prepare_database(url)
     engine = make_engine(url)
     postgresql = engine.dialect.name == "postgresql"
     now = datetime(2026, 11, 1, 1, 0, tzinfo=UTC)
