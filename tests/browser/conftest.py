@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from conftest import BACKENDS, fresh_database
+from jobs import queue
 from mediation.reference import accounts
 from mediation.reference.districts import load_reference_data
 from models.db import make_engine, upgrade
@@ -118,6 +120,23 @@ def live_engine(live_server):
     engine = make_engine(live_server.database_url)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def worker(live_server):
+    """A worker for the live server: works its job queue until the test ends."""
+    stop = threading.Event()
+
+    def work():
+        while not stop.is_set():
+            queue.drain(live_server.app)
+            time.sleep(0.2)
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=120)
 
 
 @pytest.fixture

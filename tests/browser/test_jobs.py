@@ -2,33 +2,11 @@
 its progress bar move to 100 % on the job page (polling its JSON), and download the zip."""
 
 import io
-import threading
-import time
 import zipfile
 from pathlib import Path
 
-import pytest
-
-from jobs import queue
 from tests.browser.conftest import log_in
 from tests.browser.test_mediators_day import seed_succeeded_case
-
-
-@pytest.fixture
-def worker(live_server):
-    """A worker for the live server: works its job queue until the test ends."""
-    stop = threading.Event()
-
-    def work():
-        while not stop.is_set():
-            queue.drain(live_server.app)
-            time.sleep(0.2)
-
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    yield
-    stop.set()
-    thread.join(timeout=30)
 
 
 def test_the_progress_bar_moves_to_the_download_on_a_phone(browser, live_server, worker):

@@ -4,15 +4,11 @@ the case list with the import's summary, as after an import in the request."""
 
 import json
 import re
-import threading
-import time
 from datetime import date
 
-import pytest
 from sqlmodel import Session, func, select
 
 from bench.ledger_bench import generate_rows, write_csv
-from jobs import queue
 from models import Case, Centre
 from tests.browser.conftest import log_in
 
@@ -33,23 +29,6 @@ document.addEventListener("DOMContentLoaded", () => {
   new MutationObserver(keep).observe(bar, { attributes: true, attributeFilter: ["value"] });
 });
 """
-
-
-@pytest.fixture
-def worker(live_server):
-    """A worker for the live server: works its job queue until the test ends."""
-    stop = threading.Event()
-
-    def work():
-        while not stop.is_set():
-            queue.drain(live_server.app)
-            time.sleep(0.2)
-
-    thread = threading.Thread(target=work, daemon=True)
-    thread.start()
-    yield
-    stop.set()
-    thread.join(timeout=120)
 
 
 def test_a_large_import_shows_its_progress_and_lands_on_the_result(
