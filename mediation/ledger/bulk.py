@@ -1,6 +1,6 @@
 """Bulk inserts of a ledger import: primary keys reserved beforehand (reserve_ids), rows written
 a batch at a time in one statement per table (insert_all: COPY on PostgreSQL, an executemany
-on SQLite), within bulk_loading, which makes them cheaper for the database."""
+on SQLite), within bulk_loading, which makes them cheaper for SQLite."""
 
 import re
 from collections.abc import Iterator
@@ -15,48 +15,20 @@ FTS_TRIGGER = re.compile(
     r"CREATE TRIGGER (\w+) AFTER INSERT ON (\w+) BEGIN"
     r" INSERT INTO (\w+)\(rowid, (\w+)\) VALUES \(new\.id, new\.(\w+)\); END"
 )
-# session.info while bulk_loading: SQLite {table: (its FTS5 table, column)}; PostgreSQL the
-# tables the planner takes for nearly empty (whether the import wrote to them yet), and
-# plan_cache_mode as it was.
-SEARCH_TABLES = "ledger_bulk_search_tables"
-SMALL_TABLES = "ledger_bulk_small_tables"
-PLAN_CACHE_MODE = "ledger_bulk_plan_cache_mode"
-SMALL = 1_000  # rows: below this the planner may well prefer scanning the table whole
+SEARCH_TABLES = "ledger_bulk_search_tables"  # session.info: {table: (FTS5 table, column)}
 
 
 @contextmanager
 def bulk_loading(session: Session) -> Iterator[None]:
-    """Around the bulk inserts of an import (insert_all), what makes them cheaper for the
-    database, all within the import's transaction.
-
-    On SQLite, the FTS5 search tables (worker and employer names) are filled a batch at a time
-    by insert_all instead of a row at a time by their insert triggers, which cost four times
-    as much as the insert itself (75,000 workers: 4.4 s against 1 s). The triggers are dropped
-    for the import and created again as they were: nobody else sees them missing (the import
-    holds SQLite's write lock), and a failed import, which writes nothing, rolls their removal
-    back with everything else.
-
-    On PostgreSQL, the rows of a table whose foreign keys point to a table the planner takes
-    for nearly empty and the import fills (no agreement yet before a first import, say) are
-    checked with custom
-    plans: the check's cached generic plan, made while that table was small, scans it whole
-    for every row (50,000 rows imported: their 10,000 agreement lines took 3.5 s, growing with
-    the square of the rows; 0.2 s with custom plans, which cost too much to use throughout)."""
+    """Around the bulk inserts of an import (insert_all) on SQLite: the FTS5 search tables
+    (worker and employer names) are filled a batch at a time by insert_all instead of a row at
+    a time by their insert triggers, which cost four times as much as the insert itself
+    (75,000 workers: 4.4 s against 1 s). The triggers are dropped for the import and created
+    again as they were: nobody else sees them missing (the import holds SQLite's write lock),
+    and a failed import, which writes nothing, rolls their removal back with everything else."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        small = connection.exec_driver_sql(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.reltuples < %(small)s",
-            {"small": SMALL},
-        ).scalars()
-        session.info[SMALL_TABLES] = dict.fromkeys(small, False)  # True once insert_all fills it
-        session.info[PLAN_CACHE_MODE] = connection.exec_driver_sql(
-            "SELECT current_setting('plan_cache_mode')"
-        ).scalar()
-        try:
-            yield
-        finally:
-            del session.info[SMALL_TABLES], session.info[PLAN_CACHE_MODE]
+    if connection.dialect.name != "sqlite":
+        yield
         return
     triggers = connection.exec_driver_sql(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
@@ -129,21 +101,9 @@ def insert_all(session: Session, model, rows: list[dict]) -> None:
     target = dialect.identifier_preparer.format_table(table)
     try:
         if dialect.name == "postgresql":
-            # the parents this import fills: a seq scan of a small table of reference is fine
-            small = session.info.get(SMALL_TABLES, {})
-            custom = {key.column.table.name for key in table.foreign_keys} & {
-                name for name, filled in small.items() if filled
-            }
-            if table.name in small:
-                small[table.name] = True
-            if custom:
-                cursor.execute("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
             with cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
                 for row in values:
                     copy.write_row(row)
-            if custom:
-                was = session.info[PLAN_CACHE_MODE]
-                cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", (was,))
             return
         values = list(values)
         marks = ", ".join("?" for _ in names)

@@ -301,6 +301,11 @@ def _write(session: Session, report: LedgerReport, actor: User | None, actor_nam
         )
     }
     deltas = new_deltas()
+    # The agreement lines go in last, when all the agreements are in: PostgreSQL plans a
+    # connection's foreign key check once, and planned against the few agreements of a first
+    # batch (an import into a new database), the check scans the agreements whole for every
+    # line (50,000 rows imported: 3.5 s for 10,000 lines, growing with the square of the rows).
+    agreement_lines: list[dict] = []
     for batch in chunks(records, BATCH_SIZE):
         cases = [
             _case_row(r, employer_ids[r.employer_key], actor_id, report.filename, now, calendar)
@@ -358,7 +363,7 @@ def _write(session: Session, report: LedgerReport, actor: User | None, actor_nam
             for record, case_id, _, _ in succeeded
         ]
         agreement_ids = give_ids(agreements, reserved[Agreement])
-        agreement_lines = [
+        agreement_lines += [
             {"agreement_id": agreement_id, "claim_line_id": line_id, "agreed_fen": r.agreed_fen}
             for (r, _, _, line_id), agreement_id in zip(succeeded, agreement_ids, strict=True)
         ]
@@ -394,11 +399,12 @@ def _write(session: Session, report: LedgerReport, actor: User | None, actor_nam
             (Worker, workers),
             (ClaimLine, lines),
             (Agreement, agreements),
-            (AgreementLine, agreement_lines),
             (Payment, payments),
             (AuditEvent, events),
         ):
             insert_all(session, model, rows)
+    for chunk in chunks(agreement_lines, BATCH_SIZE):
+        insert_all(session, AgreementLine, chunk)
     # The rollup needs only the cases' states, added up batch by batch as the rows were built.
     apply_deltas(session, deltas)
 
