@@ -139,8 +139,10 @@ def add_to_deltas(deltas: dict[tuple, dict[str, int]], states: Iterable[Mapping[
     """Add the contribution of new cases to the sum (a bulk writer adds batch after batch)."""
     for state in states:
         for key, measures in contribution(state).items():
+            total = deltas[key]
             for name, amount in measures.items():
-                deltas[key][name] += amount
+                if amount:  # most measures of most keys are 0
+                    total[name] += amount
 
 
 def _changed(instance: Case) -> bool:

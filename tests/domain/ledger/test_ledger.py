@@ -14,10 +14,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, or_
 from sqlmodel import select
 
 from bench.ledger_bench import LedgerCase, generate_rows, write_csv, write_xlsx
+from mediation.cases import search
 from mediation.cases.listing import CaseFilter, filter_conditions
 from mediation.ledger.columns import LEGAL_COLUMNS, escape_cell
 from mediation.ledger.exporting import csv_chunks, ledger_rows, legal_ledger_rows
@@ -220,6 +221,15 @@ def test_an_imported_success_is_an_ordinary_succeeded_case(db, centres, lawyers,
     # Numbers issued later continue after the imported one.
     assert next_number(db, centres["NH-LS"], 2021) == (16, "(2021)南里调字第16号")
     assert rollup_drift(db) == {}
+    # The search finds it by a part of the employer's name (the trigram index), and so it
+    # does for an employer added after the import.
+    assert db.exec(select(Case.id).where(search.case_condition("包装印刷"))).all() == [case.id]
+    db.add(Employer(name="佛山市某五金制品有限公司"))
+    db.flush()
+    conditions = search._employer_conditions(search.parse_query("五金制品"))
+    assert db.exec(select(Employer.name).where(or_(*conditions))).all() == [
+        "佛山市某五金制品有限公司"
+    ]
 
 
 def test_a_number_in_another_form_gets_a_sequence_after_the_counter(db, centres, tmp_path):
