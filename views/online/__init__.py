@@ -6,11 +6,17 @@ minutes with five tries, and pages answer alike whether or not a person or case 
 
 from flask import Blueprint, current_app
 
+from views.extensions import limiter
+
 bp = Blueprint("online", __name__)
 
 
 def page_limit() -> str:
     return current_app.config["PUBLIC_POSTS_PER_IP"]
+
+
+# Every public form's POSTs, per IP and per page (code requests have stricter limits of their own).
+limit_posts = limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
 
 
 from views.online import apply, parties, track  # noqa: E402, F401

@@ -18,9 +18,8 @@ from mediation.online import applications, codes
 from mediation.permissions import Permission
 from models import ApplicationForm, ApplicationStatus, Case, Centre, Channel, CodePurpose
 from views.db import get_db
-from views.extensions import limiter
 from views.helpers import current_scope, form_status, require, submit
-from views.online import bp, page_limit
+from views.online import bp, limit_posts
 from views.online.codes import send_code
 
 # Where a problem found by intake's checks is shown on the one-page form.
@@ -35,7 +34,7 @@ APPLICANT_FIELDS = {
 
 @bp.route("/apply", methods=["GET", "POST"])
 @bp.route("/apply/<code>", methods=["GET", "POST"])
-@limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
+@limit_posts
 def apply(code: str | None = None):
     db = get_db()
     centres = list(db.exec(select(Centre).where(Centre.active).order_by(Centre.code)))
@@ -74,7 +73,7 @@ def apply(code: str | None = None):
 
 
 @bp.route("/apply/confirm/<token>", methods=["GET", "POST"])
-@limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
+@limit_posts
 def confirm(token: str):
     db = get_db()
     application = applications.pending_application(db, token)

@@ -11,13 +11,12 @@ from mediation.logs import access
 from mediation.online import employers, ratings
 from models import AccessKind, Case, Centre
 from views.db import get_db
-from views.extensions import limiter
 from views.helpers import form_status, log_access, submit
-from views.online import bp, page_limit
+from views.online import bp, limit_posts
 
 
 @bp.route("/respond/<token>", methods=["GET", "POST"])
-@limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
+@limit_posts
 def respond(token: str):
     """The employer answers whether it agrees to mediate, by the link sent to its mobile."""
     db = get_db()
@@ -55,7 +54,7 @@ def respond(token: str):
 
 
 @bp.route("/rate/<token>", methods=["GET", "POST"])
-@limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
+@limit_posts
 def rate(token: str):
     """A worker rates the service after closure, once, by the link in the closing notice."""
     db = get_db()

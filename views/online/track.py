@@ -16,9 +16,8 @@ from mediation.logs import access
 from mediation.online import codes, service, tracking
 from models import AccessKind, Case, Centre, CodePurpose, Worker
 from views.db import get_db
-from views.extensions import limiter
 from views.helpers import form_status, log_access
-from views.online import bp, page_limit
+from views.online import bp, limit_posts
 from views.online.codes import TOO_MANY_CODES, may_request_code, send_code
 from views.sheets import render_pdf
 
@@ -26,7 +25,7 @@ TRACK_MINUTES = 30  # how long a verified worker may look at their case without 
 
 
 @bp.route("/track", methods=["GET", "POST"])
-@limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
+@limit_posts
 def track():
     """Name the case and the ID number; a code goes to the phone on record. The answer is the
     same page whether or not they match anything."""
@@ -49,7 +48,7 @@ def track():
 
 
 @bp.route("/track/verify/<token>", methods=["GET", "POST"])
-@limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
+@limit_posts
 def track_verify(token: str):
     try:
         state = _track_tokens().loads(token, max_age=codes.CODE_MINUTES * 60)
@@ -93,7 +92,7 @@ SERVED_MINUTES = 30  # how long an opened document stays open in this browser
 
 
 @bp.route("/served/<token>", methods=["GET", "POST"])
-@limiter.limit(page_limit, methods=["POST"], error_message="提交过于频繁，请稍后再试")
+@limit_posts
 def served(token: str):
     """A document served electronically: a code to the recipient's phone opens it. Nothing a
     link preview fetches (this page by GET) counts as opening."""
