@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from mediation import audit
 from mediation.cases.intake import COLLECTIVE_THRESHOLD
 from mediation.ledger.bulk import bulk_loading, give_ids, insert_all, reserve_ids, with_ids
-from mediation.ledger.checking import check_ledger, chunks
+from mediation.ledger.checking import among, check_ledger, chunks
 from mediation.ledger.columns import (
     BATCH_SIZE,
     FAILED,
@@ -173,16 +173,14 @@ def _employer_ids(session: Session, records: list[LedgerRecord]) -> dict[tuple[s
     ids: dict[tuple[str, str], int] = {}
     codes = sorted({r.credit_code for r in records if r.employer_key[0] == "code"})
     names = sorted({r.employer_name for r in records if r.employer_key[0] == "name"})
-    for chunk in chunks(codes):
+    for condition in among(session, Employer.credit_code, codes):
         for employer_id, code in session.exec(
-            select(Employer.id, Employer.credit_code).where(Employer.credit_code.in_(chunk))
+            select(Employer.id, Employer.credit_code).where(condition)
         ):
             ids[("code", code)] = employer_id
-    for chunk in chunks(names):
+    for condition in among(session, Employer.name, names):
         for employer_id, name in session.exec(
-            select(Employer.id, Employer.name)
-            .where(Employer.name.in_(chunk))
-            .order_by(Employer.id.desc())
+            select(Employer.id, Employer.name).where(condition).order_by(Employer.id.desc())
         ):
             ids[("name", name)] = employer_id  # the last assignment is the lowest id
     # New employers: one per credit code, then one per name no employer has yet. A row without

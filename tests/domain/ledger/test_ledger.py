@@ -247,6 +247,36 @@ def test_a_number_in_another_form_gets_a_sequence_after_the_counter(db, centres,
     assert counter.last_seq == 4
 
 
+def test_a_year_and_sequence_or_credit_code_taken_by_stored_cases_is_reported(
+    db, centres, tmp_path
+):
+    header = "案件编号,调解组织,收到申请日期,受理日期,案件来源,争议类别,申请人数,被申请单位,统一社会信用代码,请求金额,调解结果\n"  # noqa: E501
+    first = tmp_path / "一.csv"
+    first.write_text(
+        header + "南里2022-001,NH-LS,2022-02-28,2022-03-01,电话,工伤,1,甲公司,"
+        "91512081MA62K0260E,1000,调解中\n",
+        encoding="utf-8",
+    )
+    assert run(db, first).ok  # stored as 2022, sequence 1 of 南里
+    second = tmp_path / "二.csv"
+    second.write_text(
+        header + "(2022)南里调字第1号,NH-LS,2022-03-02,2022-03-02,电话,工伤,1,乙公司,,1000,调解中\n"
+        "(2022)禅张调字第1号,CC-ZC,2022-03-02,2022-03-02,电话,工伤,1,丙公司,,1000,调解中\n"
+        "(2022)南里调字第2号,NH-LS,2022-03-02,2022-03-02,电话,工伤,1,丁公司,"
+        "91512081MA62K0260E,1000,调解中\n",
+        encoding="utf-8",
+    )
+    before = counts(db)
+
+    report = run(db, second)
+
+    assert [str(p) for p in report.problems] == [
+        "第2行「案件编号」年度和序号已被案件「南里2022-001」使用",
+        "第4行「统一社会信用代码」已登记为「甲公司」，与「被申请单位」不一致",
+    ]  # another centre's first case of 2022 is no conflict
+    assert counts(db) == before
+
+
 BROKEN_HEADER = [
     "案件编号", "调解组织", "收到申请日期", "受理日期", "案件来源", "争议类别", "申请人数",
     "申请人", "被申请单位", "统一社会信用代码", "请求金额", "特约律师", "调解结果", "结案日期",
