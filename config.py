@@ -50,6 +50,8 @@ class Config:
     RATELIMIT_STORAGE_URI = (
         os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
     )
+    # Deployments sharing one Redis keep their counts apart by a prefix (Flask-Limiter's setting).
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     PUBLIC_POSTS_PER_IP = os.environ.get("PUBLIC_POSTS_PER_IP", "60 per hour")
     CODE_REQUESTS_PER_PHONE = "5 per hour"
     CODE_REQUESTS_PER_IP = "30 per hour"

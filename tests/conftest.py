@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from app import create_app
+from config import Config
 from mediation.cases import lifecycle
 from mediation.cases.agreements import claim_lines, save_agreement
 from mediation.cases.payments import pay_outstanding
@@ -29,6 +30,10 @@ PASSWORD = "secret-2026-tests"
 # failure can be reproduced by hand; never a production key.
 DATA_KEY = "5e" * 32
 os.environ["DATA_KEY"] = DATA_KEY
+# Config read the shell's environment when app was imported: a key exported there (a bench's, a
+# developer's) would become every test app's default and open no test database. None, as on a
+# machine without one: an app then takes the environment's key, the one above.
+Config.DATA_KEY = None
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
 
