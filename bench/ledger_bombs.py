@@ -3,8 +3,10 @@
     .venv/bin/python bench/ledger_bombs.py
 
 Builds, in a temporary folder, the two crafted workbooks of issue 14 — a 1.8 KB one whose sheet
-declares A1:XFD1048576, and a ~206 KB one holding a 200 MB shared string — and a 20,000,000-byte
-random file named .csv. Each is checked by check_ledger in a fresh child process (on an SQLite
+declares A1:XFD1048576, and a ~206 KB one holding a 200 MB shared string — a workbook with one
+cell of 99 MB, one whose two values lie 250,000 rows and 100 columns apart (which a reader that
+loads a sheet as a dense range would make 25,000,000 cells), and a 20,000,000-byte random file
+named .csv. Each is checked by check_ledger in a fresh child process (on an SQLite
 database migrated there), which prints the seconds to answer, its peak resident memory
 (ru_maxrss) and the answer. Targets: within 2 s, under 200 MB.
 
@@ -156,6 +158,14 @@ def cell_bomb(path: Path, size: int = 99 * 1024 * 1024) -> Path:
     return write_workbook(path, "", long_cell=size)
 
 
+def sparse_bomb(path: Path, rows: int = 250_000, column: str = "CV") -> Path:
+    """A small workbook with a header and one value far away (column CV of row 250,000, within
+    both limits): loaded as a dense range it would be 25,000,000 cells."""
+    cells = sheet_rows([list(HEADER)])
+    cells += f'<row r="{rows}"><c r="{column}{rows}" t="inlineStr"><is><t>远</t></is></c></row>'
+    return write_workbook(path, cells, dimension=f"A1:{column}{rows}")
+
+
 def random_csv(path: Path, size: int = 20_000_000) -> Path:
     with open(path, "wb") as handle:
         for start in range(0, size, 1 << 20):
@@ -217,6 +227,7 @@ def main() -> None:
             ("dimension bomb", dimension_bomb(folder / "dimension.xlsx"), "台账.xlsx"),
             ("string bomb", string_bomb(folder / "string.xlsx"), "台账.xlsx"),
             ("99 MB cell", cell_bomb(folder / "cell.xlsx"), "台账.xlsx"),
+            ("sparse bomb", sparse_bomb(folder / "sparse.xlsx"), "台账.xlsx"),
             ("random .csv", random_csv(folder / "random.csv"), "台账.csv"),
         ]
         print(f"{'file':<16}{'size':>12}{'seconds':>9}{'CPU s':>7}{'peak MB':>9}  answer")

@@ -6,10 +6,10 @@ directory, are within their limits uncompressed (zipfile never returns more than
 declares, so the directory is a real bound): MAX_PART_BYTES for a part read whole (shared
 strings, styles), MAX_SHEET_PART_BYTES for a worksheet, read row by row. Every XML part is then
 streamed once for a run of text longer than an Excel cell holds, so that a 200 MB string is
-refused without being held. Workbooks are read ignoring the dimension a sheet declares
-(A1:XFD1048576 would make openpyxl pad each row to 16,384 cells and a million rows), and the
-rows are counted as they are read: a sheet beyond MAX_ROWS rows or MAX_COLUMNS columns raises
-LedgerRefused, and the whole file is refused, never a part of it.
+refused without being held. A workbook's sheet is measured before it is loaded, whatever
+dimension it declares (mediation.ledger.workbook), and the rows are counted as they are read: a
+sheet beyond MAX_ROWS rows or MAX_COLUMNS columns raises LedgerRefused, and the whole file is
+refused, never a part of it.
 
 A preview runs under time_limit(seconds): reading checks the deadline as it goes and raises
 PreviewTimeout past it. Under counting_rows(callback) reading also reports the rows read so far
@@ -235,23 +235,14 @@ def has_long_run(stream) -> bool:
     return False
 
 
-def ignore_dimensions(workbook) -> None:
-    """Make every sheet of a read-only workbook read only the cells present, whatever range
-    its <dimension> declares."""
-    for worksheet in workbook.worksheets:
-        if hasattr(worksheet, "reset_dimensions"):
-            worksheet.reset_dimensions()
-
-
 def bounded_rows(
     rows: Iterable[Sequence[Any]], sheet: str = ""
 ) -> Iterator[tuple[int, Sequence[Any]]]:
     """(row number, cells) of the first row (the header) and of every later row with content,
     raising LedgerRefused at the first row with content past row MAX_ROWS + 1 or a cell with
     content past column MAX_COLUMNS, and PreviewTimeout past the deadline. Row numbers count
-    the empty rows (openpyxl yields one for each missing row), which are passed over here, at
-    the source: a sheet with one cell in its millionth row costs a million empty lists, not a
-    million rows through the checks. sheet: its name, "" for a CSV."""
+    the empty rows (a sheet yields one for each missing row), which are passed over here, at the
+    source: they never go through the checks. sheet: its name, "" for a CSV."""
     where = f"工作表「{sheet}」" if sheet else "文件"
     for number, row in enumerate(rows, start=1):
         if number == 1:

@@ -1,11 +1,11 @@
 """Reading a ledger file into the rows of its sheets, and the cell parsers.
 
 A file is first looked at by mediation.ledger.guard, which refuses what is not a ledger before
-any parser sees it and bounds the rows and columns read. An .xlsx is opened with openpyxl in
-read-only mode, reading only the cells present; a .csv is read in UTF-8 (with or without BOM)
-or else GB18030 (a superset of GBK), and is a 法律服务案件 ledger when its header says so. A file
-that cannot be taken as a whole (an .xls, an unknown sheet with content, neither ledger sheet) is
-one problem and none of its rows is read.
+any parser sees it and bounds the rows and columns read. An .xlsx is read through calamine,
+each sheet measured before it is loaded (mediation.ledger.workbook); a .csv is read in UTF-8
+(with or without BOM) or else GB18030 (a superset of GBK), and is a 法律服务案件 ledger when
+its header says so. A file that cannot be taken as a whole (an .xls, an unknown sheet with
+content, neither ledger sheet) is one problem and none of its rows is read.
 
 Each cell parser returns the value or raises BadCell with the message for the report; dates,
 amounts and the outcome, channel and category words are read in values.
@@ -14,7 +14,6 @@ amounts and the outcome, channel and category words are read in values.
 import codecs
 import csv
 import unicodedata
-import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -42,6 +41,7 @@ from mediation.ledger.columns import (
     LedgerReport,
     unescape_cell,
 )
+from mediation.ledger.workbook import Workbook
 
 
 @dataclass
@@ -132,19 +132,25 @@ def open_sheets(
     if suffix != ".xlsx":
         report.add(None, None, "只支持 .xlsx 或 .csv 格式的台账文件")
         return {}, None
-    import openpyxl
-
     if refusal := guard.xlsx_refusal(path):
         report.add(None, None, refusal)
         return {}, None
     try:
-        with warnings.catch_warnings():  # openpyxl warns about styles other tools write
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 (openpyxl raises many kinds on a malformed workbook)
+        workbook = Workbook(path)
+    except Exception:  # noqa: BLE001 (calamine and the XML parser raise many kinds)
         report.add(None, None, guard.NOT_A_WORKBOOK)
         return {}, None
-    guard.ignore_dimensions(workbook)
+    try:
+        return _workbook_sheets(workbook, report, sheet)
+    except guard.LedgerRefused as refusal:  # a sheet measured too large, before it was read
+        workbook.close()
+        report.add(None, None, str(refusal))
+        return {}, None
+
+
+def _workbook_sheets(
+    workbook: Workbook, report: LedgerReport, sheet: str
+) -> tuple[dict[str, RawSheet], Any]:
     names = workbook.sheetnames
     contract = {SHEET_MEDIATION, SHEET_LEGAL_SERVICE}
     if (sheet and sheet not in contract) or not contract & set(names):
@@ -154,7 +160,7 @@ def open_sheets(
             return {}, None
         return {SHEET_MEDIATION: _raw_sheet(workbook, chosen)}, workbook
     for name in names:
-        if name not in (*contract, SHEET_NOTES) and _has_content(workbook[name]):
+        if name not in (*contract, SHEET_NOTES) and _has_content(workbook, name):
             report.add(
                 None,
                 None,
@@ -172,14 +178,14 @@ def open_sheets(
     return sheets, workbook
 
 
-def _raw_sheet(workbook, name: str) -> RawSheet:
+def _raw_sheet(workbook: Workbook, name: str) -> RawSheet:
     """A sheet's first row and its later rows with content, within the guard's bounds."""
-    rows = guard.bounded_rows(workbook[name].iter_rows(values_only=True), name)
+    rows = guard.bounded_rows(workbook.rows(name), name)
     _, header = next(rows, (1, ()))
     return RawSheet(header=list(header), rows=((n, list(r)) for n, r in rows))
 
 
-def _chosen_sheet(workbook, sheet: str, report: LedgerReport) -> str | None:
+def _chosen_sheet(workbook: Workbook, sheet: str, report: LedgerReport) -> str | None:
     """The sheet of a workbook without the ledger's sheet names: the one named, else the only
     one with content; None with a problem when there are several (their names go to
     report.sheet_names, to choose from) or none."""
@@ -189,7 +195,7 @@ def _chosen_sheet(workbook, sheet: str, report: LedgerReport) -> str | None:
             return sheet
         report.add(None, None, f"工作簿中没有工作表「{sheet}」（工作表有：{'、'.join(names)}）")
         return None
-    filled = [name for name in names if name != SHEET_NOTES and _has_content(workbook[name])]
+    filled = [name for name in names if name != SHEET_NOTES and _has_content(workbook, name)]
     if len(filled) == 1:
         return filled[0]
     if not filled:
@@ -202,10 +208,10 @@ def _chosen_sheet(workbook, sheet: str, report: LedgerReport) -> str | None:
     return None
 
 
-def _has_content(sheet, rows: int = 100) -> bool:
+def _has_content(workbook: Workbook, name: str, rows: int = 100) -> bool:
     """Whether a sheet has anything in its first rows: an empty Sheet1 left by Excel is
     ignored, another table is refused."""
-    scanned = sheet.iter_rows(max_row=rows, values_only=True)
+    scanned = workbook.rows(name, at_most=rows)
     return any(not is_empty(value) for row in scanned for value in row)
 
 

@@ -1,6 +1,7 @@
 """Hostile ledger files are refused before they are parsed, or read within bounds; a sheet too
 large is refused as a whole; a check past its time limit stops (mediation.ledger.guard)."""
 
+import re
 import time
 import zipfile
 from datetime import date
@@ -10,9 +11,11 @@ import pytest
 
 from bench.ledger_bench import generate_rows, write_csv, write_xlsx
 from bench.ledger_bombs import (
+    column_letter,
     dimension_bomb,
     random_csv,
     sheet_rows,
+    sparse_bomb,
     string_bomb,
     write_workbook,
 )
@@ -188,3 +191,54 @@ def test_a_header_over_the_column_limit_is_refused(db, centres, tmp_path):
     path = tmp_path / "宽.csv"
     path.write_text(",".join(wide) + "\n", encoding="utf-8")
     assert messages(check(db, path)) == ["文件第1行超过 100 列的上限，未导入任何行"]
+
+
+def test_two_values_far_apart_are_refused_before_the_sheet_is_loaded(db, tmp_path):
+    started = time.perf_counter()
+    report = check(db, sparse_bomb(tmp_path / "台账.xlsx"))
+    assert time.perf_counter() - started < 5
+    assert messages(report) == [
+        "工作表「调解案件」只有 4 个单元格有内容，却分散在 250,000 行、100 列中，"
+        "不是正常的台账，未读取"
+    ]
+
+
+def test_a_value_past_the_row_limit_is_refused_before_the_sheet_is_loaded(db, tmp_path):
+    report = check(db, sparse_bomb(tmp_path / "台账.xlsx", rows=guard.MAX_ROWS + 2, column="A"))
+    assert messages(report) == [
+        "工作表「调解案件」超过 250,000 行数据的上限，未导入任何行；请分成几个文件导入"
+    ]
+
+
+def test_cells_keep_their_columns_when_a_sheet_starts_further_in(db, centres, tmp_path):
+    """A sheet whose first column and rows are empty: the problems name the sheet's own row and
+    column numbers."""
+    header, good = _ledger_cells(centres, tmp_path)
+    shifted = sheet_rows([[], [], ["", *header], ["", *good, "", "孤立的值"]])
+    report = check(db, write_workbook(tmp_path / "台账.xlsx", shifted))
+    assert messages(report) == [f"第{len(header) + 3}列有内容但没有列名"]
+    assert report.problems[0].row == 4
+
+
+def test_a_formula_error_is_read_as_excel_shows_it_not_as_a_blank(db, centres, tmp_path):
+    header, good = _ledger_cells(centres, tmp_path)
+    claimed = header.index("请求金额") + 1
+    row = sheet_rows([header, good]).split("</row>")[1]  # the data row's cells
+    cell = f'<c r="{column_letter(claimed)}2" t="inlineStr">'
+    start = row.index(cell)
+    error = f'<c r="{column_letter(claimed)}2" t="e"><f>VLOOKUP(A2,B:B,1,0)</f><v>#N/A</v></c>'
+    row = row[:start] + error + row[row.index("</c>", start) + len("</c>") :]
+    rows = sheet_rows([header]) + row + "</row>"
+    report = check(db, write_workbook(tmp_path / "台账.xlsx", rows))
+    assert [str(p) for p in report.problems] == ["第2行「请求金额」金额格式不正确"]
+
+
+def test_cells_without_references_are_read_in_order(db, centres, tmp_path):
+    """Some writers leave out each cell's reference: the cells then follow one another."""
+    header, good = _ledger_cells(centres, tmp_path)
+    good = [value if value else " " for value in good]  # an empty cell keeps its place
+    bare = re.sub(r' r="[A-Z]+\d+"', "", sheet_rows([header, good]))
+    assert "<c t=" in bare and 'r="A' not in bare
+    report = check(db, write_workbook(tmp_path / "台账.xlsx", bare))
+    assert report.ok, messages(report)
+    assert len(report.new) == 1
