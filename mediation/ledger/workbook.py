@@ -151,8 +151,12 @@ class Workbook:
 
     def __init__(self, path: Path):
         self._archive = zipfile.ZipFile(path)
-        self._parts = _sheet_parts(self._archive)
-        self._book = CalamineWorkbook.from_path(str(path))
+        try:
+            self._parts = _sheet_parts(self._archive)
+            self._book = CalamineWorkbook.from_path(str(path))
+        except BaseException:
+            self._archive.close()
+            raise
         self._sheet: tuple[str, Extent, Any] | None = None  # the last sheet loaded
         self.sheetnames = [
             sheet.name

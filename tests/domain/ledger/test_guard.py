@@ -118,13 +118,22 @@ def test_a_text_file_with_a_binary_tail_is_refused(db, centres, tmp_path):
 
 @pytest.mark.parametrize(
     "content",
-    [b"PK\x03\x04 not a zip at all" * 100, b"plain text, named .xlsx", "zip without workbook"],
+    [
+        b"PK\x03\x04 not a zip at all" * 100,
+        b"plain text, named .xlsx",
+        "zip without workbook",
+        "workbook without its parts",
+    ],
 )
 def test_a_workbook_that_is_not_a_workbook_is_refused(db, tmp_path, content):
     path = tmp_path / "台账.xlsx"
     if content == "zip without workbook":
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("readme.txt", "hello")
+    elif content == "workbook without its parts":
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+            archive.writestr("xl/workbook.xml", "<workbook><sheets></sheets></workbook>")
     else:
         path.write_bytes(content)
     assert messages(check(db, path)) == [guard.NOT_A_WORKBOOK]
