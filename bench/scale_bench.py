@@ -24,12 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlmodel import Session, func, select  # noqa: E402
 
 from bench.common import median_seconds  # noqa: E402
 from bench.scale_data import generate  # noqa: E402
+from bench.search_bench import queries  # noqa: E402
 from bench.stats_bench import logged_in_client, plain_scan_seconds  # noqa: E402
-from models import Case, Employer, Worker  # noqa: E402
 
 STATS = "/api/stats?from=2021-11-01&to=2026-10-31"  # city-wide, five years
 SIZES = {"postgresql": 5_000_000, "sqlite": 1_000_000}
@@ -39,29 +38,6 @@ SMALL = 1_000  # the case list at N is compared with its time at this many cases
 
 def verdict(ratio: float, target: float) -> str:
     return f"ratio {ratio:.3f} (target ≤ {target}) {'ok' if ratio <= target else 'MISSED'}"
-
-
-def search_queries(app) -> dict[str, str]:
-    """One real value of each kind, from the middle of the generated data."""
-    with Session(app.extensions["database"].engine) as session:
-        middle = session.exec(select(func.max(Worker.id))).one() // 2
-        worker = session.get(Worker, middle)  # decrypted by the column type
-        two = session.exec(
-            select(Worker.name).where(Worker.id >= middle, func.length(Worker.name) == 2)
-        ).first()
-        four = session.exec(
-            select(Worker.name).where(Worker.id >= middle, func.length(Worker.name) == 4)
-        ).first()
-        number = session.get(Case, worker.case_id).number
-        employer = session.exec(select(Employer.name).order_by(Employer.id.desc())).first()
-    return {
-        "ID number": worker.id_number,
-        "phone": worker.phone,
-        "two-character name": two,
-        "three-character name fragment": four[1:],
-        "case number": number,
-        "employer-name word": employer.removeprefix("佛山市").removesuffix("有限公司")[-7:],
-    }
 
 
 def paired(first, second, runs: int = 15) -> tuple[float, float]:
@@ -93,7 +69,7 @@ def measure(backend: str, cases: int, reuse: bool, baseline: int = BASELINE) -> 
         f"/api/stats {stats * 1000:.1f} ms; plain GROUP BY month scan {scan * 1000:.1f} ms; "
         f"{verdict(stats / scan, 0.25)}"
     )
-    for label, q in search_queries(app).items():
+    for label, q in queries(url).items():
         response = client.get("/cases/", query_string={"q": q})
         assert response.status_code == 200, response.status_code
         total = response.get_data(as_text=True).split('id="case-total">')[1].split("<")[0]

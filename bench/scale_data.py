@@ -311,16 +311,7 @@ def _load_postgresql(url: str, cases: int, rows: Rows, employers: list[tuple]) -
                     stream.write_row(row)
 
         copy("employer", employers)
-        done = 0
-        started = time.perf_counter()
-        while done < cases:
-            count = min(CHUNK, cases - done)
-            for table, tuples in rows.chunk(count).items():
-                copy(table, tuples)
-            done += count
-            if done % 500_000 < CHUNK or done == cases:
-                rate = done / (time.perf_counter() - started)
-                print(f"  {done:,} cases copied, {rate:,.0f} cases/s", flush=True)
+        _load_chunks(rows, cases, copy, every=500_000, verb="copied")
         started = time.perf_counter()
         for _, definition in indexes:
             cursor.execute(definition)
@@ -355,17 +346,23 @@ def _load_sqlite(url: str, cases: int, rows: Rows, employers: list[tuple]) -> No
             )
 
         insert("employer", employers)
-        done = 0
-        started = time.perf_counter()
-        while done < cases:
-            count = min(CHUNK, cases - done)
-            for table, tuples in rows.chunk(count).items():
-                insert(table, tuples)
-            done += count
-            if done % 200_000 < CHUNK or done == cases:
-                rate = done / (time.perf_counter() - started)
-                print(f"  {done:,} cases inserted, {rate:,.0f} cases/s", flush=True)
+        _load_chunks(rows, cases, insert, every=200_000, verb="inserted")
     engine.dispose()
+
+
+def _load_chunks(rows: Rows, cases: int, write, every: int, verb: str) -> None:
+    """The cases and what they own, CHUNK cases at a time through write(table, tuples), with
+    the rate printed every `every` cases."""
+    done = 0
+    started = time.perf_counter()
+    while done < cases:
+        count = min(CHUNK, cases - done)
+        for table, tuples in rows.chunk(count).items():
+            write(table, tuples)
+        done += count
+        if done % every < CHUNK or done == cases:
+            rate = done / (time.perf_counter() - started)
+            print(f"  {done:,} cases {verb}, {rate:,.0f} cases/s", flush=True)
 
 
 def _is_complete(url: str, cases: int, seed: int) -> bool:
@@ -373,12 +370,18 @@ def _is_complete(url: str, cases: int, seed: int) -> bool:
         marker = Path(url.removeprefix("sqlite:///") + ".complete")
         return marker.exists() and marker.read_text() == _marker(cases, seed)
     name = url.rsplit("/", 1)[1]
-    with psycopg.connect(PG_SERVER.replace("+psycopg", "") + "postgres") as connection:
+    with _server() as connection:
         found = connection.execute(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
             (name,),
         ).fetchone()
     return found is not None and found[0] == _marker(cases, seed)
+
+
+def _server() -> psycopg.Connection:
+    """A connection to the server's own database, outside any transaction (CREATE DATABASE
+    and COMMENT ON DATABASE need one)."""
+    return psycopg.connect(PG_SERVER.replace("+psycopg", "") + "postgres", autocommit=True)
 
 
 def _recreate(url: str) -> None:
@@ -389,9 +392,7 @@ def _recreate(url: str) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return
     name = url.rsplit("/", 1)[1]
-    with psycopg.connect(
-        PG_SERVER.replace("+psycopg", "") + "postgres", autocommit=True
-    ) as connection:
+    with _server() as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
 
@@ -401,9 +402,7 @@ def _mark_complete(url: str, cases: int, seed: int) -> None:
         Path(url.removeprefix("sqlite:///") + ".complete").write_text(_marker(cases, seed))
         return
     name = url.rsplit("/", 1)[1]
-    with psycopg.connect(
-        PG_SERVER.replace("+psycopg", "") + "postgres", autocommit=True
-    ) as connection:
+    with _server() as connection:
         connection.execute(f"COMMENT ON DATABASE \"{name}\" IS '{_marker(cases, seed)}'")
 
 

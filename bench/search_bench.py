@@ -116,6 +116,7 @@ def queries(url: str) -> dict[str, str]:
         four = session.exec(
             select(Worker.name).where(Worker.id >= middle, func.length(Worker.name) == 4)
         ).first()
+        number = session.get(Case, worker.case_id).number
         employer = session.exec(select(Employer.name).order_by(Employer.id.desc())).first()
     engine.dispose()
     return {
@@ -123,6 +124,7 @@ def queries(url: str) -> dict[str, str]:
         "three-character name fragment": four[1:],
         "ID number": worker.id_number,
         "phone": worker.phone,
+        "case number": number,
         "employer-name word": employer.removeprefix("佛山市").removesuffix("有限公司")[-7:],
     }
 
